@@ -1,0 +1,149 @@
+# Offhook: top-level build. `make` builds build/kernel.elf and build/offhook.iso.
+# See README.md for the targets a user needs: run, demo, test, debug.
+
+BUILD      := build
+CMDLINE    ?=
+SMP        ?= 4
+MEM        ?= 256M
+QEMU       ?= qemu-system-x86_64
+ACCEL      ?= tcg
+
+.DEFAULT_GOAL := all
+.PHONY: all iso run debug deps test test-unit test-kernel test-e2e test-fuzz bench clean kernel
+
+# ---------------------------------------------------------------------------------------
+# Kernel (x86-64, freestanding host g++)
+# lib/, kernel/ and drivers/ may run in interrupt context, so they never touch SSE/x87:
+# only thread context saves FPU state. Portable net/ and sip/ code runs in threads only.
+KCXX       := g++
+KAS        := g++
+KLD        := ld
+KCOMMON    := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
+              -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
+              -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+              -fno-use-cxa-atexit -O2 -g -Wall -Wextra -Wno-unused-parameter -I.
+KCXXFLAGS  := $(KCOMMON) -mgeneral-regs-only
+KPORTFLAGS := $(KCOMMON) -msse2
+KASFLAGS   := -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -I. -g
+
+KSRC_CORE  := $(shell find kernel drivers -name '*.cpp' 2>/dev/null | grep -v '/host/' | sort) lib/format.cpp
+KSRC_PORT   = $(KERNEL_PORTABLE_SRCS)
+KSRC_ASM   := $(shell find boot kernel -name '*.S' 2>/dev/null | sort)
+KOBJ        = $(KSRC_ASM:%.S=$(BUILD)/k/%.o) $(KSRC_CORE:%.cpp=$(BUILD)/k/%.o) \
+              $(KSRC_PORT:%.cpp=$(BUILD)/kp/%.o)
+
+$(BUILD)/k/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(KCXX) $(KCXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kp/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(KCXX) $(KPORTFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/k/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(KAS) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+# Two-pass link: pass 1 gives the addresses, tools/ksyms.py turns its text symbols into a
+# table that pass 2 places last in the image (so no code address moves) for backtraces.
+$(BUILD)/kernel.elf: $(KOBJ) linker.ld tools/ksyms.py
+	$(KLD) -n -T linker.ld -o $(BUILD)/kernel.pass1.elf $(KOBJ)
+	python3 tools/ksyms.py $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.bin
+	cd $(BUILD) && objcopy -I binary -O elf64-x86-64 -B i386:x86-64 \
+	    --rename-section .data=.ksyms,alloc,load,readonly,data,contents ksyms.bin ksyms.o
+	$(KLD) -n -T linker.ld -o $@ $(KOBJ) $(BUILD)/ksyms.o
+	@python3 tools/ksyms.py --check $(BUILD)/kernel.pass1.elf $@
+
+kernel: $(BUILD)/kernel.elf
+
+# The command line is baked into grub.cfg; a stamp file notices when it changes.
+$(BUILD)/cmdline.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
+
+$(BUILD)/offhook.iso: $(BUILD)/kernel.elf boot/grub.cfg.in $(BUILD)/cmdline.stamp
+	tools/mkiso.sh $(BUILD)/kernel.elf $@ $(CMDLINE)
+
+iso: deps $(BUILD)/offhook.iso
+all: deps $(BUILD)/offhook.iso
+
+FORCE:
+
+QEMU_ARGS := -M pc -smp $(SMP) -m $(MEM) -accel $(ACCEL) -cdrom $(BUILD)/offhook.iso \
+             -serial stdio -display none -no-reboot \
+             -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+run: all
+	$(QEMU) $(QEMU_ARGS)
+
+debug: all
+	$(QEMU) $(QEMU_ARGS) -s -S & \
+	gdb -q $(BUILD)/kernel.elf -ex 'target remote localhost:1234' -ex 'hbreak kernel_main' -ex 'continue'
+
+deps:
+	@tools/deps.sh
+
+# ---------------------------------------------------------------------------------------
+# Hosted unit tests (GoogleTest, ASan + UBSan). Each module declares itself in
+# tests/unit/<module>/module.mk:  UNIT_MODULES += m ; m_SRCS := ... ; m_TESTS := ... ; m_LIBS :=
+HCXX       := g++
+HCXXFLAGS  := -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined -Wall -Wextra -Wno-unused-parameter -I. -DOH_HOSTED=1
+UNIT_MODULES :=
+FUZZERS      :=
+KERNEL_PORTABLE_SRCS :=
+-include $(sort $(wildcard tests/unit/*/module.mk))
+-include $(sort $(wildcard tests/fuzz/*.mk))
+
+$(BUILD)/h/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(HCXX) $(HCXXFLAGS) -MMD -MP -c $< -o $@
+
+define unit_rule
+$(BUILD)/unit_$(1): $$(patsubst %.cpp,$(BUILD)/h/%.o,$$($(1)_SRCS) $$($(1)_TESTS))
+	$$(HCXX) $$(HCXXFLAGS) -o $$@ $$^ -lgtest -lgtest_main -pthread $$($(1)_LIBS)
+endef
+$(foreach m,$(UNIT_MODULES),$(eval $(call unit_rule,$(m))))
+
+UNIT_BINS := $(UNIT_MODULES:%=$(BUILD)/unit_%)
+unit-bins: $(UNIT_BINS)
+
+# libFuzzer targets (clang). tests/fuzz/<module>.mk:  FUZZERS += f ; fuzz_f_SRCS := ...
+FCXX       := clang++
+FCXXFLAGS  := -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I. -DOH_HOSTED=1
+define fuzz_rule
+$(BUILD)/fuzz_$(1): $$(fuzz_$(1)_SRCS)
+	@mkdir -p $(BUILD)
+	$$(FCXX) $$(FCXXFLAGS) -o $$@ $$^
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
+FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz_%)
+fuzz-bins: $(FUZZ_BINS)
+
+# ---------------------------------------------------------------------------------------
+# Test tiers. tools/run-tests.py prints one line per test and ends with `N passed, N failed`.
+test: deps
+	@python3 tools/run-tests.py all
+
+test-unit: deps
+	@python3 tools/run-tests.py unit
+
+test-kernel: deps
+	@python3 tools/run-tests.py kernel
+
+test-e2e: deps
+	@python3 tools/run-tests.py e2e
+
+test-fuzz: deps
+	@python3 tools/run-tests.py fuzz
+
+bench: all
+	@python3 tools/bench/boot_and_latency.py
+
+print-%:
+	@echo '$($*)'
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

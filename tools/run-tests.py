@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Run Offhook's test tiers and print one line per test, ending with `N passed, N failed`.
+
+Tiers: unit (hosted GoogleTest, ASan/UBSan), fuzz (short libFuzzer runs), kernel (in-kernel
+tests booted in QEMU), e2e (QEMU against real peers). `all` runs every tier.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+JOBS = str(max(2, os.cpu_count() or 2))
+
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.skipped = 0
+        self.failures = []
+
+    def record(self, name, ok, detail=""):
+        if ok is None:
+            self.skipped += 1
+            print(f"SKIP {name}: {detail}", flush=True)
+        elif ok:
+            self.passed += 1
+            print(f"PASS {name}", flush=True)
+        else:
+            self.failed += 1
+            self.failures.append(name)
+            print(f"FAIL {name}{': ' + detail if detail else ''}", flush=True)
+
+
+def make(*targets, quiet=True):
+    cmd = ["make", "-C", ROOT, "--no-print-directory", "-j" + JOBS, *targets]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.stdout.write(r.stdout[-6000:])
+        sys.stdout.write(r.stderr[-6000:])
+    elif not quiet:
+        sys.stdout.write(r.stdout)
+    return r.returncode == 0
+
+
+def make_var(name):
+    r = subprocess.run(["make", "-C", ROOT, "--no-print-directory", f"print-{name}"],
+                       capture_output=True, text=True)
+    return r.stdout.split()
+
+
+def run_unit(t):
+    modules = make_var("UNIT_MODULES")
+    for m in modules:
+        binary = os.path.join(BUILD, f"unit_{m}")
+        if not make(os.path.relpath(binary, ROOT)):
+            t.record(f"unit/{m}: build", False, "build failed")
+            continue
+        out = os.path.join(BUILD, f"unit_{m}.json")
+        if os.path.exists(out):
+            os.remove(out)
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="print_stacktrace=1")
+        r = subprocess.run([binary, f"--gtest_output=json:{out}"], capture_output=True,
+                           text=True, env=env, cwd=ROOT, timeout=900)
+        if not os.path.exists(out):
+            sys.stdout.write(r.stdout[-4000:] + r.stderr[-4000:])
+            t.record(f"unit/{m}", False, f"test binary died (exit {r.returncode})")
+            continue
+        report = json.load(open(out))
+        for suite in report.get("testsuites", []):
+            for case in suite.get("testsuite", []):
+                name = f"unit/{m}/{suite['name']}.{case['name']}"
+                if case.get("result") == "SKIPPED" or case.get("status") == "NOTRUN":
+                    t.record(name, None, "skipped by the test")
+                elif case.get("failures"):
+                    msg = case["failures"][0].get("failure", "").splitlines()
+                    t.record(name, False, " | ".join(msg[:3]))
+                else:
+                    t.record(name, True)
+        if r.returncode != 0 and not any(
+                c.get("failures") for s in report.get("testsuites", []) for c in s.get("testsuite", [])):
+            sys.stdout.write(r.stderr[-4000:])
+            t.record(f"unit/{m}: sanitizers/exit", False, f"exit {r.returncode}")
+    # Portable code must also build freestanding with the kernel's flags.
+    for m in modules:
+        srcs = [s for s in make_var(f"{m}_SRCS")
+                if s.split("/")[0] in ("lib", "net", "sip", "drivers") and s.endswith(".cpp")]
+        if not srcs:
+            continue
+        objs = [f"build/kp/{s[:-4]}.o" for s in srcs]
+        t.record(f"freestanding/{m}", make(*objs), "does not build with the kernel's flags")
+
+
+def run_fuzz(t):
+    seconds = os.environ.get("FUZZ_SECONDS", "20")
+    for f in make_var("FUZZERS"):
+        binary = os.path.join(BUILD, f"fuzz_{f}")
+        if not make(os.path.relpath(binary, ROOT)):
+            t.record(f"fuzz/{f}", False, "build failed")
+            continue
+        seed = os.path.join(ROOT, "tests", "fuzz", "corpus", f)
+        work = os.path.join(BUILD, "fuzz-corpus", f)
+        os.makedirs(work, exist_ok=True)
+        args = [binary, f"-max_total_time={seconds}", "-print_final_stats=1",
+                f"-artifact_prefix={BUILD}/fuzz-crash-{f}-", work]
+        if os.path.isdir(seed):
+            args.append(seed)
+        r = subprocess.run(args, capture_output=True, text=True, timeout=int(seconds) + 300)
+        if r.returncode != 0:
+            sys.stdout.write(r.stderr[-4000:])
+        t.record(f"fuzz/{f}", r.returncode == 0, "crash found (see build/fuzz-crash-*)")
+
+
+def run_scripts(t, tier):
+    """Kernel and e2e tiers: each tests/<tier>/*.py prints PASS/FAIL/SKIP lines."""
+    for script in sorted(glob.glob(os.path.join(ROOT, "tests", tier, "test_*.py"))):
+        name = os.path.splitext(os.path.basename(script))[0]
+        start = time.time()
+        proc = subprocess.Popen([sys.executable, script], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        seen = 0
+        log = []
+        for line in proc.stdout:
+            log.append(line)
+            for word, ok in (("PASS ", True), ("FAIL ", False), ("SKIP ", None)):
+                if line.startswith(word):
+                    rest = line[len(word):].rstrip("\n")
+                    label, _, detail = rest.partition(": ")
+                    t.record(f"{tier}/{label}", ok, detail)
+                    seen += 1
+        proc.wait()
+        if proc.returncode != 0 or seen == 0:
+            sys.stdout.write("".join(log[-60:]))
+            t.record(f"{tier}/{name}", False,
+                     f"script exited {proc.returncode} after {time.time() - start:.0f}s")
+
+
+def main():
+    tiers = sys.argv[1:] or ["all"]
+    if "all" in tiers:
+        tiers = ["unit", "fuzz", "kernel", "e2e"]
+    t = Tally()
+    for tier in tiers:
+        print(f"== {tier}", flush=True)
+        if tier == "unit":
+            run_unit(t)
+        elif tier == "fuzz":
+            run_fuzz(t)
+        elif tier in ("kernel", "e2e"):
+            run_scripts(t, tier)
+        else:
+            print(f"unknown tier {tier}")
+            return 2
+    if t.failures:
+        print("failed: " + ", ".join(t.failures[:50]))
+    tail = f", {t.skipped} skipped" if t.skipped else ""
+    print(f"{t.passed} passed, {t.failed} failed{tail}")
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
