@@ -1,0 +1,54 @@
+// SIP/SIPS URIs, name-addr/addr-spec and generic ;param lists (RFC 3261 §19.1, §20.10, §25.1).
+#pragma once
+
+#include <stdint.h>
+
+#include "lib/inet.h"
+#include "lib/result.h"
+#include "sip/text.h"
+
+namespace oh::sip {
+
+enum class UriScheme : uint8_t { Sip, Sips, Tel, Other };
+
+struct Uri {
+    UriScheme scheme { UriScheme::Sip };
+    Str user;     // still %-escaped
+    Str password;
+    Str host;     // IPv6 references keep their brackets: "[2001:db8::1]"
+    uint16_t port { 0 }; // 0 = not given
+    Str params;   // ";transport=udp;lr" (raw, with the leading ';')
+    Str headers;  // "subject=x&priority=y" (raw, after '?')
+    Str text;     // the whole URI as parsed
+
+    bool host_is_ipv6() const { return !host.empty() && host[0] == '['; }
+    // The host as an IPv4 literal, if it is one.
+    bool ipv4(Ipv4Address& out) const;
+};
+
+// Parses an absolute URI. sip:/sips: get the full §19.1.1 structure; tel: and other schemes
+// are accepted with only `scheme` and `text` set (they may appear in To/From).
+Result<Uri> parse_uri(Str text);
+
+// Looks a parameter up in ";a=b;c;d="quoted"" text; `found` tells a flag param (no '=') apart
+// from an absent one. The returned value is raw (quotes kept).
+Str find_param(Str params, Str name, bool* found = nullptr);
+
+struct NameAddr {
+    Str display;  // without the surrounding quotes, escapes kept
+    Uri uri;
+    Str params;   // header parameters after the URI (";tag=...;expires=...")
+    Str tag() const { return find_param(params, "tag"); }
+};
+
+// name-addr ("Bob" <sip:bob@x>;tag=1) or addr-spec (sip:bob@x;tag=1): in the latter the
+// parameters belong to the header, not to the URI (§20.10).
+Result<NameAddr> parse_name_addr(Str text);
+
+// Parses "a.b.c.d" strictly (no leading zeros games, each octet <= 255).
+bool parse_ipv4(Str s, Ipv4Address& out);
+
+// Removes one level of double quotes from a parameter value.
+Str unquote(Str v);
+
+} // namespace oh::sip
