@@ -23,7 +23,7 @@ public:
     static constexpr int kAttenuationStart = 80;   // 10 ms at full gain
     static constexpr int kSilenceAfter = 480;      // 60 ms: -20 % per 10 ms after the first 10
     static constexpr int kOlaIncrement = 32;       // 4 ms more overlap per 10 ms of erasure
-    static constexpr int kAttenuationStep = 32768 / (kSilenceAfter - kAttenuationStart); // per sample
+    static constexpr int kAttenuationStep = (32768 + kSilenceAfter - kAttenuationStart - 1) / (kSilenceAfter - kAttenuationStart);
 
     void reset();
     // A frame that was received: fed into the history; right after an erasure its start is
