@@ -1,0 +1,23 @@
+// The link the stack sends frames through: a NIC driver, a TAP in tests, a loopback.
+#pragma once
+
+#include <stdint.h>
+
+#include <span>
+
+#include "lib/result.h"
+#include "net/mac_address.h"
+
+namespace oh::net {
+
+class NetDevice {
+public:
+    // Sends one complete Ethernet frame (header included, FCS excluded, already padded to
+    // the 60-byte minimum). The device copies it before returning: the stack reuses the buffer.
+    virtual Result<void> transmit(std::span<const uint8_t> frame) = 0;
+
+protected:
+    ~NetDevice() = default;
+};
+
+} // namespace oh::net

@@ -1,0 +1,51 @@
+// A fixed pool of packet buffers: where received datagrams wait for their socket and
+// outgoing packets wait for ARP. Nothing is allocated on receive beyond this pool.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <span>
+
+#include "net/ethernet.h"
+#include "net/text.h"
+
+namespace oh::net {
+
+template<size_t Count, size_t Size>
+class PacketPool {
+    static_assert(Count <= 32, "the free map is one 32-bit word");
+
+public:
+    static constexpr uint8_t kNone = 0xff;
+
+    // Returns a buffer index, or kNone when every buffer is in use.
+    uint8_t allocate()
+    {
+        for (uint8_t i = 0; i < Count; ++i) {
+            if (!(m_used & (1u << i))) {
+                m_used |= 1u << i;
+                m_length[i] = 0;
+                return i;
+            }
+        }
+        return kNone;
+    }
+    void release(uint8_t i)
+    {
+        if (i < Count)
+            m_used &= ~(1u << i);
+    }
+    std::span<uint8_t> buffer(uint8_t i) { return { m_data[i], Size }; }
+    std::span<const uint8_t> contents(uint8_t i) const { return { m_data[i], m_length[i] }; }
+    void set_length(uint8_t i, size_t n) { m_length[i] = uint16_t(n); }
+    size_t in_use() const { return size_t(count_bits(m_used)); }
+    static constexpr size_t capacity() { return Count; }
+
+private:
+    uint32_t m_used { 0 };
+    uint16_t m_length[Count] {};
+    uint8_t m_data[Count][Size];
+};
+
+} // namespace oh::net

@@ -1,0 +1,348 @@
+// Stack core: configuration, frame reception, IPv4 routing and transmission, ARP.
+#include "net/stack.h"
+
+#include "lib/bytes.h"
+#include "net/arp.h"
+
+namespace oh::net {
+
+namespace {
+constexpr uint8_t kNoBuffer = PacketPool<1, 1>::kNone;
+constexpr Nanoseconds kNever = ~Nanoseconds(0);
+}
+
+Stack::Stack(NetDevice& device, const Clock& clock, Random& random, const MacAddress& mac)
+    : m_device(device)
+    , m_clock(clock)
+    , m_random(random)
+    , m_mac(mac)
+    , m_dhcp(*this, random, mac)
+    , m_dns(*this, random)
+{
+    m_ip_id = uint16_t(random.next_u32());
+    m_ping_id = uint16_t(random.next_u32());
+    m_next_ephemeral = uint16_t(49152 + random.next_u32() % 16384);
+}
+
+void Stack::start(const NetConfig& config)
+{
+    m_mode = config.mode;
+    if (config.mode == AddressMode::Static)
+        configure(config.settings);
+    else
+        m_dhcp.start(m_clock.now_ns(), config);
+}
+
+void Stack::set_service(Service service, ServiceState state)
+{
+    bool on = state == ServiceState::Enabled;
+    if (service == Service::IcmpEcho)
+        m_icmp_echo = on;
+    else
+        m_udp_echo = on;
+}
+
+void Stack::configure(const Ipv4Settings& settings)
+{
+    bool address_changed = !m_configured || !(settings.address == m_settings.address);
+    if (m_configured && (address_changed || settings.prefix_length != m_settings.prefix_length)) {
+        // Mappings and parked packets belong to the old subnet.
+        m_arp.clear();
+        for (Parked& p : m_parked)
+            if (p.buffer != kNoBuffer)
+                drop_parked(p.next_hop);
+    }
+    m_settings = settings;
+    m_configured = true;
+    m_dns.set_server(settings.dns);
+    if (address_changed) {
+        m_announcements_left = kArpAnnounceCount;
+        announce();
+    }
+    if (m_listener)
+        m_listener->on_address_changed(m_settings);
+}
+
+void Stack::deconfigure()
+{
+    m_configured = false;
+    m_settings = {};
+    m_announcements_left = 0;
+    m_arp.clear();
+    for (Parked& p : m_parked)
+        if (p.buffer != kNoBuffer)
+            drop_parked(p.next_hop);
+    m_dns.set_server({});
+    if (m_listener)
+        m_listener->on_address_changed(m_settings);
+}
+
+// RFC 5227 §2.3: announce the address with ARP requests whose sender and target IP are both
+// ours, so neighbours replace stale cache entries.
+void Stack::announce()
+{
+    if (!m_configured || m_announcements_left == 0)
+        return;
+    --m_announcements_left;
+    m_next_announcement = m_clock.now_ns() + kArpAnnounceInterval;
+    send_arp(ArpOperation::Request, MacAddress::broadcast(), MacAddress {}, m_settings.address);
+    m_counters.bump(Counter::ArpAnnouncementsOut);
+}
+
+void Stack::receive_frame(std::span<const uint8_t> frame)
+{
+    m_counters.bump(Counter::RxFrames);
+    m_counters.bump(Counter::RxBytes, uint32_t(frame.size()));
+    auto parsed = parse_ethernet(frame);
+    if (parsed.is_error()) {
+        m_counters.bump(parsed.error() == Error::NeedMore ? Counter::DropEthTruncated : Counter::DropEthUnsupported);
+        return;
+    }
+    const EthernetFrame& eth = parsed.value();
+    if (!(eth.destination == m_mac) && !eth.destination.is_broadcast()) {
+        m_counters.bump(Counter::DropEthNotForUs);
+        return;
+    }
+    switch (EtherType(eth.ether_type)) {
+    case EtherType::Arp:
+        handle_arp(eth);
+        return;
+    case EtherType::Ipv4:
+        handle_ipv4(eth);
+        return;
+    default:
+        m_counters.bump(Counter::DropEthUnsupported);
+        return;
+    }
+}
+
+void Stack::handle_arp(const EthernetFrame& frame)
+{
+    auto parsed = parse_arp(frame.payload);
+    if (parsed.is_error()) {
+        m_counters.bump(parsed.error() == Error::NeedMore ? Counter::DropArpTruncated : Counter::DropArpMalformed);
+        return;
+    }
+    const ArpPacket& arp = parsed.value();
+    bool request = arp.operation == ArpOperation::Request;
+    m_counters.bump(request ? Counter::ArpRequestsIn : Counter::ArpRepliesIn);
+    if (m_configured && arp.sender_ip == m_settings.address) {
+        // Someone else uses our address (RFC 5227 §2.4); never learn our own IP as theirs.
+        if (!(arp.sender_mac == m_mac))
+            m_counters.bump(Counter::ArpConflicts);
+        return;
+    }
+    Nanoseconds now = m_clock.now_ns();
+    bool for_us = m_configured && arp.target_ip == m_settings.address;
+    // RFC 826 "Packet Reception": merge what we already know, add the sender if it asks us.
+    if (m_arp.learn(arp.sender_ip, arp.sender_mac, now, for_us ? ArpLearn::Create : ArpLearn::UpdateOnly))
+        flush_parked(arp.sender_ip, arp.sender_mac);
+    if (request && for_us)
+        send_arp(ArpOperation::Reply, arp.sender_mac, arp.sender_mac, arp.sender_ip);
+}
+
+void Stack::send_arp(ArpOperation op, const MacAddress& eth_destination, const MacAddress& target_mac, Ipv4Address target_ip)
+{
+    write_ethernet_header({ m_tx, sizeof m_tx }, eth_destination, m_mac, EtherType::Arp);
+    ArpPacket a;
+    a.operation = op;
+    a.sender_mac = m_mac;
+    a.sender_ip = m_configured ? m_settings.address : Ipv4Address {};
+    a.target_mac = target_mac;
+    a.target_ip = target_ip;
+    write_arp({ m_tx + kEthernetHeaderSize, kArpPacketSize }, a);
+    if (op == ArpOperation::Reply)
+        m_counters.bump(Counter::ArpRepliesOut);
+    else if (!(target_ip == a.sender_ip))
+        m_counters.bump(Counter::ArpRequestsOut);
+    transmit(m_tx, kEthernetHeaderSize + kArpPacketSize);
+}
+
+bool Stack::accepts_destination(Ipv4Address destination, uint8_t protocol) const
+{
+    if (destination.is_broadcast())
+        return true;
+    if (!m_configured) {
+        // Before DHCP finishes, servers may unicast the OFFER/ACK to the offered address.
+        return protocol == uint8_t(IpProtocol::Udp);
+    }
+    return destination == m_settings.address || destination == m_settings.subnet_broadcast();
+}
+
+void Stack::handle_ipv4(const EthernetFrame& frame)
+{
+    auto parsed = parse_ipv4(frame.payload);
+    if (parsed.is_error()) {
+        Error e = parsed.error();
+        m_counters.bump(e == Error::NeedMore ? Counter::DropIpTruncated
+                : e == Error::Checksum       ? Counter::DropIpChecksum
+                                             : Counter::DropIpMalformed);
+        return;
+    }
+    const Ipv4Packet& ip = parsed.value();
+    // RFC 1122 §3.2.1.3: a source that is broadcast or multicast is discarded.
+    if (ip.source.is_broadcast() || ip.source.is_multicast()
+        || (m_configured && ip.source == m_settings.subnet_broadcast() && m_settings.prefix_length <= 30)) {
+        m_counters.bump(Counter::DropIpBadSource);
+        return;
+    }
+    if (!accepts_destination(ip.destination, ip.protocol)) {
+        m_counters.bump(Counter::DropIpNotForUs);
+        return;
+    }
+    // FIXME: no reassembly; SIP over UDP stays under the MTU when the phone sends compact
+    // messages, and a fragment pool would double the stack's RAM.
+    if (ip.is_fragment()) {
+        m_counters.bump(Counter::DropIpFragment);
+        return;
+    }
+    if (ip.protocol == uint8_t(IpProtocol::Icmp))
+        handle_icmp(ip);
+    else if (ip.protocol == uint8_t(IpProtocol::Udp))
+        handle_udp(ip);
+    else
+        m_counters.bump(Counter::DropIpUnsupportedProtocol);
+}
+
+Result<void> Stack::send_ip(Ipv4Address destination, IpProtocol protocol, size_t payload_length, Ipv4Address source)
+{
+    if (payload_length > kEthernetMtu - kIpv4HeaderSize) {
+        m_counters.bump(Counter::DropTxTooBig);
+        return Error::NoSpace;
+    }
+    Ipv4HeaderFields f;
+    f.source = source;
+    f.destination = destination;
+    f.protocol = protocol;
+    f.payload_length = uint16_t(payload_length);
+    f.identification = m_ip_id++;
+    write_ipv4_header({ m_tx + kEthernetHeaderSize, kIpv4HeaderSize }, f);
+    size_t frame_length = kEthernetHeaderSize + kIpv4HeaderSize + payload_length;
+
+    MacAddress link_destination;
+    if (destination.is_broadcast() || (m_configured && destination == m_settings.subnet_broadcast())) {
+        link_destination = MacAddress::broadcast();
+    } else if (destination.is_multicast()) {
+        // RFC 1112 §6.4: 01:00:5e plus the low 23 bits of the group.
+        link_destination = { { 0x01, 0x00, 0x5e, uint8_t(destination.octet(1) & 0x7f), destination.octet(2), destination.octet(3) } };
+    } else {
+        if (!m_configured || (!m_settings.on_link(destination) && m_settings.gateway.is_unspecified())) {
+            m_counters.bump(Counter::DropTxNoRoute);
+            return Error::Unreachable;
+        }
+        Ipv4Address next_hop = m_settings.on_link(destination) ? destination : m_settings.gateway;
+        const MacAddress* mac = m_arp.lookup(next_hop);
+        if (!mac) {
+            // Parked with a placeholder destination that flush_parked() fills in.
+            write_ethernet_header({ m_tx, sizeof m_tx }, MacAddress {}, m_mac, EtherType::Ipv4);
+            return park(frame_length, next_hop);
+        }
+        link_destination = *mac;
+    }
+    write_ethernet_header({ m_tx, sizeof m_tx }, link_destination, m_mac, EtherType::Ipv4);
+    if (!transmit(m_tx, frame_length))
+        return Error::IoError;
+    return {};
+}
+
+bool Stack::transmit(uint8_t* frame, size_t length)
+{
+    if (length < kEthernetMinFrame) {
+        fill_bytes(frame + length, 0, kEthernetMinFrame - length);
+        length = kEthernetMinFrame;
+    }
+    if (m_device.transmit({ frame, length }).is_error()) {
+        m_counters.bump(Counter::DropTxDevice);
+        return false;
+    }
+    m_counters.bump(Counter::TxFrames);
+    m_counters.bump(Counter::TxBytes, uint32_t(length));
+    return true;
+}
+
+// The frame in m_tx waits in the pool until next_hop answers ARP (RFC 1122 §2.3.2.2 asks
+// for at least one such packet per destination; we keep kArpQueueLimit in all).
+Result<void> Stack::park(size_t frame_length, Ipv4Address next_hop)
+{
+    Parked* slot = nullptr;
+    for (Parked& p : m_parked)
+        if (p.buffer == kNoBuffer)
+            slot = &p;
+    if (!slot) {
+        m_counters.bump(Counter::DropArpQueueFull);
+        return Error::NoMemory;
+    }
+    uint8_t buffer = m_pool.allocate();
+    if (buffer == kNoBuffer) {
+        m_counters.bump(Counter::DropPoolExhausted);
+        return Error::NoMemory;
+    }
+    auto started = m_arp.start_resolution(next_hop, m_clock.now_ns());
+    if (started.is_error()) {
+        m_pool.release(buffer);
+        m_counters.bump(Counter::DropArpCacheFull);
+        return started.error();
+    }
+    copy_bytes(m_pool.buffer(buffer).data(), m_tx, frame_length);
+    m_pool.set_length(buffer, frame_length);
+    slot->buffer = buffer;
+    slot->next_hop = next_hop;
+    if (started.value())
+        send_arp(ArpOperation::Request, MacAddress::broadcast(), MacAddress {}, next_hop);
+    return {};
+}
+
+void Stack::flush_parked(Ipv4Address next_hop, const MacAddress& mac)
+{
+    // Oldest first would need timestamps; slots fill from the end, so walk them backwards.
+    for (size_t i = kArpQueueLimit; i-- > 0;) {
+        Parked& p = m_parked[i];
+        if (p.buffer == kNoBuffer || !(p.next_hop == next_hop))
+            continue;
+        std::span<uint8_t> frame = m_pool.buffer(p.buffer);
+        mac.store(frame.data());
+        transmit(frame.data(), m_pool.contents(p.buffer).size());
+        m_pool.release(p.buffer);
+        p.buffer = kNoBuffer;
+    }
+}
+
+void Stack::drop_parked(Ipv4Address next_hop)
+{
+    for (Parked& p : m_parked) {
+        if (p.buffer == kNoBuffer || !(p.next_hop == next_hop))
+            continue;
+        m_pool.release(p.buffer);
+        p.buffer = kNoBuffer;
+        m_counters.bump(Counter::DropArpUnresolved);
+    }
+}
+
+void Stack::poll()
+{
+    Nanoseconds now = m_clock.now_ns();
+    size_t expired = m_arp.poll(
+        now,
+        [&](Ipv4Address ip) { send_arp(ArpOperation::Request, MacAddress::broadcast(), MacAddress {}, ip); },
+        [&](Ipv4Address ip) { drop_parked(ip); });
+    m_counters.bump(Counter::ArpExpired, uint32_t(expired));
+    if (m_announcements_left && now >= m_next_announcement)
+        announce();
+    if (m_mode == AddressMode::Dhcp)
+        m_dhcp.poll(now);
+    m_counters.bump(Counter::DnsTimeouts, uint32_t(m_dns.poll(now)));
+}
+
+Nanoseconds Stack::next_deadline() const
+{
+    Nanoseconds next = m_arp.next_deadline();
+    if (m_announcements_left && m_next_announcement < next)
+        next = m_next_announcement;
+    if (m_mode == AddressMode::Dhcp && m_dhcp.next_deadline() < next)
+        next = m_dhcp.next_deadline();
+    if (m_dns.next_deadline() < next)
+        next = m_dns.next_deadline();
+    return next;
+}
+
+} // namespace oh::net

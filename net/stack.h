@@ -1,0 +1,223 @@
+// The IPv4 stack as one object: Ethernet, ARP, IPv4, ICMP echo, UDP sockets, DHCP client
+// and DNS resolver over an injected NetDevice, Clock and Random, in fixed memory.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "lib/clock.h"
+#include "lib/inet.h"
+#include "lib/random.h"
+#include "lib/result.h"
+#include "net/arp.h"
+#include "net/arp_cache.h"
+#include "net/config.h"
+#include "net/counters.h"
+#include "net/dhcp_client.h"
+#include "net/dns_resolver.h"
+#include "net/ethernet.h"
+#include "net/icmp.h"
+#include "net/ipv4.h"
+#include "net/net_device.h"
+#include "net/packet_pool.h"
+#include "net/udp.h"
+
+namespace oh::net {
+
+// Sizing: the pool is most of the stack's RAM (12 x 1514 bytes = 17.7 KiB).
+constexpr size_t kPoolBuffers = 12;
+constexpr size_t kPoolBufferSize = kEthernetMaxFrame;
+constexpr size_t kArpQueueLimit = 4; // packets parked while their next hop resolves
+constexpr size_t kUdpSockets = 8;
+constexpr size_t kUdpQueueDepth = 4; // datagrams waiting per socket
+constexpr size_t kPingsInFlight = 4;
+constexpr size_t kPingReplies = 4;
+constexpr uint16_t kUdpEchoPort = 7; // RFC 862
+// RFC 5227 §1.1: ANNOUNCE_NUM and ANNOUNCE_INTERVAL.
+constexpr uint8_t kArpAnnounceCount = 2;
+constexpr Nanoseconds kArpAnnounceInterval = 2 * kNsPerSec;
+
+enum class Service : uint8_t {
+    IcmpEcho, // answer pings
+    UdpEcho,  // RFC 862 echo on port 7
+};
+
+enum class ServiceState : uint8_t {
+    Disabled,
+    Enabled,
+};
+
+struct SocketId {
+    uint16_t value { 0xffff };
+    constexpr bool operator==(const SocketId&) const = default;
+};
+
+struct UdpReceived {
+    size_t length { 0 };    // bytes copied into the caller's buffer
+    size_t datagram { 0 };  // the datagram's size (larger than length when it was cut)
+    Endpoint from;
+};
+
+struct PingReply {
+    Ipv4Address from;
+    uint16_t sequence { 0 };
+    uint16_t payload_size { 0 };
+    uint8_t ttl { 0 };
+    Nanoseconds rtt { 0 };
+};
+
+// Optional notifications, so a kernel can wake the threads that wait on the stack.
+class StackListener {
+public:
+    virtual void on_udp_readable(SocketId) { }
+    virtual void on_dns_completed(uint16_t) { }
+    virtual void on_ping_reply() { }
+    virtual void on_address_changed(const Ipv4Settings&) { }
+
+protected:
+    ~StackListener() = default;
+};
+
+// Single-threaded: the owner serializes every call (the kernel holds its network lock).
+class Stack final : private DhcpHost, private DnsHost {
+public:
+    Stack(NetDevice& device, const Clock& clock, Random& random, const MacAddress& mac);
+
+    // Static settings apply at once (with a gratuitous ARP); DHCP starts discovering.
+    void start(const NetConfig& config);
+    void set_listener(StackListener* listener) { m_listener = listener; }
+    void set_service(Service service, ServiceState state);
+
+    // One received Ethernet frame (no FCS). Never fails: bad input is counted and dropped.
+    void receive_frame(std::span<const uint8_t> frame);
+    // Timers: ARP retries and ageing, announcements, DHCP, DNS. Call by next_deadline().
+    void poll();
+    Nanoseconds next_deadline() const;
+
+    void configure(const Ipv4Settings& settings);
+    void deconfigure();
+    bool configured() const { return m_configured; }
+    const Ipv4Settings& settings() const { return m_settings; }
+    const MacAddress& mac() const { return m_mac; }
+
+    // UDP sockets. Port 0 picks an ephemeral port. Exists: the port is taken.
+    Result<SocketId> udp_open(uint16_t local_port);
+    // Fixes the default destination and accepts datagrams only from it.
+    Result<void> udp_connect(SocketId socket, Endpoint remote);
+    Result<void> udp_send_to(SocketId socket, Endpoint destination, std::span<const uint8_t> payload);
+    Result<void> udp_send(SocketId socket, std::span<const uint8_t> payload);
+    // WouldBlock when nothing is queued.
+    Result<UdpReceived> udp_receive(SocketId socket, std::span<uint8_t> out);
+    size_t udp_queued(SocketId socket) const;
+    Result<uint16_t> udp_local_port(SocketId socket) const;
+    void udp_close(SocketId socket);
+
+    // ICMP echo: sends a request with payload_size bytes; replies come back through
+    // take_ping_reply() with their round-trip time.
+    Result<void> ping(Ipv4Address destination, uint16_t sequence, size_t payload_size);
+    std::optional<PingReply> take_ping_reply();
+
+    // DNS (server from the static config or the DHCP lease).
+    Result<uint16_t> resolve(std::string_view name);
+    Result<Ipv4Address> take_resolved(uint16_t query) { return m_dns.take_result(query); }
+
+    const Counters& counters() const { return m_counters; }
+    const ArpCache& arp_cache() const { return m_arp; }
+    const DhcpClient& dhcp() const { return m_dhcp; }
+    size_t pool_in_use() const { return m_pool.in_use(); }
+
+private:
+    struct Parked {
+        uint8_t buffer { PacketPool<1, 1>::kNone };
+        Ipv4Address next_hop;
+    };
+    struct Socket {
+        bool open { false };
+        uint8_t generation { 0 };
+        uint16_t local_port { 0 };
+        Endpoint remote;
+        uint8_t head { 0 };
+        uint8_t count { 0 };
+        uint8_t buffers[kUdpQueueDepth] {};
+        Endpoint from[kUdpQueueDepth] {};
+    };
+    struct PingOut {
+        bool used { false };
+        uint16_t sequence { 0 };
+        Ipv4Address destination;
+        Nanoseconds sent { 0 };
+    };
+
+    // Receive path.
+    void handle_arp(const EthernetFrame& frame);
+    void handle_ipv4(const EthernetFrame& frame);
+    void handle_icmp(const Ipv4Packet& packet);
+    void handle_echo_reply(const Ipv4Packet& packet, const IcmpMessage& message);
+    void handle_udp(const Ipv4Packet& packet);
+    void deliver_to_socket(const Ipv4Packet& packet, const UdpDatagram& datagram);
+    bool accepts_destination(Ipv4Address destination, uint8_t protocol) const;
+
+    // Transmit path. Payloads are built in place after the headers in m_tx.
+    std::span<uint8_t> ip_payload_buffer() { return { m_tx + kEthernetHeaderSize + kIpv4HeaderSize, kEthernetMtu - kIpv4HeaderSize }; }
+    std::span<uint8_t> udp_payload_buffer() { return ip_payload_buffer().subspan(kUdpHeaderSize, kUdpMaxPayload); }
+    Result<void> send_ip(Ipv4Address destination, IpProtocol protocol, size_t payload_length, Ipv4Address source);
+    Result<void> send_udp_built(uint16_t source_port, Endpoint destination, size_t payload_length, Ipv4Address source);
+    Result<void> send_udp(uint16_t source_port, Endpoint destination, std::span<const uint8_t> payload);
+    // Pads and sends; false (and a counter) when the device refuses the frame.
+    bool transmit(uint8_t* frame, size_t length);
+    Result<void> park(size_t frame_length, Ipv4Address next_hop);
+    void flush_parked(Ipv4Address next_hop, const MacAddress& mac);
+    void drop_parked(Ipv4Address next_hop);
+    void send_arp(ArpOperation op, const MacAddress& eth_destination, const MacAddress& target_mac, Ipv4Address target_ip);
+    void announce();
+
+    // Sockets.
+    Socket* socket_for(SocketId id);
+    const Socket* socket_for(SocketId id) const;
+    bool port_in_use(uint16_t port) const;
+    void release_socket_queue(Socket& s);
+
+    // DhcpHost / DnsHost.
+    std::span<uint8_t> dhcp_buffer() override { return udp_payload_buffer(); }
+    void dhcp_send(size_t length, Ipv4Address destination, DhcpSource source) override;
+    void dhcp_configure(const Ipv4Settings& settings) override { configure(settings); }
+    void dhcp_deconfigure() override { deconfigure(); }
+    std::span<uint8_t> dns_buffer() override { return udp_payload_buffer(); }
+    void dns_send(size_t length, Ipv4Address server, uint16_t local_port) override;
+    void dns_completed(uint16_t query) override;
+
+    NetDevice& m_device;
+    const Clock& m_clock;
+    Random& m_random;
+    MacAddress m_mac;
+    StackListener* m_listener { nullptr };
+    Ipv4Settings m_settings;
+    bool m_configured { false };
+    AddressMode m_mode { AddressMode::Static };
+    bool m_icmp_echo { false };
+    bool m_udp_echo { false };
+    uint16_t m_ip_id { 0 };
+    uint16_t m_ping_id { 0 };
+    uint16_t m_next_ephemeral { 0 };
+    uint8_t m_announcements_left { 0 };
+    uint8_t m_socket_buffers { 0 };
+    uint8_t m_ping_reply_head { 0 };
+    uint8_t m_ping_reply_count { 0 };
+    Nanoseconds m_next_announcement { 0 };
+    Counters m_counters;
+    ArpCache m_arp;
+    DhcpClient m_dhcp;
+    DnsResolver m_dns;
+    Parked m_parked[kArpQueueLimit];
+    Socket m_sockets[kUdpSockets];
+    PingOut m_pings[kPingsInFlight];
+    PingReply m_ping_replies[kPingReplies];
+    PacketPool<kPoolBuffers, kPoolBufferSize> m_pool;
+    alignas(4) uint8_t m_tx[kEthernetMaxFrame];
+};
+
+} // namespace oh::net

@@ -1,0 +1,274 @@
+// Stack UDP: sockets with bounded receive queues, port demultiplexing, the echo service,
+// and the DHCP/DNS clients' transport.
+#include "net/stack.h"
+
+#include "lib/bytes.h"
+
+namespace oh::net {
+
+namespace {
+constexpr uint8_t kNoBuffer = PacketPool<1, 1>::kNone;
+// Sockets may hold at most this many pool buffers, so a flood towards a socket can never
+// starve the ARP queue of the buffers it needs.
+constexpr size_t kSocketBufferLimit = kPoolBuffers - kArpQueueLimit;
+}
+
+Stack::Socket* Stack::socket_for(SocketId id)
+{
+    return const_cast<Socket*>(static_cast<const Stack*>(this)->socket_for(id));
+}
+
+const Stack::Socket* Stack::socket_for(SocketId id) const
+{
+    size_t index = id.value & 0xff;
+    if (index >= kUdpSockets)
+        return nullptr;
+    const Socket& s = m_sockets[index];
+    return s.open && s.generation == (id.value >> 8) ? &s : nullptr;
+}
+
+bool Stack::port_in_use(uint16_t port) const
+{
+    if (port == m_dns.local_port() || port == kDhcpClientPort || (m_udp_echo && port == kUdpEchoPort))
+        return true;
+    for (const Socket& s : m_sockets)
+        if (s.open && s.local_port == port)
+            return true;
+    return false;
+}
+
+Result<SocketId> Stack::udp_open(uint16_t local_port)
+{
+    if (local_port == 0) {
+        // RFC 6335 §6: the dynamic range 49152-65535.
+        for (int tries = 0; tries < 16384 && port_in_use(m_next_ephemeral); ++tries)
+            m_next_ephemeral = m_next_ephemeral == 65535 ? 49152 : uint16_t(m_next_ephemeral + 1);
+        local_port = m_next_ephemeral;
+        m_next_ephemeral = m_next_ephemeral == 65535 ? 49152 : uint16_t(m_next_ephemeral + 1);
+    }
+    if (port_in_use(local_port))
+        return { Error::Exists, "port in use" };
+    for (size_t i = 0; i < kUdpSockets; ++i) {
+        Socket& s = m_sockets[i];
+        if (s.open)
+            continue;
+        s.open = true;
+        s.generation++;
+        s.local_port = local_port;
+        s.remote = {};
+        s.head = s.count = 0;
+        return SocketId { uint16_t(i | (size_t(s.generation) << 8)) };
+    }
+    return { Error::NoMemory, "no free socket" };
+}
+
+Result<void> Stack::udp_connect(SocketId id, Endpoint remote)
+{
+    Socket* s = socket_for(id);
+    if (!s)
+        return Error::InvalidArgument;
+    if (remote.port == 0)
+        return { Error::InvalidArgument, "port 0" };
+    s->remote = remote;
+    return {};
+}
+
+Result<uint16_t> Stack::udp_local_port(SocketId id) const
+{
+    const Socket* s = socket_for(id);
+    if (!s)
+        return Error::InvalidArgument;
+    return s->local_port;
+}
+
+void Stack::release_socket_queue(Socket& s)
+{
+    while (s.count) {
+        m_pool.release(s.buffers[s.head]);
+        s.head = uint8_t((s.head + 1) % kUdpQueueDepth);
+        s.count--;
+        m_socket_buffers--;
+    }
+}
+
+void Stack::udp_close(SocketId id)
+{
+    if (Socket* s = socket_for(id)) {
+        release_socket_queue(*s);
+        s->open = false;
+    }
+}
+
+Result<void> Stack::udp_send_to(SocketId id, Endpoint destination, std::span<const uint8_t> payload)
+{
+    Socket* s = socket_for(id);
+    if (!s)
+        return Error::InvalidArgument;
+    if (destination.port == 0)
+        return { Error::InvalidArgument, "port 0" };
+    return send_udp(s->local_port, destination, payload);
+}
+
+Result<void> Stack::udp_send(SocketId id, std::span<const uint8_t> payload)
+{
+    Socket* s = socket_for(id);
+    if (!s)
+        return Error::InvalidArgument;
+    if (s->remote.port == 0)
+        return { Error::InvalidArgument, "not connected" };
+    return send_udp(s->local_port, s->remote, payload);
+}
+
+Result<UdpReceived> Stack::udp_receive(SocketId id, std::span<uint8_t> out)
+{
+    Socket* s = socket_for(id);
+    if (!s)
+        return Error::InvalidArgument;
+    if (!s->count)
+        return Error::WouldBlock;
+    uint8_t buffer = s->buffers[s->head];
+    std::span<const uint8_t> data = m_pool.contents(buffer);
+    UdpReceived r;
+    r.datagram = data.size();
+    r.length = data.size() < out.size() ? data.size() : out.size();
+    r.from = s->from[s->head];
+    copy_bytes(out.data(), data.data(), r.length);
+    m_pool.release(buffer);
+    m_socket_buffers--;
+    s->head = uint8_t((s->head + 1) % kUdpQueueDepth);
+    s->count--;
+    return r;
+}
+
+size_t Stack::udp_queued(SocketId id) const
+{
+    const Socket* s = socket_for(id);
+    return s ? s->count : 0;
+}
+
+Result<void> Stack::send_udp(uint16_t source_port, Endpoint destination, std::span<const uint8_t> payload)
+{
+    if (payload.size() > kUdpMaxPayload) {
+        m_counters.bump(Counter::DropTxTooBig);
+        return { Error::NoSpace, "datagram larger than the MTU" };
+    }
+    if (!m_configured) {
+        m_counters.bump(Counter::DropTxNoRoute);
+        return { Error::Unreachable, "no address" };
+    }
+    copy_bytes(udp_payload_buffer().data(), payload.data(), payload.size());
+    return send_udp_built(source_port, destination, payload.size(), m_settings.address);
+}
+
+Result<void> Stack::send_udp_built(uint16_t source_port, Endpoint destination, size_t payload_length, Ipv4Address source)
+{
+    write_udp_header(ip_payload_buffer(), source, destination.address, source_port, destination.port, payload_length);
+    TRY(send_ip(destination.address, IpProtocol::Udp, kUdpHeaderSize + payload_length, source));
+    m_counters.bump(Counter::UdpTxDatagrams);
+    return {};
+}
+
+void Stack::handle_udp(const Ipv4Packet& ip)
+{
+    auto parsed = parse_udp(ip.payload, ip.source, ip.destination);
+    if (parsed.is_error()) {
+        Error e = parsed.error();
+        m_counters.bump(e == Error::NeedMore ? Counter::DropUdpTruncated
+                : e == Error::Checksum       ? Counter::DropUdpChecksum
+                                             : Counter::DropUdpMalformed);
+        return;
+    }
+    const UdpDatagram& udp = parsed.value();
+    m_counters.bump(Counter::UdpRxDatagrams);
+    Nanoseconds now = m_clock.now_ns();
+    if (udp.destination_port == kDhcpClientPort && m_mode == AddressMode::Dhcp) {
+        auto r = m_dhcp.receive(udp.payload, now);
+        if (r.is_error())
+            m_counters.bump(r.error() == Error::NotFound ? Counter::DropDhcpIgnored : Counter::DropDhcpMalformed);
+        else if (m_dhcp.state() == DhcpState::Bound)
+            m_counters.bump(Counter::DhcpLeases);
+        return;
+    }
+    if (udp.destination_port == m_dns.local_port() && udp.source_port == kDnsPort) {
+        auto r = m_dns.receive(udp.payload, ip.source, now);
+        if (r.is_error())
+            m_counters.bump(r.error() == Error::NotFound || r.error() == Error::InvalidArgument
+                    ? Counter::DropDnsIgnored
+                    : Counter::DropDnsMalformed);
+        return;
+    }
+    if (!m_configured) {
+        m_counters.bump(Counter::DropIpNotForUs);
+        return;
+    }
+    // RFC 862 echo: answer unicast only, never towards well-known ports (echo loops).
+    if (udp.destination_port == kUdpEchoPort && m_udp_echo && ip.destination == m_settings.address) {
+        if (udp.source_port != kUdpEchoPort)
+            (void)send_udp(kUdpEchoPort, { ip.source, udp.source_port }, udp.payload); // counted below
+        return;
+    }
+    deliver_to_socket(ip, udp);
+}
+
+void Stack::deliver_to_socket(const Ipv4Packet& ip, const UdpDatagram& udp)
+{
+    Endpoint from { ip.source, udp.source_port };
+    for (size_t i = 0; i < kUdpSockets; ++i) {
+        Socket& s = m_sockets[i];
+        if (!s.open || s.local_port != udp.destination_port)
+            continue;
+        if (s.remote.port != 0 && !(s.remote == from))
+            continue;
+        if (s.count == kUdpQueueDepth) {
+            m_counters.bump(Counter::DropUdpQueueFull);
+            return;
+        }
+        uint8_t buffer = m_socket_buffers < kSocketBufferLimit ? m_pool.allocate() : kNoBuffer;
+        if (buffer == kNoBuffer) {
+            m_counters.bump(Counter::DropPoolExhausted);
+            return;
+        }
+        copy_bytes(m_pool.buffer(buffer).data(), udp.payload.data(), udp.payload.size());
+        m_pool.set_length(buffer, udp.payload.size());
+        size_t tail = (s.head + s.count) % kUdpQueueDepth;
+        s.buffers[tail] = buffer;
+        s.from[tail] = from;
+        s.count++;
+        m_socket_buffers++;
+        if (m_listener)
+            m_listener->on_udp_readable(SocketId { uint16_t(i | (size_t(s.generation) << 8)) });
+        return;
+    }
+    m_counters.bump(Counter::DropUdpNoPort);
+}
+
+void Stack::dhcp_send(size_t length, Ipv4Address destination, DhcpSource source)
+{
+    Ipv4Address from = source == DhcpSource::Configured && m_configured ? m_settings.address : Ipv4Address {};
+    // Failures (no ARP answer from the server, a device error) are counted on the way
+    // down; the client's retransmission timer covers them.
+    (void)send_udp_built(kDhcpClientPort, { destination, kDhcpServerPort }, length, from);
+}
+
+void Stack::dns_send(size_t length, Ipv4Address server, uint16_t local_port)
+{
+    if (!m_configured) {
+        m_counters.bump(Counter::DropTxNoRoute);
+        return;
+    }
+    // As for DHCP: counted below, and the resolver retries.
+    (void)send_udp_built(local_port, { server, kDnsPort }, length, m_settings.address);
+}
+
+void Stack::dns_completed(uint16_t query)
+{
+    if (m_listener)
+        m_listener->on_dns_completed(query);
+}
+
+Result<uint16_t> Stack::resolve(std::string_view name)
+{
+    return m_dns.resolve(name, m_clock.now_ns());
+}
+
+} // namespace oh::net
