@@ -20,38 +20,43 @@ KAS        := g++
 KLD        := ld
 KCOMMON    := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
               -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
-              -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-              -fno-use-cxa-atexit -O2 -g -Wall -Wextra -Wno-unused-parameter -I.
+              -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
+              -fno-use-cxa-atexit -fcheck-new -fno-tree-loop-distribute-patterns -O2 -g -Wall -Wextra -Wno-unused-parameter -I.
 KCXXFLAGS  := $(KCOMMON) -mgeneral-regs-only
 KPORTFLAGS := $(KCOMMON) -msse2
 KASFLAGS   := -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -I. -g
 
-KSRC_CORE  := $(shell find kernel drivers -name '*.cpp' 2>/dev/null | grep -v '/host/' | sort) lib/format.cpp
+KSRC_CORE   = $(shell find kernel -name '*.cpp' 2>/dev/null | sort) lib/format.cpp $(KERNEL_DRIVER_SRCS)
 KSRC_PORT   = $(KERNEL_PORTABLE_SRCS)
 KSRC_ASM   := $(shell find boot kernel -name '*.S' 2>/dev/null | sort)
 KOBJ        = $(KSRC_ASM:%.S=$(BUILD)/k/%.o) $(KSRC_CORE:%.cpp=$(BUILD)/k/%.o) \
               $(KSRC_PORT:%.cpp=$(BUILD)/kp/%.o)
 
-$(BUILD)/k/%.o: %.cpp
+# Objects depend on the flags they were built with: a changed flag rebuilds everything.
+$(BUILD)/kflags.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(KCXXFLAGS) $(KPORTFLAGS) $(KASFLAGS)' | cmp -s - $@ || echo '$(KCXXFLAGS) $(KPORTFLAGS) $(KASFLAGS)' > $@
+
+$(BUILD)/k/%.o: %.cpp $(BUILD)/kflags.stamp
 	@mkdir -p $(dir $@)
 	$(KCXX) $(KCXXFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/kp/%.o: %.cpp
+$(BUILD)/kp/%.o: %.cpp $(BUILD)/kflags.stamp
 	@mkdir -p $(dir $@)
 	$(KCXX) $(KPORTFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/k/%.o: %.S
+$(BUILD)/k/%.o: %.S $(BUILD)/kflags.stamp
 	@mkdir -p $(dir $@)
 	$(KAS) $(KASFLAGS) -MMD -MP -c $< -o $@
 
 # Two-pass link: pass 1 gives the addresses, tools/ksyms.py turns its text symbols into a
 # table that pass 2 places last in the image (so no code address moves) for backtraces.
 $(BUILD)/kernel.elf: $(KOBJ) linker.ld tools/ksyms.py
-	$(KLD) -n -T linker.ld -o $(BUILD)/kernel.pass1.elf $(KOBJ)
+	$(KLD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $(BUILD)/kernel.pass1.elf $(KOBJ)
 	python3 tools/ksyms.py $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.bin
 	cd $(BUILD) && objcopy -I binary -O elf64-x86-64 -B i386:x86-64 \
 	    --rename-section .data=.ksyms,alloc,load,readonly,data,contents ksyms.bin ksyms.o
-	$(KLD) -n -T linker.ld -o $@ $(KOBJ) $(BUILD)/ksyms.o
+	$(KLD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KOBJ) $(BUILD)/ksyms.o
 	@python3 tools/ksyms.py --check $(BUILD)/kernel.pass1.elf $@
 
 kernel: $(BUILD)/kernel.elf

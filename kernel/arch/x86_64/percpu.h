@@ -1,0 +1,51 @@
+// Per-CPU data, reached through GS: this CPU's index, APIC id, current thread, tables.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/arch/x86_64/gdt.h"
+
+namespace oh::kernel {
+
+struct Thread;
+constexpr int kMaxCpus = 16;
+
+struct Cpu {
+    Cpu* self;               // gs:0, so this_cpu() is one load
+    Thread* current;         // gs:8
+    uint32_t index;
+    uint32_t apic_id;
+    Thread* idle;
+    int irq_depth;
+    int preempt_disable;
+    bool need_resched;
+    bool online;
+    uint64_t irq_count;
+    uint64_t timer_irqs;
+    uint64_t context_switches;
+    uint64_t idle_ns;
+    CpuTables tables;
+};
+
+extern Cpu g_cpus[kMaxCpus];
+extern int g_cpu_count; // CPUs found in the MADT (online or not)
+
+inline Cpu& this_cpu()
+{
+    Cpu* c;
+    asm volatile("movq %%gs:0, %0" : "=r"(c));
+    return *c;
+}
+
+inline Thread* current_thread()
+{
+    Thread* t;
+    asm volatile("movq %%gs:8, %0" : "=r"(t));
+    return t;
+}
+
+// Point GS at `cpu` on the calling CPU.
+void percpu_install(Cpu& cpu);
+int online_cpu_count();
+
+} // namespace oh::kernel

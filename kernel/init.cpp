@@ -1,0 +1,33 @@
+// The init thread: picks what the kernel does after boot from the command line.
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/console/console.h"
+#include "kernel/kernel.h"
+#include "kernel/sched/sched.h"
+#include "kernel/tests/ktest.h"
+
+namespace oh::kernel {
+
+[[noreturn]] void kernel_exit(int code)
+{
+    // QEMU's isa-debug-exit at port 0xf4 (the Makefile and tests add the device).
+    x86::outl(0xf4, uint32_t(code));
+    printk("kernel_exit(%d): no debug-exit device, halting\n", code);
+    x86::halt_forever();
+}
+
+void kernel_late_init(const CommandLine& cl)
+{
+    if (auto tests = cl.get("ktest")) {
+        int failed = run_kernel_tests(*tests);
+        kernel_exit(failed ? 1 : 0);
+    }
+    if (auto bench = cl.get("kbench")) {
+        run_kernel_bench(*bench);
+        kernel_exit(0);
+    }
+    printk("offhook: up\n");
+    if (cl.get_bool("exit", false))
+        kernel_exit(0);
+}
+
+} // namespace oh::kernel

@@ -1,0 +1,63 @@
+// Threads and the scheduler: per-CPU run queues, real-time and normal classes, sleep, wake,
+// affinity and load balancing. Kernel threads today; Thread keeps room for an address space.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/sched/policy.h"
+
+namespace oh::kernel {
+
+struct Thread;
+using ThreadEntry = void (*)(void* arg);
+
+struct ThreadOptions {
+    SchedClass cls { SchedClass::Normal };
+    uint8_t rt_priority { 0 };
+    uint32_t weight { 1024 };
+    uint64_t affinity { ~0ull };
+    bool joinable { false }; // joinable threads stay around after exit until thread_join
+};
+
+Thread* thread_create(const char* name, ThreadEntry entry, void* arg, const ThreadOptions& opts = {});
+[[noreturn]] void thread_exit(int code);
+[[noreturn]] void thread_exit_on_fault(int vector);
+// Wait for a joinable thread to end; returns its exit code (-1000 - vector if it faulted).
+int thread_join(Thread* t);
+void thread_yield();
+void thread_sleep_until(uint64_t deadline_ns);
+void thread_sleep_ns(uint64_t ns);
+void thread_set_affinity(Thread* t, uint64_t mask); // takes effect at the next switch
+Thread* thread_current();
+
+uint32_t thread_id(const Thread* t);
+const char* thread_name(const Thread* t);
+void thread_stack_bounds(const Thread* t, uint64_t& low, uint64_t& high);
+uint64_t thread_cpus_used(const Thread* t); // bit per CPU it has run on
+uint64_t thread_cpu_time_ns(const Thread* t);
+int thread_cpu(const Thread* t);
+
+// Bring-up: scheduler_init on the BSP (turns the boot flow into a thread), then each CPU
+// calls scheduler_start_cpu() with interrupts off; it never returns (becomes idle).
+void scheduler_init();
+void scheduler_cpu_init(int cpu_index); // per CPU, before it takes timer interrupts
+[[noreturn]] void scheduler_idle_loop();
+bool scheduler_running();
+bool panic_in_progress();
+void set_panic_in_progress();
+
+// Interrupt hooks.
+void scheduler_irq_exit(); // switch if a higher-priority thread became runnable
+
+// Wait queues: the primitive under mutexes, semaphores and driver waits.
+class WaitQueue;
+void wait_queue_block(WaitQueue& wq, uint64_t deadline_ns); // internal
+struct SchedStats {
+    uint64_t context_switches;
+    uint64_t migrations;
+    uint64_t steals;
+};
+SchedStats scheduler_stats();
+
+} // namespace oh::kernel

@@ -1,0 +1,48 @@
+// The Thread structure (private to the scheduler and the sync primitives).
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/mm/memory.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sync/wait_queue.h"
+
+namespace oh::kernel {
+
+enum class ThreadState : uint8_t { Runnable, Running, Blocked, Dead };
+
+struct Thread {
+    SchedEntity se;
+    uint64_t rsp { 0 };
+    KernelStack stack {};
+    alignas(16) uint8_t fpu[512];   // FXSAVE area: portable code may use SSE in threads
+    uint32_t id { 0 };
+    char name[24] {};
+    ThreadState state { ThreadState::Runnable };
+    int cpu { 0 };                  // run queue this thread belongs to (guarded by its lock)
+    ThreadEntry entry { nullptr };
+    void* arg { nullptr };
+    bool joinable { false };
+    bool exited { false };
+    bool migrate_pending { false };
+    int exit_code { 0 };
+    uint64_t cpus_used { 0 };
+    uint64_t cpu_time_ns { 0 };
+    uint64_t run_start_ns { 0 };
+    // Sleeping: on a CPU's timer list until wake_at_ns.
+    ListNode timer_node;
+    uint64_t wake_at_ns { 0 };
+    int timer_cpu { -1 };
+    WaitQueue exit_wq;
+    void* address_space { nullptr }; // user threads (later): their page tables
+};
+
+// Make a Blocked thread runnable (no-op for any other state). Safe from IRQ context.
+void thread_wake(Thread* t);
+// Mark the current thread blocked (optionally with a wake-up deadline); the caller then
+// calls schedule(). Interrupts must be off.
+void thread_prepare_block(uint64_t deadline_ns);
+void thread_cancel_timer(Thread* t);
+void schedule();
+
+} // namespace oh::kernel

@@ -1,0 +1,26 @@
+// Monotonic time: the TSC, calibrated against the PIT at boot, read as nanoseconds.
+#pragma once
+
+#include <stdint.h>
+
+#include "lib/clock.h"
+
+namespace oh::kernel {
+
+void time_init();           // BSP, before the LAPIC timer is calibrated
+uint64_t monotonic_ns();    // since time_init()
+uint64_t tsc_hz();
+uint64_t boot_tsc();        // TSC value at kernel entry (set by kernel_main)
+void set_boot_tsc(uint64_t tsc);
+uint64_t tsc_to_ns(uint64_t tsc_delta);
+
+// Busy-wait (for device timing during bring-up, never on a hot path).
+void udelay(uint64_t us);
+
+// The kernel's Clock for portable code.
+class KernelClock final : public Clock {
+public:
+    Nanoseconds now_ns() const override { return monotonic_ns(); }
+};
+
+} // namespace oh::kernel
