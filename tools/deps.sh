@@ -3,7 +3,7 @@
 # Usage: tools/deps.sh [--quiet]
 set -e
 
-PKGS="build-essential g++ make python3 clang libclang-rt-14-dev lld
+PKGS="build-essential g++ make python3 clang libclang-rt-14-dev
 googletest libgtest-dev
 grub-pc-bin grub-common xorriso mtools dosfstools
 qemu-system-x86 qemu-system-arm qemu-utils
