@@ -303,6 +303,44 @@ Result<void> parse_message(std::span<const uint8_t> data, Framing framing, Messa
     return parse_body(p, n, end, content_length, framing, m);
 }
 
+bool salvage_for_reply(std::span<const uint8_t> data, Message& m)
+{
+    m = Message {};
+    const char* p = reinterpret_cast<const char*>(data.data());
+    size_t n = data.size(), at = 0;
+    while (at < n && (p[at] == '\r' || p[at] == '\n'))
+        at++;
+    size_t end = line_end(p, n, at);
+    if (end == kNpos)
+        return false;
+    Str start = line_text(p, at, end);
+    if (istarts_with(start, "SIP/"))
+        return false; // never answer a response
+    m.is_request = true;
+    m.method_text = start.substr(0, find_char(start, ' '));
+    m.method = method_from_name(m.method_text);
+    for (at = end; at < n && (end = line_end(p, n, at)) != kNpos; at = end) {
+        Header h;
+        if (parse_header_line(line_text(p, at, end), h).is_error())
+            continue;
+        Str* slot = h.id == HeaderId::Via ? &m.top_via : h.id == HeaderId::From ? &m.from
+            : h.id == HeaderId::To ? &m.to : h.id == HeaderId::CallId ? &m.call_id : nullptr;
+        if (h.id == HeaderId::Via && m.header_count < kMaxHeaders)
+            m.headers[m.header_count++] = h;
+        if (slot && slot->empty()) {
+            ListSplitter split(h.value);
+            Str first;
+            *slot = h.id == HeaderId::Via && split.next(first) ? first : h.value;
+        }
+        if (h.id == HeaderId::CSeq && m.cseq_method_text.empty() && parse_cseq(h.value, m).is_error()) {
+            m.cseq = 0;
+            m.cseq_method_text = m.method_text;
+        }
+    }
+    return m.method != Method::Ack && !m.top_via.empty() && !m.from.empty() && !m.to.empty()
+        && !m.call_id.empty() && !m.cseq_method_text.empty();
+}
+
 Result<void> validate_message(const Message& m)
 {
     if (m.top_via.empty())

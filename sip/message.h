@@ -77,6 +77,10 @@ struct Message {
 // usable in a 400 response. Unsupported: a SIP version other than 2.0 (answer 505).
 Result<void> parse_message(std::span<const uint8_t> data, Framing framing, Message& out);
 
+// For a request that failed to parse: pick Via, From, To, Call-ID and CSeq out of the raw
+// lines so a 400 can still be addressed. False when they cannot all be found.
+bool salvage_for_reply(std::span<const uint8_t> data, Message& out);
+
 // Checks RFC 3261 §8.2 / §8.1.3 essentials (To, From, Call-ID, CSeq, Via) after a parse.
 Result<void> validate_message(const Message& msg);
 

@@ -63,6 +63,16 @@ private:
     size_t m_n { 0 };
 };
 
+// A NUL-terminated string (error messages), bounded, without strlen.
+constexpr Str cstr(const char* s, size_t max = 256)
+{
+    size_t n = 0;
+    if (s)
+        while (n < max && s[n])
+            n++;
+    return Str(s, n);
+}
+
 constexpr char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool is_alpha(char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }

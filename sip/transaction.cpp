@@ -1,0 +1,291 @@
+// Client and server transaction state machines (RFC 3261 §17.1/§17.2, RFC 6026 §7-8) on UDP.
+#include "sip/transaction.h"
+
+#include "sip/builder.h"
+#include "sip/headers.h"
+
+namespace oh::sip {
+
+namespace {
+
+constexpr Nanoseconds k64T1 = 64 * kT1;
+// INVITE client in Proceeding has no RFC timer; a far end that rang and then vanished must
+// not pin a pool slot forever.
+constexpr Nanoseconds kProceedingLimit = 300 * kNsPerSec;
+
+// "host:port" key for the §17.2.3 sent-by comparison.
+bool sent_by_key(const Via& via, FixedString<80>& out)
+{
+    char buf[80];
+    Writer w(buf, sizeof buf);
+    w.put(via.host).put(':').put_uint(via.port ? via.port : 5060);
+    return w.ok() && out.assign(w.view());
+}
+
+} // namespace
+
+Transaction* TransactionLayer::allocate()
+{
+    for (auto& tx : m_pool) {
+        if (tx.state == TxState::Free) {
+            tx.retransmit_at = tx.deadline = tx.interval = 0;
+            tx.status = 0;
+            tx.length = 0;
+            tx.branch.clear();
+            tx.sent_by.clear();
+            return &tx;
+        }
+    }
+    return nullptr;
+}
+
+void TransactionLayer::send(Transaction& tx)
+{
+    if (tx.length)
+        m_transport.send(tx.peer, tx.message());
+}
+
+size_t TransactionLayer::active() const
+{
+    size_t n = 0;
+    for (auto& tx : m_pool)
+        n += tx.state != TxState::Free;
+    return n;
+}
+
+Result<Transaction*> TransactionLayer::start_client(std::span<const uint8_t> request, Method method, uint32_t cseq,
+                                                    Str branch, const Endpoint& peer, uint8_t purpose, uint8_t slot)
+{
+    if (request.size() > kMaxMessageSize)
+        return Result<Transaction*>(Error::NoSpace, "Request too large");
+    Transaction* tx = allocate();
+    if (!tx)
+        return Result<Transaction*>(Error::NoMemory, "Transaction pool full");
+    if (!tx->branch.assign(branch))
+        return Result<Transaction*>(Error::InvalidArgument, "Branch too long");
+    Nanoseconds now = m_clock.now_ns();
+    tx->kind = method == Method::Invite ? TxKind::InviteClient : TxKind::NonInviteClient;
+    tx->state = method == Method::Invite ? TxState::Calling : TxState::Trying;
+    tx->method = method;
+    tx->cseq = cseq;
+    tx->purpose = purpose;
+    tx->slot = slot;
+    tx->peer = peer;
+    copy_bytes(tx->buffer, request.data(), request.size());
+    tx->length = uint16_t(request.size());
+    tx->interval = kT1; // Timer A / Timer E start at T1
+    tx->retransmit_at = now + kT1;
+    tx->deadline = now + k64T1; // Timer B / Timer F
+    send(*tx);
+    return tx;
+}
+
+void TransactionLayer::send_ack_for_failure(Transaction& tx, const Message& response)
+{
+    // §17.1.1.3: the ACK copies Request-URI, top Via, Route, From, Call-ID and the CSeq
+    // number of the INVITE, with the To of the response.
+    Message invite;
+    if (parse_message(tx.message(), Framing::Datagram, invite).is_error())
+        return;
+    Writer w(m_scratch);
+    write_request_line(w, Method::Ack, invite.request_uri);
+    w.header("Via", invite.top_via);
+    for (const Header* h = invite.find(HeaderId::Route); h; h = invite.next(HeaderId::Route, h))
+        w.header("Route", h->value);
+    w.header("From", invite.from);
+    w.header("To", response.to);
+    w.header("Call-ID", invite.call_id);
+    w.put("CSeq: ").put_uint(invite.cseq).put(" ACK\r\nMax-Forwards: 70\r\n");
+    auto len = finish_message(w, "", "");
+    if (!len)
+        return;
+    copy_bytes(tx.buffer, m_scratch, *len);
+    tx.length = uint16_t(*len);
+    send(tx);
+}
+
+Transaction* TransactionLayer::on_response(const Message& response, bool& deliver)
+{
+    deliver = false;
+    auto via = parse_via(response.top_via);
+    if (!via || via->branch.empty())
+        return nullptr;
+    for (auto& tx : m_pool) {
+        if (tx.state == TxState::Free || !tx.is_client() || tx.method != response.cseq_method
+            || tx.branch.view() != via->branch)
+            continue;
+        client_response(tx, response, deliver);
+        return &tx;
+    }
+    return nullptr;
+}
+
+void TransactionLayer::client_response(Transaction& tx, const Message& r, bool& deliver)
+{
+    Nanoseconds now = m_clock.now_ns();
+    bool provisional = r.status < 200;
+    deliver = false;
+    if (tx.kind == TxKind::InviteClient) {
+        if (tx.state == TxState::Calling || tx.state == TxState::Proceeding) {
+            tx.status = r.status;
+            tx.retransmit_at = 0;
+            deliver = true;
+            if (provisional) {
+                tx.state = TxState::Proceeding;
+                tx.deadline = now + kProceedingLimit;
+            } else if (r.status < 300) {
+                tx.state = TxState::Accepted; // RFC 6026 Timer M
+                tx.deadline = now + k64T1;
+            } else {
+                tx.state = TxState::Completed;
+                tx.deadline = now + kTimerD;
+                send_ack_for_failure(tx, r);
+            }
+        } else if (tx.state == TxState::Completed && r.status >= 300) {
+            send(tx); // the retransmitted final response gets our ACK again
+        } else if (tx.state == TxState::Accepted && r.status >= 200 && r.status < 300) {
+            deliver = true; // 2xx retransmissions go to the TU, which re-sends its ACK
+        }
+        return;
+    }
+    if (tx.state != TxState::Trying && tx.state != TxState::Proceeding)
+        return; // Completed absorbs retransmitted finals
+    tx.status = r.status;
+    deliver = true;
+    if (provisional) {
+        tx.state = TxState::Proceeding;
+        return;
+    }
+    tx.state = TxState::Completed;
+    tx.retransmit_at = 0;
+    tx.deadline = now + kT4; // Timer K
+}
+
+TransactionLayer::Verdict TransactionLayer::on_request(const Message& req, const Endpoint& source, Transaction*& out)
+{
+    out = nullptr;
+    auto via = parse_via(req.top_via);
+    FixedString<80> key;
+    if (!via || !sent_by_key(*via, key))
+        return Verdict::New; // the UA rejects it; nothing to match
+    Method match = req.method == Method::Ack ? Method::Invite : req.method;
+    for (auto& tx : m_pool) {
+        if (tx.state == TxState::Free || tx.is_client() || tx.method != match || tx.branch.view() != via->branch
+            || tx.sent_by.view() != key.view())
+            continue;
+        if (req.method == Method::Ack) {
+            if (tx.state != TxState::Completed)
+                return Verdict::New; // ACK for a 2xx: the UA core's business
+            tx.state = TxState::Confirmed; // Timer I
+            tx.retransmit_at = 0;
+            tx.deadline = m_clock.now_ns() + kT4;
+            return Verdict::Absorbed;
+        }
+        // A retransmitted request: repeat the last response, if any (Accepted stays quiet,
+        // the UA core retransmits 2xx on its own timer).
+        if (tx.state != TxState::Accepted && tx.state != TxState::Confirmed)
+            send(tx);
+        return Verdict::Absorbed;
+    }
+    if (req.method == Method::Ack)
+        return Verdict::New;
+    Transaction* tx = allocate();
+    if (!tx)
+        return Verdict::PoolFull;
+    tx->kind = req.method == Method::Invite ? TxKind::InviteServer : TxKind::NonInviteServer;
+    tx->state = req.method == Method::Invite ? TxState::Proceeding : TxState::Trying;
+    tx->method = req.method;
+    tx->cseq = req.cseq;
+    tx->peer = source;
+    tx->purpose = 0;
+    tx->slot = 0;
+    if (!tx->branch.assign(via->branch))
+        tx->branch.assign(via->branch.substr(0, FixedString<64>::capacity()));
+    tx->sent_by.assign(key.view());
+    out = tx;
+    return Verdict::New;
+}
+
+void TransactionLayer::respond(Transaction& tx, std::span<const uint8_t> response, uint16_t status)
+{
+    if (tx.state == TxState::Free || response.size() > kMaxMessageSize)
+        return;
+    Nanoseconds now = m_clock.now_ns();
+    copy_bytes(tx.buffer, response.data(), response.size());
+    tx.length = uint16_t(response.size());
+    tx.status = status;
+    send(tx);
+    if (status < 200) {
+        if (tx.kind == TxKind::NonInviteServer)
+            tx.state = TxState::Proceeding;
+        return;
+    }
+    if (tx.kind == TxKind::InviteServer && status < 300) {
+        tx.state = TxState::Accepted; // RFC 6026 Timer L
+        tx.deadline = now + k64T1;
+    } else if (tx.kind == TxKind::InviteServer) {
+        tx.state = TxState::Completed;
+        tx.interval = kT1; // Timer G
+        tx.retransmit_at = now + kT1;
+        tx.deadline = now + k64T1; // Timer H
+    } else {
+        tx.state = TxState::Completed;
+        tx.deadline = now + k64T1; // Timer J
+    }
+}
+
+Transaction* TransactionLayer::find_invite_for_cancel(const Message& cancel)
+{
+    auto via = parse_via(cancel.top_via);
+    FixedString<80> key;
+    if (!via || !sent_by_key(*via, key))
+        return nullptr;
+    for (auto& tx : m_pool)
+        if (tx.state != TxState::Free && tx.kind == TxKind::InviteServer && tx.branch.view() == via->branch
+            && tx.sent_by.view() == key.view())
+            return &tx;
+    return nullptr;
+}
+
+void TransactionLayer::fire(Transaction& tx, Nanoseconds now, TransactionEvents& events)
+{
+    if (tx.retransmit_at && now >= tx.retransmit_at) {
+        send(tx);
+        if (tx.kind == TxKind::InviteClient)
+            tx.interval *= 2; // Timer A doubles without a cap
+        else
+            tx.interval = (tx.state == TxState::Proceeding || tx.interval * 2 > kT2) ? kT2 : tx.interval * 2;
+        tx.retransmit_at = now + tx.interval;
+    }
+    if (!tx.deadline || now < tx.deadline)
+        return;
+    bool failed = (tx.is_client() && (tx.state == TxState::Calling || tx.state == TxState::Trying
+                                      || tx.state == TxState::Proceeding))
+        || (tx.kind == TxKind::InviteServer && tx.state == TxState::Completed);
+    if (failed)
+        events.on_transaction_timeout(tx);
+    tx.state = TxState::Free;
+}
+
+void TransactionLayer::poll(TransactionEvents& events)
+{
+    Nanoseconds now = m_clock.now_ns();
+    for (auto& tx : m_pool)
+        if (tx.state != TxState::Free)
+            fire(tx, now, events);
+}
+
+Nanoseconds TransactionLayer::next_deadline() const
+{
+    Nanoseconds next = 0;
+    for (auto& tx : m_pool) {
+        if (tx.state == TxState::Free)
+            continue;
+        for (Nanoseconds t : { tx.retransmit_at, tx.deadline })
+            if (t && (!next || t < next))
+                next = t;
+    }
+    return next;
+}
+
+} // namespace oh::sip
