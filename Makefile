@@ -99,6 +99,7 @@ FUZZERS      :=
 KERNEL_PORTABLE_SRCS :=
 -include $(sort $(wildcard tests/unit/*/module.mk))
 -include $(sort $(wildcard tests/fuzz/*.mk))
+-include port/armv7m/arm.mk
 
 $(BUILD)/h/%.o: %.cpp
 	@mkdir -p $(dir $@)
