@@ -1,6 +1,7 @@
 // The init thread: picks what the kernel does after boot from the command line.
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/console/console.h"
+#include "kernel/console/shell.h"
 #include "kernel/kernel.h"
 #include "kernel/sched/sched.h"
 #include "kernel/tests/ktest.h"
@@ -25,6 +26,7 @@ void kernel_late_init(const CommandLine& cl)
         run_kernel_bench(*bench);
         kernel_exit(0);
     }
+    shell_start();
     printk("offhook: up\n");
     if (cl.get_bool("exit", false))
         kernel_exit(0);

@@ -83,12 +83,17 @@ const MadtInfo& kernel_madt() { return s_madt; }
 
 using namespace oh::kernel;
 
+extern "C" const uint8_t _init_array_start[], _init_array_end[];
+
 extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint64_t mbi_phys)
 {
     set_boot_tsc(oh::x86::rdtsc());
     cpu_early_init_bsp();
     console_init();
     printk("Offhook x86-64 kernel\n");
+    // Nothing runs global constructors here, on purpose: globals are constinit.
+    if (_init_array_start != _init_array_end)
+        panic("a global needs a static constructor; make it constinit");
     parse_boot_info(magic, mbi_phys);
     printk("cmdline: %s\n", s_cmdline);
     idt_init();

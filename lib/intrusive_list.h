@@ -15,7 +15,7 @@ struct ListNode {
 template<typename T, ListNode T::*NodePtr>
 class IntrusiveList {
 public:
-    IntrusiveList() { m_head.prev = m_head.next = &m_head; }
+    constexpr IntrusiveList() { m_head.prev = m_head.next = &m_head; }
     IntrusiveList(const IntrusiveList&) = delete;
     IntrusiveList& operator=(const IntrusiveList&) = delete;
 

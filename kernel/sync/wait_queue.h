@@ -92,7 +92,7 @@ private:
 
 class Semaphore {
 public:
-    explicit Semaphore(int64_t initial = 0) : m_count(initial) { }
+    constexpr explicit Semaphore(int64_t initial = 0) : m_count(initial) { }
     void down();
     bool down_timeout(uint64_t deadline_ns);
     bool try_down();

@@ -1,0 +1,183 @@
+// Serial shell: COM1 receive interrupt -> ring buffer -> shell thread -> command table.
+#include "kernel/console/shell.h"
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/interrupts.h"
+#include "kernel/arch/x86_64/ioapic.h"
+#include "kernel/arch/x86_64/percpu.h"
+#include "kernel/console/console.h"
+#include "kernel/kernel.h"
+#include "kernel/mm/memory.h"
+#include "kernel/mm/layout.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sync/wait_queue.h"
+#include "kernel/time/time.h"
+#include "lib/ring_buffer.h"
+
+namespace oh::kernel {
+
+namespace {
+
+constexpr size_t kMaxCommands = 48;
+constexpr size_t kLineMax = 160;
+constexpr uint8_t kComIrq = 4;
+
+struct Entry {
+    const char* name;
+    const char* help;
+    ShellCommand fn;
+};
+
+constinit Entry s_commands[kMaxCommands] {};
+constinit size_t s_command_count = 0;
+constinit SpinLock s_table_lock;
+
+constinit SpinLock s_rx_lock;
+constinit RingBuffer<char, 256> s_rx;
+constinit uint64_t s_rx_overruns = 0;
+constinit Semaphore s_rx_ready(0);
+
+bool str_eq(const char* a, const char* b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+void com_irq(void*)
+{
+    bool any = false;
+    for (int c; (c = console_getc_nonblock()) >= 0;) {
+        SpinLockIrqGuard g(s_rx_lock);
+        if (!s_rx.push(char(c)))
+            s_rx_overruns++;
+        any = true;
+    }
+    if (any)
+        s_rx_ready.up();
+}
+
+void cmd_help(int, const char* const*)
+{
+    for (size_t i = 0; i < s_command_count; i++)
+        printk("  %-10s %s\n", s_commands[i].name, s_commands[i].help);
+}
+
+void cmd_uptime(int, const char* const*)
+{
+    uint64_t ms = monotonic_ns() / 1000000;
+    printk("uptime %lu.%03lu s\n", ms / 1000, ms % 1000);
+}
+
+void cmd_cpus(int, const char* const*)
+{
+    for (int i = 0; i < kMaxCpus; i++) {
+        Cpu& c = g_cpus[i];
+        if (!c.online)
+            continue;
+        printk("cpu%d apic %u irqs %lu timer %lu switches %lu idle %lu ms\n", i, c.apic_id, c.irq_count,
+               c.timer_irqs, c.context_switches, c.idle_ns / 1000000);
+    }
+    SchedStats s = scheduler_stats();
+    printk("migrations %lu steals %lu\n", s.migrations, s.steals);
+}
+
+void cmd_mem(int, const char* const*)
+{
+    HeapStats h = heap_stats();
+    printk("frames free %zu of %zu (%zu MiB free); heap used %zu free %zu in %zu allocations\n", frames_free(),
+           frames_total(), frames_free() * kPageSize >> 20, h.bytes_used, h.bytes_free, h.allocations);
+}
+
+void cmd_exit(int argc, const char* const* argv)
+{
+    int code = 0;
+    if (argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9')
+        code = argv[1][0] - '0';
+    kernel_exit(code);
+}
+
+void shell_thread(void*)
+{
+    char line[kLineMax];
+    size_t len = 0;
+    printk("> ");
+    for (;;) {
+        s_rx_ready.down_timeout(monotonic_ns() + 50'000'000);
+        com_irq(nullptr); // also poll: covers a missed edge and UARTs without an IRQ line
+        for (;;) {
+            char c;
+            {
+                SpinLockIrqGuard g(s_rx_lock);
+                if (!s_rx.pop(c))
+                    break;
+            }
+            if (c == '\r' || c == '\n') {
+                printk("\n");
+                line[len] = 0;
+                if (len)
+                    shell_execute(line);
+                len = 0;
+                printk("> ");
+            } else if ((c == 8 || c == 127) && len) {
+                len--;
+                printk("\b \b");
+            } else if (c >= 32 && c < 127 && len + 1 < kLineMax) {
+                line[len++] = c;
+                printk("%c", c);
+            }
+        }
+    }
+}
+
+} // namespace
+
+bool shell_register(const char* name, const char* help, ShellCommand fn)
+{
+    SpinLockIrqGuard g(s_table_lock);
+    if (s_command_count == kMaxCommands)
+        return false;
+    s_commands[s_command_count++] = { name, help, fn };
+    return true;
+}
+
+void shell_execute(char* line)
+{
+    const char* argv[kShellMaxArgs + 1] = {};
+    int argc = 0;
+    for (char* p = line; *p && argc < int(kShellMaxArgs);) {
+        while (*p == ' ')
+            *p++ = 0;
+        if (!*p)
+            break;
+        argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    if (!argc)
+        return;
+    for (size_t i = 0; i < s_command_count; i++) {
+        if (str_eq(s_commands[i].name, argv[0])) {
+            s_commands[i].fn(argc, argv);
+            return;
+        }
+    }
+    printk("unknown command '%s' (try help)\n", argv[0]);
+}
+
+void shell_start()
+{
+    shell_register("help", "list commands", cmd_help);
+    shell_register("uptime", "time since boot", cmd_uptime);
+    shell_register("cpus", "per-CPU interrupt and scheduling counters", cmd_cpus);
+    shell_register("mem", "physical memory and heap", cmd_mem);
+    shell_register("exit", "power off QEMU: exit [code]", cmd_exit);
+    // COM1 "data available" interrupt [16550 IER bit 0]; OUT2 was set at init.
+    x86::outb(0x3f8 + 1, 0x01);
+    irq_register(uint8_t(kIrqVectorBase + kComIrq), com_irq, nullptr);
+    ioapic_route_isa(kComIrq, uint8_t(kIrqVectorBase + kComIrq), g_cpus[0].apic_id);
+    ThreadOptions o;
+    thread_create("shell", shell_thread, nullptr, o);
+}
+
+} // namespace oh::kernel
