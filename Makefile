@@ -9,6 +9,16 @@ QEMU       ?= qemu-system-x86_64
 ACCEL      ?= tcg
 
 .DEFAULT_GOAL := all
+
+# Module fragments (hosted tests, fuzzers, the ARM port) come first: the kernel's rules
+# below use the source lists they add to.
+UNIT_MODULES :=
+FUZZERS      :=
+KERNEL_PORTABLE_SRCS :=
+KERNEL_DRIVER_SRCS := drivers/pci/pci.cpp
+-include $(sort $(wildcard tests/unit/*/module.mk))
+-include $(sort $(wildcard tests/fuzz/*.mk))
+-include port/armv7m/arm.mk
 .PHONY: all iso run debug deps test test-unit test-kernel test-e2e test-fuzz bench clean kernel
 
 # ---------------------------------------------------------------------------------------
@@ -26,7 +36,7 @@ KCXXFLAGS  := $(KCOMMON) -mgeneral-regs-only
 KPORTFLAGS := $(KCOMMON) -msse2
 KASFLAGS   := -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -I. -g
 
-KSRC_CORE   = $(shell find kernel -name '*.cpp' 2>/dev/null | sort) lib/format.cpp $(KERNEL_DRIVER_SRCS)
+KSRC_CORE   = $(shell find kernel -name '*.cpp' -not -path 'kernel/block/*' -not -path 'kernel/fs/*' 2>/dev/null | sort) lib/format.cpp $(KERNEL_DRIVER_SRCS)
 KSRC_PORT   = $(KERNEL_PORTABLE_SRCS)
 KSRC_ASM   := $(shell find boot kernel -name '*.S' 2>/dev/null | sort)
 KOBJ        = $(KSRC_ASM:%.S=$(BUILD)/k/%.o) $(KSRC_CORE:%.cpp=$(BUILD)/k/%.o) \
@@ -94,12 +104,6 @@ deps:
 HCXX       := g++
 HCXXFLAGS  := -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined -Wall -Wextra -Wno-unused-parameter -I. -DOH_HOSTED=1
-UNIT_MODULES :=
-FUZZERS      :=
-KERNEL_PORTABLE_SRCS :=
--include $(sort $(wildcard tests/unit/*/module.mk))
--include $(sort $(wildcard tests/fuzz/*.mk))
--include port/armv7m/arm.mk
 
 $(BUILD)/h/%.o: %.cpp
 	@mkdir -p $(dir $@)

@@ -2,6 +2,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/console/console.h"
 #include "kernel/console/shell.h"
+#include "kernel/dev/platform.h"
 #include "kernel/kernel.h"
 #include "kernel/sched/sched.h"
 #include "kernel/tests/ktest.h"
@@ -26,6 +27,7 @@ void kernel_late_init(const CommandLine& cl)
         run_kernel_bench(*bench);
         kernel_exit(0);
     }
+    pci_init();
     shell_start();
     printk("offhook: up\n");
     if (cl.get_bool("exit", false))

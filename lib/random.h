@@ -18,9 +18,9 @@ protected:
 // with a fixed value so runs are reproducible.
 class Xoshiro128 final : public Random {
 public:
-    explicit Xoshiro128(uint64_t seed = 0x9e3779b97f4a7c15ull) { reseed(seed); }
+    constexpr explicit Xoshiro128(uint64_t seed = 0x9e3779b97f4a7c15ull) { reseed(seed); }
 
-    void reseed(uint64_t seed)
+    constexpr void reseed(uint64_t seed)
     {
         // splitmix64 expands the seed so that similar seeds give unrelated states.
         for (auto& word : m_s) {

@@ -36,6 +36,8 @@ struct IoRequest {
 class BlockDevice {
 public:
     // Error::Busy: the driver's queue is full; the cache retries after the next completion.
+    // Device failures are reported through complete(), never here: any error from submit()
+    // is taken as Busy and the request stays queued in the cache.
     virtual Result<void> submit(const IoRequest& request) = 0;
 
 protected:

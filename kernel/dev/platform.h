@@ -1,0 +1,42 @@
+// The kernel's side of the driver interfaces: PCI config space through ports 0xcf8/0xcfc,
+// port I/O, DMA memory from physical frames, delays, and the PCI device list found at boot.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drivers/pci/pci.h"
+#include "lib/random.h"
+#include "lib/result.h"
+
+namespace oh::kernel {
+
+class PciConfigPorts final : public pci::ConfigSpace {
+public:
+    uint32_t read32(pci::Address a, uint8_t offset) override;
+    void write32(pci::Address a, uint8_t offset, uint32_t value) override;
+};
+
+PciConfigPorts& pci_config();
+void pci_init();                       // enumerate once; `pci` shell command lists them
+size_t pci_device_count();
+const pci::Device* pci_devices();
+// Route a device's legacy INTx (its firmware-assigned ISA IRQ line, level-triggered per the
+// MADT overrides) to `vector` on the BSP.
+bool pci_route_irq(const pci::Device& dev, uint8_t vector);
+
+struct DmaRegion {
+    void* cpu { nullptr };
+    uint64_t physical { 0 };
+    size_t size { 0 };
+};
+// Zeroed, physically contiguous, below `below` (4 GiB for 32-bit bus masters).
+Result<DmaRegion> dma_alloc(size_t bytes, uint64_t below = 1ull << 32);
+
+// MMIO BAR: its uncached virtual address in the direct map.
+volatile void* mmio_map(uint64_t phys, size_t size);
+
+// The kernel's random source: RDRAND when the CPU has it, TSC jitter otherwise.
+Random& kernel_random();
+
+} // namespace oh::kernel
