@@ -75,13 +75,6 @@ void SipUserAgent::incoming_invite(const Message& m, Transaction& tx, const Endp
     Nanoseconds now = m_clock.now_ns();
     FixedString<32> tag;
     new_tag(tag);
-    if (!m_guard.is_trusted(source)) {
-        // Only the PBX may ring us (Asterisk `identify` style); scanners get 403 and strikes.
-        m_guard.counters().rejected_untrusted++;
-        m_guard.strike(source, now);
-        respond(tx, m, 403, tag.view());
-        return;
-    }
     Call* c = nullptr;
     for (auto& slot : m_calls) {
         if (slot.state != CallState::Idle && slot.state != CallState::Ending) {

@@ -9,7 +9,17 @@ namespace oh::sip {
 
 namespace {
 
-constexpr Str kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY";
+constexpr Str kAllowHeader = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY\r\n";
+constexpr Str kOptionsHeaders = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY\r\n"
+                                "Accept: application/sdp\r\nSupported: replaces, timer\r\n";
+
+// FNV-1a: a stable To tag for stateless answers, so retransmissions get the same one.
+uint32_t fnv1a(Str a, uint32_t h = 2166136261u)
+{
+    for (char c : a)
+        h = (h ^ uint8_t(c)) * 16777619u;
+    return h;
+}
 
 bool only_crlf(std::span<const uint8_t> d)
 {
@@ -150,14 +160,23 @@ void SipUserAgent::respond(Transaction& tx, const Message& req, uint16_t status,
         m_tx.respond(tx, buf.first(*len), status);
 }
 
-void SipUserAgent::respond_stateless(const Message& req, const Endpoint& to, uint16_t status, Str reason)
+void SipUserAgent::stateless_tag(const Message& req, FixedString<32>& out)
+{
+    char buf[16];
+    Writer w(buf, sizeof buf);
+    w.put_hex(fnv1a(req.call_id), 8).put_hex(fnv1a(req.from, fnv1a(req.call_id)), 8);
+    out.assign(w.view());
+}
+
+void SipUserAgent::respond_stateless(const Message& req, const Endpoint& to, uint16_t status, Str reason, Str extra)
 {
     auto buf = m_tx.scratch();
     Writer w(buf);
     FixedString<32> tag;
-    new_tag(tag);
+    stateless_tag(req, tag);
     write_response_head(w, req, status, reason, tag.view(), &to);
     w.header("Server", m_config.user_agent);
+    w.put(extra);
     auto len = finish_message(w, "", "");
     if (len)
         m_transport.send(to, buf.first(*len));
@@ -205,6 +224,19 @@ void SipUserAgent::receive(std::span<const uint8_t> datagram, const Endpoint& so
 
 void SipUserAgent::handle_request(const Message& m, const Endpoint& source)
 {
+    auto to = parse_name_addr(m.to);
+    if (!to) {
+        if (m.method != Method::Ack)
+            respond_stateless(m, source, 400, "Bad To");
+        return;
+    }
+    // Out-of-dialog requests answered at once (OPTIONS, rejections) are answered statelessly
+    // (§8.2.7), so qualify pings and scanners cannot exhaust the small transaction pool.
+    if (to->tag().empty() && m.method != Method::Ack && m.method != Method::Cancel
+        && (m.method != Method::Invite || !m_guard.is_trusted(source))) {
+        stateless_out_of_dialog(m, source);
+        return;
+    }
     Transaction* tx = nullptr;
     switch (m_tx.on_request(m, source, tx)) {
     case TransactionLayer::Verdict::Absorbed:
@@ -216,12 +248,6 @@ void SipUserAgent::handle_request(const Message& m, const Endpoint& source)
     case TransactionLayer::Verdict::New:
         break;
     }
-    auto to = parse_name_addr(m.to);
-    if (!to) {
-        if (tx)
-            respond(*tx, m, 400, {}, {}, {});
-        return;
-    }
     if (m.method == Method::Ack || !to->tag().empty()) {
         in_dialog_request(m, tx, source);
         return;
@@ -230,68 +256,69 @@ void SipUserAgent::handle_request(const Message& m, const Endpoint& source)
         handle_out_of_dialog(m, *tx, source);
 }
 
-void SipUserAgent::handle_out_of_dialog(const Message& m, Transaction& tx, const Endpoint& source)
+void SipUserAgent::stateless_out_of_dialog(const Message& m, const Endpoint& source)
 {
-    FixedString<32> tag;
-    new_tag(tag);
     auto ruri = parse_uri(m.request_uri);
     if (!ruri || (ruri->scheme != UriScheme::Sip && ruri->scheme != UriScheme::Sips)) {
-        respond(tx, m, 416, tag.view());
+        respond_stateless(m, source, 416);
         return;
     }
     switch (m.method) {
     case Method::Invite:
-        incoming_invite(m, tx, source);
+        // Only the PBX may ring us (Asterisk `identify` style); scanners get 403 and strikes.
+        m_guard.counters().rejected_untrusted++;
+        m_guard.strike(source, m_clock.now_ns());
+        respond_stateless(m, source, 403);
         return;
-    case Method::Options: {
+    case Method::Options:
         // Qualify: answered at all times, even mid-call (Asterisk marks us unreachable otherwise).
-        char extra[160];
-        Writer w(extra, sizeof extra);
-        w.header("Allow", kAllow).header("Accept", "application/sdp").header("Supported", "replaces, timer");
-        respond(tx, m, 200, tag.view(), w.view());
+        respond_stateless(m, source, 200, {}, kOptionsHeaders);
         return;
-    }
-    case Method::Cancel: {
-        Transaction* invite = m_tx.find_invite_for_cancel(m);
-        if (!invite) {
-            respond(tx, m, 481, tag.view());
-            return;
-        }
-        respond(tx, m, 200, tag.view());
-        for (auto& c : m_calls) {
-            if (c.state == CallState::Incoming && !c.outgoing && c.invite_tx == tx_index(invite)) {
-                // §9.2: the INVITE gets 487, built from our last provisional (it holds the
-                // INVITE's Via, From, To-with-tag, Call-ID and CSeq).
-                Message last;
-                if (parse_message(invite->message(), Framing::Datagram, last)) {
-                    auto buf = m_tx.scratch();
-                    Writer w(buf);
-                    write_response_head(w, last, 487, {}, {}, nullptr);
-                    if (auto len = finish_message(w, "", ""))
-                        m_tx.respond(*invite, buf.first(*len), 487);
-                }
-                end_call(c, EndReason::Cancelled, 487);
-            }
-        }
-        return;
-    }
     case Method::Notify:
     case Method::Message:
-        respond(tx, m, 200, tag.view()); // unsolicited MWI and the like: accepted, ignored
+        respond_stateless(m, source, 200); // unsolicited MWI and the like: accepted, ignored
         return;
     case Method::Bye:
     case Method::Info:
     case Method::Update:
     case Method::Prack:
-        respond(tx, m, 481, tag.view());
+        respond_stateless(m, source, 481);
         return;
-    default: {
-        char extra[96];
-        Writer w(extra, sizeof extra);
-        w.header("Allow", kAllow);
-        respond(tx, m, m.method == Method::Unknown ? 501 : 405, tag.view(), w.view());
+    default:
+        respond_stateless(m, source, m.method == Method::Unknown ? 501 : 405, {}, kAllowHeader);
         return;
     }
+}
+
+void SipUserAgent::handle_out_of_dialog(const Message& m, Transaction& tx, const Endpoint& source)
+{
+    if (m.method == Method::Invite) {
+        incoming_invite(m, tx, source);
+        return;
+    }
+    // CANCEL (§9.2): find the INVITE it targets.
+    FixedString<32> tag;
+    stateless_tag(m, tag);
+    Transaction* invite = m_tx.find_invite_for_cancel(m);
+    if (!invite) {
+        respond(tx, m, 481, tag.view());
+        return;
+    }
+    respond(tx, m, 200, tag.view());
+    for (auto& c : m_calls) {
+        if (c.state == CallState::Incoming && !c.outgoing && c.invite_tx == tx_index(invite)) {
+            // The INVITE gets 487, built from our last provisional (it holds the INVITE's
+            // Via, From, To-with-tag, Call-ID and CSeq).
+            Message last;
+            if (parse_message(invite->message(), Framing::Datagram, last)) {
+                auto buf = m_tx.scratch();
+                Writer w(buf);
+                write_response_head(w, last, 487, {}, {}, nullptr);
+                if (auto len = finish_message(w, "", ""))
+                    m_tx.respond(*invite, buf.first(*len), 487);
+            }
+            end_call(c, EndReason::Cancelled, 487);
+        }
     }
 }
 

@@ -167,7 +167,10 @@ private:
     void reject_malformed(std::span<const uint8_t> datagram, const Endpoint& source, ErrorInfo why);
     void respond(Transaction& tx, const Message& req, uint16_t status, Str to_tag = {}, Str extra = {},
                  Str body = {});
-    void respond_stateless(const Message& req, const Endpoint& to, uint16_t status, Str reason = {});
+    void respond_stateless(const Message& req, const Endpoint& to, uint16_t status, Str reason = {},
+                           Str extra = {});
+    void stateless_out_of_dialog(const Message& m, const Endpoint& source);
+    void stateless_tag(const Message& req, FixedString<32>& out);
     void new_tag(FixedString<32>& out);
     void new_branch(char out[24]);
     void write_contact(Writer& w);
