@@ -1,0 +1,75 @@
+# ARMv7-M port: `make arm` builds the mps2-an500 (QEMU) and stm32f746g-disco images,
+# `make arm-size` prints the memory budget per module, `make arm-flash` programs a board.
+# Included from the root Makefile; everything lands in build/arm/.
+
+ARM_BUILD    := $(BUILD)/arm
+ARM_CXX      := arm-none-eabi-g++
+ARM_OBJCOPY  := arm-none-eabi-objcopy
+ARM_CPU      := -mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard
+ARM_CXXFLAGS := $(ARM_CPU) -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
+                -fno-threadsafe-statics -fno-use-cxa-atexit -fno-unwind-tables \
+                -fno-asynchronous-unwind-tables -Os -g -ffunction-sections -fdata-sections \
+                -Wall -Wextra -Wno-unused-parameter -I.
+ARM_ASFLAGS  := $(ARM_CPU) -g
+# memcpy/memset/memmove/memcmp come from newlib-nano; 64-bit division from libgcc.
+ARM_LDFLAGS  := $(ARM_CPU) -nostartfiles -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments
+ARM_LDLIBS   := -Wl,--start-group -lc_nano -lgcc -Wl,--end-group
+ARM_CMDLINE  := $(if $(strip $(CMDLINE)),$(CMDLINE),net=dhcp)
+
+# The port layer and the portable core it carries (built from their own paths, unchanged).
+ARM_PORT_SRCS  := $(addprefix port/armv7m/,startup.cpp support.cpp console.cpp nvic.cpp \
+                  systick.cpp thread.cpp app/config.cpp app/net_task.cpp)
+ARM_PORT_ASM   := port/armv7m/context.S
+ARM_CORE_SRCS  := kernel/sched/policy.cpp kernel/boot/cmdline.cpp lib/format.cpp \
+                  $(sort $(wildcard net/*.cpp))
+ARM_PHONE_SRCS := $(sort $(wildcard sip/*.cpp sip/media/*.cpp))
+
+MPS2_DIR   := port/armv7m/boards/mps2-an500
+MPS2_SRCS  := $(sort $(wildcard $(MPS2_DIR)/*.cpp))
+STM32_DIR  := port/armv7m/boards/stm32f746g-disco
+STM32_SRCS := $(sort $(wildcard $(STM32_DIR)/*.cpp))
+
+ARM_MPS2_ELF  := $(ARM_BUILD)/offhook-mps2-an500.elf
+ARM_STM32_ELF := $(ARM_BUILD)/offhook-stm32f746g-disco.elf
+ARM_STM32_BIN := $(ARM_STM32_ELF:.elf=.bin)
+
+arm_objs = $(patsubst %.cpp,$(ARM_BUILD)/obj/%.o,$(filter %.cpp,$(1))) \
+           $(patsubst %.S,$(ARM_BUILD)/obj/%.o,$(filter %.S,$(1)))
+
+ARM_COMMON_OBJS := $(call arm_objs,$(ARM_PORT_SRCS) $(ARM_PORT_ASM) $(ARM_CORE_SRCS)) \
+                   $(ARM_BUILD)/obj/cmdline_baked.o
+
+.PHONY: arm arm-size arm-flash arm-qemu
+
+$(ARM_BUILD)/flags.stamp: FORCE
+	@mkdir -p $(ARM_BUILD)
+	@echo '$(ARM_CXXFLAGS)' | cmp -s - $@ || echo '$(ARM_CXXFLAGS)' > $@
+
+$(ARM_BUILD)/obj/%.o: %.cpp $(ARM_BUILD)/flags.stamp
+	@mkdir -p $(dir $@)
+	$(ARM_CXX) $(ARM_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(ARM_BUILD)/obj/%.o: %.S $(ARM_BUILD)/flags.stamp
+	@mkdir -p $(dir $@)
+	$(ARM_CXX) $(ARM_ASFLAGS) -c $< -o $@
+
+# The baked configuration: regenerated only when CMDLINE changes.
+$(ARM_BUILD)/cmdline_baked.cpp: FORCE
+	@mkdir -p $(ARM_BUILD)
+	@python3 port/armv7m/tools/bake_cmdline.py '$(subst ','\'',$(ARM_CMDLINE))' $@
+
+$(ARM_BUILD)/obj/cmdline_baked.o: $(ARM_BUILD)/cmdline_baked.cpp $(ARM_BUILD)/flags.stamp
+	@mkdir -p $(dir $@)
+	$(ARM_CXX) $(ARM_CXXFLAGS) -c $< -o $@
+
+$(ARM_MPS2_ELF): $(ARM_COMMON_OBJS) $(call arm_objs,$(MPS2_SRCS)) $(MPS2_DIR)/mps2-an500.ld
+	$(ARM_CXX) $(ARM_LDFLAGS) -T $(MPS2_DIR)/mps2-an500.ld -Wl,-Map=$(@:.elf=.map) \
+	    -o $@ $(filter %.o,$^) $(ARM_LDLIBS)
+
+arm: $(ARM_MPS2_ELF)
+
+arm-qemu: $(ARM_MPS2_ELF)
+	qemu-system-arm -M mps2-an500 -nographic -kernel $(ARM_MPS2_ELF)
+
+-include $(wildcard $(ARM_BUILD)/obj/*.d $(ARM_BUILD)/obj/*/*.d $(ARM_BUILD)/obj/*/*/*.d \
+                    $(ARM_BUILD)/obj/*/*/*/*.d $(ARM_BUILD)/obj/*/*/*/*/*.d)

@@ -1,0 +1,124 @@
+// QEMU mps2-an500 board: CMSDK UART0 console, LAN9118 at 0xA0000000 (IRQ 13), 25 MHz clock,
+// and the threads of the image: network (normal class) and the 20 ms audio tick (real-time).
+#include "port/armv7m/board.h"
+
+#include "lib/random.h"
+#include "port/armv7m/app/config.h"
+#include "port/armv7m/app/net_task.h"
+#include "port/armv7m/boards/mps2-an500/cmsdk_uart.h"
+#include "port/armv7m/boards/mps2-an500/lan9118.h"
+#include "port/armv7m/console.h"
+#include "port/armv7m/irq.h"
+#include "port/armv7m/late.h"
+#include "port/armv7m/nvic.h"
+#include "port/armv7m/systick.h"
+#include "port/armv7m/thread.h"
+
+namespace oh::arm {
+
+namespace {
+
+// AN500 / QEMU hw/arm/mps2.c: system clock and peripheral addresses.
+constexpr uint32_t kSysClkHz = 25'000'000;
+constexpr uintptr_t kUart0Base = 0x40004000;
+constexpr uintptr_t kLan9118Base = 0xA0000000; // AN500 §3.5 (AN385 uses 0x40200000)
+constexpr unsigned kLan9118Irq = 13;
+constexpr uint32_t kConsoleBaud = 115200;
+
+class BusyDelay final : public Delay {
+public:
+    void delay_us(uint32_t us) override
+    {
+        Nanoseconds end = monotonic_ns() + Nanoseconds(us) * kNsPerUs;
+        while (monotonic_ns() < end) { }
+    }
+};
+
+constinit DirectMmio s_uart_io { kUart0Base };
+constinit CmsdkUart s_uart { s_uart_io };
+constinit DirectMmio s_eth_io { kLan9118Base };
+constinit BusyDelay s_delay;
+constinit SysTickClock s_clock;
+constinit Late<Lan9118> s_nic;
+constinit Late<Xoshiro128> s_random;
+constinit Late<NetTask> s_net;
+
+constinit Thread s_net_thread;
+constinit Thread s_audio_thread;
+alignas(8) constinit uint32_t s_net_stack[1024];
+alignas(8) constinit uint32_t s_audio_stack[512];
+constinit volatile uint32_t s_audio_frames = 0;
+
+void eth_irq(void*)
+{
+    if (s_nic->handle_irq())
+        s_net->notify_rx();
+}
+
+// Stands in for the audio DMA interrupt: every 20 ms (160 samples at 8 kHz) the media
+// path runs at real-time priority, ahead of the network and signalling.
+void audio_thread(void*)
+{
+    Nanoseconds next = monotonic_ns();
+    uint32_t late = 0;
+    Nanoseconds worst = 0;
+    for (;;) {
+        next += 20 * kNsPerMs;
+        sleep_until(next);
+        Nanoseconds lateness = monotonic_ns() - next;
+        if (lateness > worst)
+            worst = lateness;
+        if (lateness > 2 * kNsPerMs)
+            late++;
+        s_audio_frames = s_audio_frames + 1;
+        if (s_audio_frames % 500 == 0)
+            kprint("audio: %lu frames, %lu late, worst wake-up %lu us\n", (unsigned long)s_audio_frames,
+                (unsigned long)late, (unsigned long)(worst / kNsPerUs));
+    }
+}
+
+} // namespace
+
+namespace board {
+
+void early_init() { s_uart.initialize(kSysClkHz, kConsoleBaud); }
+void console_putc(char c) { s_uart.put(c); }
+uint32_t cpu_hz() { return kSysClkHz; }
+const char* name() { return "mps2-an500"; }
+
+void start()
+{
+    kprint("\nOffhook ARMv7-M on %s (Cortex-M7, %lu MHz)\n", name(), (unsigned long)(cpu_hz() / 1000000));
+    auto cmdline = baked_cmdline();
+    kprint("cmdline: %.*s\n", int(cmdline.size()), cmdline.data());
+    BoardConfig config = load_config();
+
+    thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack,
+        kernel::SchedClass::Realtime, 31 });
+
+    auto& nic = s_nic.emplace(s_eth_io, s_delay);
+    // Locally administered fallback; QEMU normally preloads its own (-nic ...,mac=).
+    net::MacAddress fallback { { 0x02, 0x00, 0x5e, 0x0f, 0xf0, 0x01 } };
+    if (auto r = nic.initialize(fallback); r.is_error()) {
+        kprint("eth: lan9118 not usable (%s)\n", r.error_info().text());
+        return;
+    }
+    auto mac = nic.mac();
+    kprint("eth: lan9118 mac %02x:%02x:%02x:%02x:%02x:%02x\n", mac.bytes[0], mac.bytes[1],
+        mac.bytes[2], mac.bytes[3], mac.bytes[4], mac.bytes[5]);
+    // No entropy source on this board: mix the MAC (unique per lab) with boot timing.
+    uint64_t seed = monotonic_ns() ^ (uint64_t(load_be32(mac.bytes)) << 16) ^ load_be16(mac.bytes + 4);
+    auto& random = s_random.emplace(seed);
+    auto& net = s_net.emplace(nic, s_clock, random);
+    net.start(config.net);
+    irq_register(kLan9118Irq, eth_irq, nullptr);
+    nvic_set_priority(kLan9118Irq, IrqPriority::Network);
+    nvic_enable(kLan9118Irq);
+    kprint("threads: audio (rt 31), net (normal); scheduler running\n");
+    thread_start(s_net_thread, { "net", NetTask::entry, &net, s_net_stack,
+        kernel::SchedClass::Normal, 0 });
+}
+
+} // namespace board
+
+} // namespace oh::arm

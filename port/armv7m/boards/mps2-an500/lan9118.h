@@ -1,0 +1,61 @@
+// SMSC LAN9118 Ethernet controller driver (PIO FIFOs), the NIC of QEMU's MPS2 boards.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <span>
+
+#include "lib/result.h"
+#include "port/armv7m/app/nic.h"
+#include "port/armv7m/boards/mps2-an500/lan9118_regs.h"
+#include "port/armv7m/mmio.h"
+
+namespace oh::arm {
+
+struct Lan9118Counters {
+    uint32_t rx_frames { 0 };
+    uint32_t rx_errors { 0 };      // status word error summary set
+    uint32_t rx_oversize { 0 };    // did not fit the caller's buffer
+    uint32_t tx_frames { 0 };
+    uint32_t tx_full { 0 };        // TX FIFO had no room: frame dropped
+    uint32_t tx_bad_length { 0 };
+    uint32_t irqs { 0 };
+};
+
+class Lan9118 final : public Nic {
+public:
+    // Bounded polls: a dead chip fails initialize() instead of hanging the boot.
+    static constexpr uint32_t kPollLimit = 100000;
+
+    constexpr Lan9118(Mmio& io, Delay& delay) : m_io(io), m_delay(delay) { }
+
+    // No side effects: is a LAN9118 answering at this address?
+    bool probe();
+    // Soft reset, PHY auto-negotiation, MAC address (kept from EEPROM/QEMU, else
+    // `fallback`), TX/RX on, RX interrupt enabled.
+    Result<void> initialize(const net::MacAddress& fallback);
+    // Acknowledges the interrupt; true when received frames are waiting.
+    bool handle_irq();
+
+    Result<void> transmit(std::span<const uint8_t> frame) override;
+    Result<size_t> receive(std::span<uint8_t> out) override;
+    net::MacAddress mac() const override { return m_mac; }
+    const Lan9118Counters& counters() const { return m_counters; }
+
+private:
+    uint32_t read(lan9118::Reg r);
+    void write(lan9118::Reg r, uint32_t v);
+    Result<uint32_t> mac_read(lan9118::MacReg r);
+    Result<void> mac_write(lan9118::MacReg r, uint32_t v);
+    Result<void> phy_write(uint32_t reg, uint16_t value);
+    Result<void> wait_csr_idle();
+    void discard_rx(uint32_t words);
+
+    Mmio& m_io;
+    Delay& m_delay;
+    net::MacAddress m_mac;
+    Lan9118Counters m_counters;
+};
+
+} // namespace oh::arm

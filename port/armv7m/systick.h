@@ -1,0 +1,23 @@
+// SysTick time base: a 1 kHz tick for the scheduler and a sub-tick monotonic clock.
+#pragma once
+
+#include <stdint.h>
+
+#include "lib/clock.h"
+
+namespace oh::arm {
+
+constexpr uint32_t kTickHz = 1000;
+constexpr Nanoseconds kTickNs = kNsPerSec / kTickHz;
+
+void systick_init(uint32_t cpu_hz);
+// Monotonic ns since systick_init, to cycle resolution (tick count + the down-counter).
+Nanoseconds monotonic_ns();
+
+// The Clock that portable code (net::Stack, sip::UserAgent, MediaSession) is given.
+class SysTickClock final : public Clock {
+public:
+    Nanoseconds now_ns() const override { return monotonic_ns(); }
+};
+
+} // namespace oh::arm
