@@ -8,7 +8,7 @@ googletest libgtest-dev
 grub-pc-bin grub-common xorriso mtools dosfstools
 qemu-system-x86 qemu-system-arm qemu-utils
 gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
-iproute2 dnsmasq-base tshark sip-tester kamailio baresip sox
+iproute2 iputils-ping dnsmasq-base tshark sip-tester kamailio baresip sox
 libspandsp-dev libosip2-dev libsofia-sip-ua-dev gdb"
 
 missing=""

@@ -282,8 +282,10 @@ Thread* thread_create(const char* name, ThreadEntry entry, void* arg, const Thre
     copy_bytes(t->fpu, s_initial_fpu, sizeof t->fpu);
 
     // Initial frame for switch_context: six callee-saved registers, then the trampoline.
+    // After switch_context's `ret` the trampoline runs with rsp == top (16-aligned), so its
+    // `call` enters thread_start with rsp % 16 == 8, as the SysV ABI requires (SSE code in
+    // portable modules uses aligned stack slots).
     auto* sp = reinterpret_cast<uint64_t*>(t->stack.top);
-    *--sp = 0;                                    // keeps the trampoline's rsp 16-aligned
     *--sp = reinterpret_cast<uint64_t>(thread_trampoline);
     for (int i = 0; i < 6; i++)
         *--sp = 0;

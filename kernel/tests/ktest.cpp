@@ -371,6 +371,22 @@ void test_fault_reported(TestContext& ctx)
     KCHECK(ctx, ran, "scheduler stuck after faults");
 }
 
+// --- a new thread starts on an ABI-aligned stack ------------------------------------------
+[[gnu::noinline]] void record_frame_alignment(void* out)
+{
+    // With frame pointers, rbp = entry rsp - 8, which is 16-aligned when the caller kept
+    // rsp % 16 == 0 at the call, as the SysV ABI requires (SSE spills rely on it).
+    *static_cast<uint64_t*>(out) = reinterpret_cast<uint64_t>(__builtin_frame_address(0)) % 16;
+}
+
+void test_stack_alignment(TestContext& ctx)
+{
+    static uint64_t misalign;
+    misalign = 99;
+    thread_join(spawn("aligned", [](void*) { record_frame_alignment(&misalign); }, nullptr));
+    KCHECK(ctx, misalign == 0, "frame address %% 16 = %lu", misalign);
+}
+
 struct TestCase {
     const char* name;
     void (*fn)(TestContext&);
@@ -378,6 +394,7 @@ struct TestCase {
 
 constexpr TestCase kTests[] = {
     { "smp_pinned", test_smp_pinned },
+    { "stack_alignment", test_stack_alignment },
     { "rt_priority", test_rt_priority },
     { "timeslice_fairness", test_timeslice_fairness },
     { "sleep_accuracy", test_sleep_accuracy },

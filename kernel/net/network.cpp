@@ -1,0 +1,223 @@
+// The network thread: drains the NIC into the stack, runs the stack's timers, and serves
+// shell commands (`net`, `netstat`, `ping`).
+#include "kernel/net/network.h"
+
+#include "kernel/console/console.h"
+#include "kernel/console/shell.h"
+#include "kernel/dev/platform.h"
+#include "kernel/net/e1000_nic.h"
+#include "kernel/sched/sched.h"
+#include "kernel/time/time.h"
+#include "lib/format.h"
+
+namespace oh::kernel {
+
+namespace {
+
+constexpr size_t kMaxWaitSockets = 8;
+constexpr uint64_t kIdlePollNs = 100'000'000;
+
+class Listener final : public net::StackListener {
+public:
+    void on_udp_readable(net::SocketId id) override;
+    void on_ping_reply() override { }
+    void on_address_changed(const net::Ipv4Settings& s) override;
+};
+
+constinit Mutex s_lock;
+constinit Semaphore s_kick(0);
+constinit net::Stack* s_stack = nullptr;
+constinit Nic* s_nic = nullptr;
+constinit bool s_ready = false;
+constinit bool s_dhcp = true;
+constinit Listener s_listener;
+constinit KernelClock s_clock;
+constinit WaitQueue s_udp_wq;
+constinit uint32_t s_udp_generation[kMaxWaitSockets] {};
+
+void print_ip(const char* label, Ipv4Address a)
+{
+    printk("%s%u.%u.%u.%u", label, a.octet(0), a.octet(1), a.octet(2), a.octet(3));
+}
+
+void Listener::on_address_changed(const net::Ipv4Settings& s)
+{
+    print_ip("net: address ", s.address);
+    printk("/%u", s.prefix_length);
+    print_ip(" gw ", s.gateway);
+    print_ip(" dns ", s.dns);
+    printk(" (%s)\n", s_dhcp ? "dhcp" : "static");
+}
+
+void Listener::on_udp_readable(net::SocketId id)
+{
+    if (id.value < kMaxWaitSockets)
+        s_udp_wq.update_and_wake_all([&] { s_udp_generation[id.value]++; });
+}
+
+void net_thread(void*)
+{
+    static uint8_t frame[1536];
+    for (;;) {
+        uint64_t now = monotonic_ns();
+        uint64_t deadline = now + kIdlePollNs;
+        {
+            MutexGuard g(s_lock);
+            uint64_t next = s_stack->next_deadline();
+            if (next < deadline)
+                deadline = next;
+        }
+        s_kick.down_timeout(deadline);
+        MutexGuard g(s_lock);
+        // Bounded batch: a flood cannot keep the stack's timers from running.
+        for (int i = 0; i < 256; i++) {
+            size_t n = s_nic->receive(frame);
+            if (!n)
+                break;
+            s_stack->receive_frame({ frame, n });
+        }
+        s_stack->poll();
+    }
+}
+
+Result<Ipv4Address> parse_ip(const char* s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return net::parse_ipv4_address({ s, n });
+}
+
+void cmd_net(int, const char* const*)
+{
+    if (!s_ready) {
+        printk("net: no network\n");
+        return;
+    }
+    MutexGuard g(s_lock);
+    auto m = s_stack->mac();
+    printk("net: %s mac %02x:%02x:%02x:%02x:%02x:%02x link %s\n", s_nic->name(), m.bytes[0], m.bytes[1],
+           m.bytes[2], m.bytes[3], m.bytes[4], m.bytes[5], s_nic->link_up() ? "up" : "down");
+    if (s_stack->configured())
+        s_listener.on_address_changed(s_stack->settings());
+    else
+        printk("net: no address yet\n");
+}
+
+void cmd_netstat(int, const char* const*)
+{
+    if (!s_ready)
+        return;
+    MutexGuard g(s_lock);
+    const net::Counters& c = s_stack->counters();
+    for (size_t i = 0; i < net::kCounterCount; i++)
+        if (uint32_t v = c.get(net::Counter(i)))
+            printk("  %-28s %u\n", net::counter_name(net::Counter(i)), v);
+    printk("netstat: total_drops=%u pool_in_use=%zu\n", c.total_drops(), s_stack->pool_in_use());
+}
+
+void cmd_ping(int argc, const char* const* argv)
+{
+    if (!s_ready || argc < 2) {
+        printk("usage: ping ADDRESS [COUNT]\n");
+        return;
+    }
+    auto dst = parse_ip(argv[1]);
+    if (dst.is_error()) {
+        printk("ping: bad address '%s'\n", argv[1]);
+        return;
+    }
+    int count = 4;
+    if (argc > 2) {
+        size_t len = 0;
+        while (argv[2][len])
+            len++;
+        count = int(parse_uint({ argv[2], len }).value_or(4));
+        if (count < 1 || count > 1000)
+            count = 4;
+    }
+    int replies = 0;
+    for (int seq = 1; seq <= count; seq++) {
+        {
+            MutexGuard g(s_lock);
+            if (auto r = s_stack->ping(dst.value(), uint16_t(seq), 56); r.is_error())
+                printk("ping: send failed (%s)\n", r.error_info().text());
+        }
+        network_kick();
+        uint64_t deadline = monotonic_ns() + 1'000'000'000;
+        bool got = false;
+        while (!got && monotonic_ns() < deadline) {
+            thread_sleep_ns(2'000'000);
+            MutexGuard g(s_lock);
+            while (auto reply = s_stack->take_ping_reply()) {
+                if (reply->sequence == seq) {
+                    got = true;
+                    printk("ping: reply from %u.%u.%u.%u seq %u ttl %u rtt %lu us\n", reply->from.octet(0),
+                           reply->from.octet(1), reply->from.octet(2), reply->from.octet(3), reply->sequence,
+                           reply->ttl, reply->rtt / 1000);
+                }
+            }
+        }
+        if (got)
+            replies++;
+        else
+            printk("ping: seq %d timed out\n", seq);
+    }
+    printk("ping: %d/%d replies\n", replies, count);
+}
+
+} // namespace
+
+void network_init(const CommandLine& cl)
+{
+    shell_register("net", "network interface and address", cmd_net);
+    shell_register("netstat", "network counters", cmd_netstat);
+    shell_register("ping", "ping ADDRESS [COUNT]", cmd_ping);
+    s_nic = e1000_probe_and_start([] { network_kick(); });
+    if (!s_nic) {
+        printk("net: no supported network card\n");
+        return;
+    }
+    auto text = cl.get_or("net", "dhcp");
+    net::NetConfig config;
+    if (auto parsed = net::parse_net_config(text); parsed.is_error())
+        printk("net: bad net= setting '%.*s' (%s); using dhcp\n", int(text.size()), text.data(),
+               parsed.error_info().text());
+    else
+        config = parsed.value();
+    s_dhcp = config.mode == net::AddressMode::Dhcp;
+    s_stack = new net::Stack(*s_nic, s_clock, kernel_random(), s_nic->mac());
+    if (!s_stack)
+        panic("net: no memory for the stack");
+    s_stack->set_listener(&s_listener);
+    s_stack->set_service(net::Service::IcmpEcho, net::ServiceState::Enabled);
+    s_stack->set_service(net::Service::UdpEcho, net::ServiceState::Enabled);
+    {
+        MutexGuard g(s_lock);
+        s_stack->start(config);
+    }
+    ThreadOptions o;
+    o.weight = 2048; // network work ahead of ordinary threads, below real time
+    thread_create("net", net_thread, nullptr, o);
+    s_ready = true;
+}
+
+bool network_ready() { return s_ready; }
+Mutex& network_lock() { return s_lock; }
+net::Stack& network_stack() { return *s_stack; }
+void network_kick() { s_kick.up(); }
+
+bool network_wait_udp(net::SocketId socket, uint64_t deadline_ns)
+{
+    if (socket.value >= kMaxWaitSockets)
+        return false;
+    uint32_t seen = s_udp_generation[socket.value];
+    {
+        MutexGuard g(s_lock);
+        if (s_stack->udp_queued(socket))
+            return true;
+    }
+    return s_udp_wq.wait([&] { return s_udp_generation[socket.value] != seen; }, deadline_ns);
+}
+
+} // namespace oh::kernel

@@ -1,0 +1,42 @@
+// The kernel's network: one NIC, the portable net::Stack, and the thread that runs them.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <span>
+
+#include "kernel/boot/cmdline.h"
+#include "kernel/sync/wait_queue.h"
+#include "net/stack.h"
+
+namespace oh::kernel {
+
+// A NIC as the network thread sees it (the e1000 adapter implements it).
+class Nic : public net::NetDevice {
+public:
+    virtual const char* name() const = 0;
+    virtual net::MacAddress mac() const = 0;
+    virtual bool link_up() const = 0;
+    // Next received frame copied into `out`; 0 when the ring is empty.
+    virtual size_t receive(std::span<uint8_t> out) = 0;
+
+protected:
+    ~Nic() = default;
+};
+
+// Probe the PCI list for a supported NIC, start the stack as `net=` says, run the thread.
+void network_init(const CommandLine& cl);
+bool network_ready();
+
+// Every call into the stack holds this lock (the stack is single-threaded by design).
+Mutex& network_lock();
+net::Stack& network_stack();
+// Wake the network thread (an IRQ arrived, or a caller queued work with a deadline).
+void network_kick();
+
+// Blocking helpers for kernel users of UDP (the phone). The lock is taken inside.
+// Sleeps until a datagram is queued on `socket` or `deadline_ns` passes.
+bool network_wait_udp(net::SocketId socket, uint64_t deadline_ns);
+
+} // namespace oh::kernel
