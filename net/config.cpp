@@ -100,6 +100,8 @@ Result<Ipv4Address> parse_ipv4_address(std::string_view s)
 Result<NetConfig> parse_net_config(std::string_view text)
 {
     NetConfig config;
+    if (text.empty() || text.back() == ',')
+        return { Error::Malformed, "empty item" };
     std::string_view rest = text;
     std::string_view first = next_item(rest);
     if (first == "dhcp") {

@@ -57,6 +57,8 @@ Result<void> apply_option(DhcpMessage& m, uint8_t code, std::span<const uint8_t>
         return {};
     case DhcpOption::ServerIdentifier:
         return take_address(value, m.server_id);
+    case DhcpOption::RequestedAddress:
+        return take_address(value, m.requested_address);
     case DhcpOption::LeaseTime:
         return take_seconds(value, m.lease_time, m.has_lease_time);
     case DhcpOption::RenewalTime:

@@ -62,6 +62,7 @@ struct DhcpMessage {
     MacAddress chaddr; // the first six octets (hlen 6 checked)
     DhcpMessageType type { DhcpMessageType::None };
     Ipv4Address server_id;
+    Ipv4Address requested_address; // option 50 (client messages)
     Ipv4Address subnet_mask;
     Ipv4Address router;
     Ipv4Address dns[kDhcpMaxDnsServers];
