@@ -18,7 +18,7 @@ ARM_CMDLINE  := $(if $(strip $(CMDLINE)),$(CMDLINE),net=dhcp)
 
 # The port layer and the portable core it carries (built from their own paths, unchanged).
 ARM_PORT_SRCS  := $(addprefix port/armv7m/,startup.cpp support.cpp console.cpp nvic.cpp \
-                  systick.cpp thread.cpp app/config.cpp app/net_task.cpp)
+                  systick.cpp thread.cpp app/config.cpp app/net_task.cpp app/phone.cpp)
 ARM_PORT_ASM   := port/armv7m/context.S
 ARM_CORE_SRCS  := kernel/sched/policy.cpp kernel/boot/cmdline.cpp lib/format.cpp \
                   $(sort $(wildcard net/*.cpp))
@@ -62,7 +62,7 @@ $(ARM_BUILD)/obj/cmdline_baked.o: $(ARM_BUILD)/cmdline_baked.cpp $(ARM_BUILD)/fl
 	@mkdir -p $(dir $@)
 	$(ARM_CXX) $(ARM_CXXFLAGS) -c $< -o $@
 
-$(ARM_MPS2_ELF): $(ARM_COMMON_OBJS) $(call arm_objs,$(MPS2_SRCS)) $(MPS2_DIR)/mps2-an500.ld
+$(ARM_MPS2_ELF): $(ARM_COMMON_OBJS) $(call arm_objs,$(ARM_PHONE_SRCS) $(MPS2_SRCS)) $(MPS2_DIR)/mps2-an500.ld
 	$(ARM_CXX) $(ARM_LDFLAGS) -T $(MPS2_DIR)/mps2-an500.ld -Wl,-Map=$(@:.elf=.map) \
 	    -o $@ $(filter %.o,$^) $(ARM_LDLIBS)
 

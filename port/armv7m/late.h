@@ -20,6 +20,7 @@ public:
     }
     T& operator*() { return *std::launder(reinterpret_cast<T*>(m_storage)); }
     T* operator->() { return std::launder(reinterpret_cast<T*>(m_storage)); }
+    const T* operator->() const { return std::launder(reinterpret_cast<const T*>(m_storage)); }
 
 private:
     alignas(T) unsigned char m_storage[sizeof(T)] {};

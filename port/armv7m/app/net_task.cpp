@@ -2,6 +2,7 @@
 #include "port/armv7m/app/net_task.h"
 
 #include "port/armv7m/console.h"
+#include "port/armv7m/cpu.h"
 
 namespace oh::arm {
 
@@ -32,8 +33,32 @@ void NetTask::start(const net::NetConfig& config)
     m_stack.start(config);
 }
 
+void NetTask::notify_audio_frame()
+{
+    {
+        IrqGuard guard;
+        m_audio_due = m_audio_due + 1;
+    }
+    m_wake.signal();
+}
+
+void NetTask::run_audio_frames()
+{
+    // Frames are never skipped silently: a backlog is worked off (the jitter buffer and
+    // RTP timestamps expect one call per 20 ms of audio), bounded to one second.
+    uint32_t due = m_audio_due;
+    if (due - m_audio_done > 50)
+        m_audio_done = due - 50;
+    while (m_audio_done != due) {
+        m_audio_done++;
+        if (m_phone)
+            m_phone->on_audio_frame();
+    }
+}
+
 void NetTask::on_address_changed(const net::Ipv4Settings& s)
 {
+    m_address_changed = true;
     if (s.address.is_unspecified()) {
         kprint("net: address lost\n");
         return;
@@ -64,8 +89,18 @@ void NetTask::run()
     for (;;) {
         drain_rx();
         m_stack.poll();
+        if (m_address_changed) {
+            m_address_changed = false;
+            if (m_phone && m_stack.configured())
+                m_phone->on_address(m_stack.settings());
+        }
+        run_audio_frames();
+        if (m_phone)
+            m_phone->poll();
         Nanoseconds now = m_clock.now_ns();
         Nanoseconds deadline = m_stack.next_deadline();
+        if (m_phone && m_phone->next_deadline() < deadline)
+            deadline = m_phone->next_deadline();
         if (deadline > now + kMaxSleep)
             deadline = now + kMaxSleep;
         m_wake.wait_until(deadline);

@@ -7,6 +7,7 @@
 #include "lib/random.h"
 #include "net/stack.h"
 #include "port/armv7m/app/nic.h"
+#include "port/armv7m/app/phone.h"
 #include "port/armv7m/thread.h"
 
 namespace oh::arm {
@@ -20,8 +21,12 @@ public:
     [[noreturn]] void run();
     static void entry(void* self) { static_cast<NetTask*>(self)->run(); }
 
+    // Optional: the phone runs in this thread because net::Stack has a single owner.
+    void set_phone(Phone* phone) { m_phone = phone; }
     // Signalled from the NIC's interrupt handler.
     void notify_rx() { m_wake.signal(); }
+    // From the audio clock (RT thread or DMA interrupt): one 20 ms frame is due.
+    void notify_audio_frame();
     net::Stack& stack() { return m_stack; }
     uint32_t frames_received() const { return m_frames; }
 
@@ -32,7 +37,13 @@ private:
     Nic& m_nic;
     const Clock& m_clock;
     net::Stack m_stack;
+    void run_audio_frames();
+
     Event m_wake;
+    Phone* m_phone { nullptr };
+    volatile uint32_t m_audio_due { 0 };
+    uint32_t m_audio_done { 0 };
+    bool m_address_changed { false };
     uint32_t m_frames { 0 };
     alignas(4) uint8_t m_frame[net::kEthernetMaxFrame + 4];
 };

@@ -5,6 +5,7 @@
 #include "lib/random.h"
 #include "port/armv7m/app/config.h"
 #include "port/armv7m/app/net_task.h"
+#include "port/armv7m/app/phone.h"
 #include "port/armv7m/boards/mps2-an500/cmsdk_uart.h"
 #include "port/armv7m/boards/mps2-an500/lan9118.h"
 #include "port/armv7m/console.h"
@@ -42,6 +43,26 @@ constinit SysTickClock s_clock;
 constinit Late<Lan9118> s_nic;
 constinit Late<Xoshiro128> s_random;
 constinit Late<NetTask> s_net;
+constinit Late<Phone> s_phone;
+constinit bool s_net_up = false;
+
+// QEMU has no codec: the microphone is a 1 kHz test tone, the speaker a null sink that
+// only keeps count (what the phone sends is checked on the wire by the e2e test).
+class ToneAndNullSink final : public AudioEndpoint {
+public:
+    void capture(std::span<int16_t, media::kFrameSamples> out) override
+    {
+        if (!m_tone.active())
+            m_tone.start_test_tone(1000, 8000);
+        m_tone.generate(out);
+    }
+    void playback(std::span<const int16_t, media::kFrameSamples>) override { m_played++; }
+
+private:
+    media::ToneGenerator m_tone;
+    uint32_t m_played { 0 };
+};
+constinit Late<ToneAndNullSink> s_audio;
 
 constinit Thread s_net_thread;
 constinit Thread s_audio_thread;
@@ -71,6 +92,8 @@ void audio_thread(void*)
         if (lateness > 2 * kNsPerMs)
             late++;
         s_audio_frames = s_audio_frames + 1;
+        if (s_net_up)
+            s_net->notify_audio_frame();
         if (s_audio_frames % 500 == 0)
             kprint("audio: %lu frames, %lu late, worst wake-up %lu us\n", (unsigned long)s_audio_frames,
                 (unsigned long)late, (unsigned long)(worst / kNsPerUs));
@@ -111,6 +134,10 @@ void start()
     auto& random = s_random.emplace(seed);
     auto& net = s_net.emplace(nic, s_clock, random);
     net.start(config.net);
+    auto& phone = s_phone.emplace(net.stack(), s_clock, random, s_audio.emplace());
+    if (phone.configure(config.cmdline))
+        net.set_phone(&phone);
+    s_net_up = true;
     irq_register(kLan9118Irq, eth_irq, nullptr);
     nvic_set_priority(kLan9118Irq, IrqPriority::Network);
     nvic_enable(kLan9118Irq);

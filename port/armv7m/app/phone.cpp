@@ -1,0 +1,219 @@
+// Phone glue: SIP over UDP 5060, RTP/RTCP on 4000/4001, auto-answer, timed hang-up.
+#include "port/armv7m/app/phone.h"
+
+#include "port/armv7m/console.h"
+
+namespace oh::arm {
+
+namespace {
+
+enum SocketKind { kSip, kRtp, kRtcp };
+
+void print_str(const char* label, sip::Str s) { kprint("%s%.*s", label, int(s.size()), s.data()); }
+
+// "192.0.2.1" or "192.0.2.1:5070".
+Result<Endpoint> parse_endpoint(std::string_view text, uint16_t default_port)
+{
+    auto colon = text.find(':');
+    Endpoint e;
+    e.address = TRY(net::parse_ipv4_address(text.substr(0, colon)));
+    e.port = default_port;
+    if (colon != std::string_view::npos) {
+        auto port = kernel::parse_uint(text.substr(colon + 1));
+        if (!port || *port == 0 || *port > 65535)
+            return Error::Malformed;
+        e.port = uint16_t(*port);
+    }
+    return e;
+}
+
+} // namespace
+
+bool Phone::configure(const kernel::CommandLine& c)
+{
+    auto server = c.get("sip.server");
+    auto user = c.get("sip.user");
+    if (!server || !user) {
+        kprint("sip: not configured (sip.server= and sip.user= missing)\n");
+        return false;
+    }
+    // Names would need the resolver before registering; the lab and most PBX set-ups on a
+    // LAN give an address, so only that form is accepted here.
+    auto ep = parse_endpoint(*server, 5060);
+    if (ep.is_error()) {
+        kprint("sip: sip.server=%.*s is not an IPv4 address[:port]\n", int(server->size()), server->data());
+        return false;
+    }
+    m_config.server = ep.value();
+    m_config.domain = c.get_or("sip.domain", server->substr(0, server->find(':')));
+    m_config.user = *user;
+    m_config.password = c.get_or("sip.password", "");
+    m_config.auth_user = c.get_or("sip.authuser", "");
+    m_config.auto_answer = c.get_bool("sip.autoanswer", false);
+    m_config.rtp_port = 4000;
+    m_call_limit = c.get_uint("sip.hangup").value_or(0) * kNsPerSec;
+    m_configured = true;
+    return true;
+}
+
+void Phone::on_address(const net::Ipv4Settings& settings)
+{
+    if (!m_configured || m_ua_ready)
+        return;
+    auto sip = m_stack.udp_open(5060);
+    auto rtp = m_stack.udp_open(m_config.rtp_port);
+    auto rtcp = m_stack.udp_open(uint16_t(m_config.rtp_port + 1));
+    if (sip.is_error() || rtp.is_error() || rtcp.is_error()) {
+        kprint("sip: cannot open UDP ports\n");
+        return;
+    }
+    m_sip_socket = sip.value();
+    m_rtp_socket = rtp.value();
+    m_rtcp_socket = rtcp.value();
+    m_config.local = { settings.address, 5060 };
+    m_ua.emplace(m_config, static_cast<sip::SipTransport&>(*this), m_clock, m_random,
+        static_cast<sip::SipListener&>(*this));
+    m_ua_ready = true;
+    if (auto r = m_ua->start_register(); r.is_error())
+        kprint("sip: register failed to start (%s)\n", r.error_info().text());
+}
+
+void Phone::drain(net::SocketId socket, int kind)
+{
+    for (;;) {
+        auto r = m_stack.udp_receive(socket, m_rx);
+        if (r.is_error())
+            return;
+        std::span<const uint8_t> data { m_rx, r->length };
+        Nanoseconds now = m_clock.now_ns();
+        if (kind == kSip)
+            m_ua->receive(data, r->from);
+        else if (kind == kRtp && m_media.running())
+            m_media.on_rtp_packet(data, r->from, now);
+        else if (kind == kRtcp && m_media.running())
+            m_media.on_rtcp_packet(data, r->from, now);
+    }
+}
+
+void Phone::poll()
+{
+    if (!m_ua_ready)
+        return;
+    drain(m_sip_socket, kSip);
+    drain(m_rtp_socket, kRtp);
+    drain(m_rtcp_socket, kRtcp);
+    Nanoseconds now = m_clock.now_ns();
+    if (m_hangup_at && now >= m_hangup_at) {
+        m_hangup_at = 0;
+        for (sip::CallId id = 0; id < sip::kMaxCalls; id++)
+            if (m_ua->call_state(id) == sip::CallState::Active && m_ua->hangup(id).is_error())
+                kprint("sip: hangup of call %u failed\n", id);
+    }
+    m_ua->poll();
+    if (m_media.running())
+        m_media.poll_rtcp(now);
+}
+
+Nanoseconds Phone::next_deadline() const
+{
+    if (!m_ua_ready)
+        return ~Nanoseconds(0);
+    Nanoseconds next = m_ua->next_wakeup();
+    if (m_hangup_at && m_hangup_at < next)
+        next = m_hangup_at;
+    return next;
+}
+
+void Phone::on_audio_frame()
+{
+    m_audio.capture(m_capture);
+    if (m_media.running())
+        m_media.on_frame(std::span<const int16_t, media::kFrameSamples>(m_capture), m_playback, m_clock.now_ns());
+    else
+        for (auto& s : m_playback)
+            s = 0;
+    m_audio.playback(m_playback);
+}
+
+void Phone::send(const Endpoint& to, std::span<const uint8_t> datagram)
+{
+    if (m_stack.udp_send_to(m_sip_socket, to, datagram).is_error())
+        kprint("sip: send of %u bytes failed\n", unsigned(datagram.size()));
+}
+
+void Phone::send_rtp(std::span<const uint8_t> packet, Endpoint to)
+{
+    // A lost RTP packet is what the receiver's PLC is for; the stack counts the failure.
+    if (m_stack.udp_send_to(m_rtp_socket, to, packet).is_error())
+        return;
+}
+
+void Phone::send_rtcp(std::span<const uint8_t> packet, Endpoint to)
+{
+    if (m_stack.udp_send_to(m_rtcp_socket, to, packet).is_error())
+        return;
+}
+
+void Phone::on_registration(sip::RegState state, uint16_t status, sip::Str reason)
+{
+    static constexpr const char* kNames[] = { "unregistered", "registering", "registered", "failed" };
+    kprint("sip: %s (%u", kNames[int(state) & 3], status);
+    print_str(" ", reason);
+    kprint(")\n");
+}
+
+void Phone::on_incoming_call(sip::CallId call, sip::Str from_display, sip::Str from_uri)
+{
+    print_str("sip: incoming call from ", from_uri);
+    kprint("\n");
+    if (m_config.auto_answer && m_ua->answer(call).is_error())
+        kprint("sip: answer failed\n");
+}
+
+void Phone::on_call_progress(sip::CallId, uint16_t status) { kprint("sip: progress %u\n", status); }
+
+void Phone::on_call_answered(sip::CallId call)
+{
+    kprint("sip: call %u active\n", call);
+    if (m_call_limit)
+        m_hangup_at = m_clock.now_ns() + m_call_limit;
+}
+
+void Phone::on_call_ended(sip::CallId call, sip::EndReason reason, uint16_t status)
+{
+    Nanoseconds now = m_clock.now_ns();
+    if (m_media.running()) {
+        auto& st = m_media.stats();
+        kprint("media: sent %lu packets, received %lu\n", (unsigned long)st.packets_sent,
+            (unsigned long)st.packets_received);
+        m_media.stop(now);
+    }
+    m_hangup_at = 0;
+    kprint("sip: call %u ended (reason %u, status %u)\n", call, unsigned(reason), status);
+}
+
+void Phone::on_media(sip::CallId, const sip::MediaSession& sm)
+{
+    media::MediaConfig mc;
+    mc.law = sm.codec == sip::Codec::Pcma ? media::G711Law::Alaw : media::G711Law::Ulaw;
+    mc.payload_type = sm.pt;
+    mc.telephone_event_pt = sm.te_pt == sip::kNoPayloadType ? int16_t(-1) : int16_t(sm.te_pt);
+    mc.remote_rtp = sm.remote;
+    mc.remote_rtcp = { sm.remote.address, uint16_t(sm.remote.port + 1) };
+    mc.cname = "offhook-arm";
+    Nanoseconds now = m_clock.now_ns();
+    if (m_media.running())
+        m_media.stop(now);
+    if (auto r = m_media.start(mc, now); r.is_error())
+        kprint("media: start failed (%s)\n", r.error_info().text());
+    else
+        kprint("media: rtp to %u.%u.%u.%u:%u pt %u\n", sm.remote.address.octet(0), sm.remote.address.octet(1),
+            sm.remote.address.octet(2), sm.remote.address.octet(3), sm.remote.port, sm.pt);
+}
+
+void Phone::on_dtmf(sip::CallId, char digit, uint16_t duration_ms)
+{
+    kprint("sip: dtmf %c (%u ms)\n", digit, duration_ms);
+}
+
+} // namespace oh::arm

@@ -1,0 +1,79 @@
+// The phone on the ARM port: SIP user agent + media session over net::Stack, driven by
+// the network thread and clocked by the board's 20 ms audio frames.
+#pragma once
+
+#include <stdint.h>
+
+#include <span>
+
+#include "kernel/boot/cmdline.h"
+#include "lib/clock.h"
+#include "lib/random.h"
+#include "net/stack.h"
+#include "port/armv7m/late.h"
+#include "sip/media/media_session.h"
+#include "sip/user_agent.h"
+
+namespace oh::arm {
+
+// Where 20 ms of audio comes from and goes to: a codec (STM32), a tone and a null sink (QEMU).
+class AudioEndpoint {
+public:
+    virtual void capture(std::span<int16_t, media::kFrameSamples> out) = 0;
+    virtual void playback(std::span<const int16_t, media::kFrameSamples> in) = 0;
+
+protected:
+    ~AudioEndpoint() = default;
+};
+
+class Phone final : private sip::SipTransport, private sip::SipListener, private media::MediaTransport {
+public:
+    Phone(net::Stack& stack, const Clock& clock, Random& random, AudioEndpoint& audio)
+        : m_stack(stack), m_clock(clock), m_random(random), m_audio(audio), m_media(*this, random)
+    {
+    }
+
+    // Reads sip.* keys; false (and a console line) when the phone is not configured.
+    bool configure(const kernel::CommandLine& cmdline);
+    // Network thread: after the stack got an address.
+    void on_address(const net::Ipv4Settings& settings);
+    // Network thread: drain sockets, run SIP and RTCP timers.
+    void poll();
+    Nanoseconds next_deadline() const;
+    // Network thread, once per audio frame.
+    void on_audio_frame();
+
+private:
+    // sip::SipTransport / media::MediaTransport.
+    void send(const Endpoint& to, std::span<const uint8_t> datagram) override;
+    void send_rtp(std::span<const uint8_t> packet, Endpoint to) override;
+    void send_rtcp(std::span<const uint8_t> packet, Endpoint to) override;
+    // sip::SipListener.
+    void on_registration(sip::RegState state, uint16_t status, sip::Str reason) override;
+    void on_incoming_call(sip::CallId call, sip::Str from_display, sip::Str from_uri) override;
+    void on_call_progress(sip::CallId call, uint16_t status) override;
+    void on_call_answered(sip::CallId call) override;
+    void on_call_ended(sip::CallId call, sip::EndReason reason, uint16_t status) override;
+    void on_media(sip::CallId call, const sip::MediaSession& media) override;
+    void on_dtmf(sip::CallId call, char digit, uint16_t duration_ms) override;
+
+    void drain(net::SocketId socket, int kind);
+
+    net::Stack& m_stack;
+    const Clock& m_clock;
+    Random& m_random;
+    AudioEndpoint& m_audio;
+    media::MediaSession m_media;
+    Late<sip::SipUserAgent> m_ua;
+    bool m_ua_ready { false };
+    bool m_configured { false };
+    sip::SipConfig m_config {};
+    net::SocketId m_sip_socket, m_rtp_socket, m_rtcp_socket;
+    Nanoseconds m_hangup_at { 0 };
+    Nanoseconds m_call_limit { 0 };
+    alignas(4) uint8_t m_rx[sip::kMaxMessageSize];
+    int16_t m_capture[media::kFrameSamples] {};
+    int16_t m_playback[media::kFrameSamples] {};
+};
+
+} // namespace oh::arm
