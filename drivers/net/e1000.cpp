@@ -1,228 +1,213 @@
-// e1000 driver core. [82540EM SDM 14 "General initialization and reset operation"]
+// 82540EM driver core: initialization (82540EM SDM 14.3-14.5), rings and interrupts.
 #include "drivers/net/e1000.h"
 
 #include "lib/bytes.h"
 
-namespace oh::e1000 {
+namespace oh::drivers {
+
+using namespace e1000;
 
 namespace {
-RxDescriptor* rx_ring(const DmaBuffer& b) { return static_cast<RxDescriptor*>(b.cpu); }
-TxDescriptor* tx_ring(const DmaBuffer& b) { return static_cast<TxDescriptor*>(b.cpu); }
 
-// Descriptors live in memory the device writes: read and write them as volatile so the
-// compiler neither caches nor reorders them across the doorbell writes.
-template<typename T>
-T vload(const T& field) { return *const_cast<const volatile T*>(&field); }
-template<typename T>
-void vstore(T& field, T v) { *const_cast<volatile T*>(&field) = v; }
-} // namespace
+// Device IDs this driver knows to behave like the 82540EM (82540EM SDM 5.6.1 Table 5-3).
+constexpr uint16_t kSupportedDevices[] = {
+    0x100e, // 82540EM desktop: what QEMU's "-device e1000" presents
+};
+
+// 82540EM SDM 14.5: wait at least 1 us after RST before touching registers. We have no
+// timer here, so bound by register reads (each an uncached bus access of roughly 1 us).
+constexpr int kResetPollLimit = 100000;
+constexpr int kEepromPollLimit = 100000;
+
+}
 
 bool E1000::probe(uint16_t vendor, uint16_t device)
 {
-    // 82540EM desktop (QEMU's default e1000); 82545EM and 82574 differ and are not claimed.
-    return vendor == 0x8086 && device == 0x100e;
+    if (vendor != kVendorIntel)
+        return false;
+    for (uint16_t id : kSupportedDevices)
+        if (id == device)
+            return true;
+    return false;
 }
 
-Result<E1000> E1000::create(Mmio& mmio, DmaAllocator& dma, Delay& delay)
+E1000::E1000(Mmio& mmio, DmaAllocator& dma)
+    : m_mmio(mmio)
+    , m_dma(dma)
 {
-    E1000 dev(mmio, dma, delay);
-    // 82540EM SDM 3.2.6 / 3.4: rings are 128-byte aligned, multiples of 128 bytes.
-    dev.m_rx_ring = TRY(dma.allocate(kRxDescriptors * sizeof(RxDescriptor), 128));
-    dev.m_tx_ring = TRY(dma.allocate(kTxDescriptors * sizeof(TxDescriptor), 128));
-    dev.m_rx_buffers = TRY(dma.allocate(kRxDescriptors * kBufferSize, 4096));
-    dev.m_tx_buffers = TRY(dma.allocate(kTxDescriptors * kBufferSize, 4096));
-    return dev;
+}
+
+Result<void> E1000::create()
+{
+    if (m_created)
+        return Error::Exists;
+    // 82540EM SDM 3.2.6 / 3.3.6: rings are 16-byte aligned; 128 keeps each in cache lines.
+    m_rx_ring = TRY(m_dma.allocate(kE1000RxDescriptors * sizeof(RxDescriptor), 128));
+    m_tx_ring = TRY(m_dma.allocate(kE1000TxDescriptors * sizeof(TxDescriptor), 128));
+    m_rx_buffers = TRY(m_dma.allocate(kE1000RxDescriptors * kE1000BufferSize, 4096));
+    m_tx_buffers = TRY(m_dma.allocate(kE1000TxDescriptors * kE1000BufferSize, 4096));
+    m_created = true;
+    return {};
+}
+
+volatile RxDescriptor& E1000::rx_descriptor(size_t i)
+{
+    return reinterpret_cast<volatile RxDescriptor*>(m_rx_ring.cpu)[i];
+}
+
+volatile TxDescriptor& E1000::tx_descriptor(size_t i)
+{
+    return reinterpret_cast<volatile TxDescriptor*>(m_tx_ring.cpu)[i];
 }
 
 Result<void> E1000::reset()
 {
-    write(Reg::Imc, 0xffffffff);
-    write(Reg::Ctrl, read(Reg::Ctrl) | ctrl::kRst);
-    // 82540EM SDM 13.4.1: RST self-clears; wait at least 1 us before touching registers.
-    for (int i = 0; i < 1000; i++) {
-        m_delay.delay_us(10);
-        if (!(read(Reg::Ctrl) & ctrl::kRst)) {
-            write(Reg::Imc, 0xffffffff);
-            (void)read(Reg::Icr);
-            return {};
-        }
+    // 82540EM SDM 14.3: mask interrupts, reset, mask again (reset re-enables nothing, but a
+    // cause latched before it must not fire), and clear pending causes.
+    write(Reg::Imc, irq::kAll);
+    write(Reg::Ctrl, read(Reg::Ctrl) | ctrl::kReset);
+    int polls = 0;
+    while (read(Reg::Ctrl) & ctrl::kReset) {
+        if (++polls > kResetPollLimit)
+            return { Error::Timeout, "e1000 reset did not complete" };
     }
-    return { Error::Timeout, "e1000 reset did not complete" };
+    write(Reg::Imc, irq::kAll);
+    (void)read(Reg::Icr); // read-to-clear: the value is stale by definition
+    // 14.3: set link up and let the MAC follow the PHY's auto-negotiated speed.
+    uint32_t c = read(Reg::Ctrl);
+    c |= ctrl::kSetLinkUp | ctrl::kAutoSpeedDetect;
+    c &= ~(ctrl::kLinkReset | ctrl::kPhyReset | ctrl::kInvertLoss | ctrl::kVlanEnable);
+    write(Reg::Ctrl, c);
+    return {};
 }
 
-Result<uint16_t> E1000::eeprom_read(uint8_t word)
+Result<uint16_t> E1000::read_eeprom(uint8_t word)
 {
-    write(Reg::Eerd, eerd::kStart | (uint32_t(word) << eerd::kAddrShift));
-    for (int i = 0; i < 1000; i++) {
+    // 82540EM SDM 13.4.4: write the address with START, poll DONE, data in the top half.
+    write(Reg::Eerd, (uint32_t(word) << eerd::kAddressShift) | eerd::kStart);
+    for (int i = 0; i < kEepromPollLimit; ++i) {
         uint32_t v = read(Reg::Eerd);
         if (v & eerd::kDone)
             return uint16_t(v >> eerd::kDataShift);
-        m_delay.delay_us(5);
     }
-    return { Error::Timeout, "EEPROM read timed out" };
+    return { Error::Timeout, "EERD never completed" };
 }
 
-Result<void> E1000::read_mac()
+Result<void> E1000::load_mac_address()
 {
-    // 82540EM SDM 5.6.1: words 0-2 hold the Ethernet address, low byte first. Fall back to
-    // RAL/RAH, which the firmware may have programmed, when the EEPROM does not answer.
+    uint8_t mac[6];
     bool from_eeprom = true;
-    for (uint8_t w = 0; w < 3; w++) {
-        auto v = eeprom_read(w);
+    for (uint8_t w = 0; w < kEepromMacWords && from_eeprom; ++w) {
+        auto v = read_eeprom(w);
         if (v.is_error()) {
             from_eeprom = false;
             break;
         }
-        m_mac[2 * w] = uint8_t(v.value());
-        m_mac[2 * w + 1] = uint8_t(v.value() >> 8);
+        store_le16(mac + 2 * w, v.value());
     }
     if (!from_eeprom) {
-        uint32_t lo = read(Reg::Ral0), hi = read(Reg::Rah0);
-        if (!(hi & kRahAddressValid))
-            return { Error::IoError, "no MAC address in EEPROM or RAL/RAH" };
-        store_le32(m_mac, lo);
-        store_le16(m_mac + 4, uint16_t(hi));
+        // Firmware (or QEMU) already loaded RAL0/RAH0 from the EEPROM at power-up.
+        uint32_t rah = read(Reg::Rah0);
+        if (!(rah & kRahAddressValid))
+            return { Error::NotFound, "no MAC address in EEPROM or RAL/RAH" };
+        store_le32(mac, read(Reg::Ral0));
+        store_le16(mac + 4, uint16_t(rah));
     }
-    write(Reg::Ral0, load_le32(m_mac));
-    write(Reg::Rah0, uint32_t(load_le16(m_mac + 4)) | kRahAddressValid);
+    m_mac = net::MacAddress::from(mac);
+    if (m_mac.is_multicast() || m_mac.is_zero())
+        return { Error::Malformed, "invalid MAC address" };
+    // 82540EM SDM 13.4.55/56: program entry 0 so the filter accepts our unicast frames.
+    write(Reg::Ral0, load_le32(mac));
+    write(Reg::Rah0, load_le16(mac + 4) | kRahAddressValid);
     return {};
 }
 
-Result<void> E1000::setup_rx()
+void E1000::setup_rx()
 {
-    for (uint32_t i = 0; i < 128; i++)
-        write(Reg(uint32_t(Reg::Mta) + 4 * i), 0);
-    auto* ring = rx_ring(m_rx_ring);
-    for (size_t i = 0; i < kRxDescriptors; i++) {
-        ring[i] = RxDescriptor {};
-        ring[i].buffer = m_rx_buffers.physical + i * kBufferSize;
+    // 82540EM SDM 14.4, in its order.
+    for (uint32_t i = 0; i < kMtaEntries; ++i)
+        m_mmio.write32(uint32_t(Reg::Mta) + 4 * i, 0);
+    for (size_t i = 0; i < kE1000RxDescriptors; ++i) {
+        volatile RxDescriptor& d = rx_descriptor(i);
+        d.buffer = m_rx_buffers.bus + i * kE1000BufferSize;
+        d.length = 0;
+        d.status = 0;
+        d.errors = 0;
     }
-    write(Reg::Rdbal, uint32_t(m_rx_ring.physical));
-    write(Reg::Rdbah, uint32_t(m_rx_ring.physical >> 32));
-    write(Reg::Rdlen, uint32_t(kRxDescriptors * sizeof(RxDescriptor)));
+    dma_barrier();
+    write(Reg::Rdbal, uint32_t(m_rx_ring.bus));
+    write(Reg::Rdbah, uint32_t(m_rx_ring.bus >> 32));
+    write(Reg::Rdlen, uint32_t(kE1000RxDescriptors * sizeof(RxDescriptor)));
     write(Reg::Rdh, 0);
-    // Tail one behind head: every descriptor but one belongs to the hardware.
-    write(Reg::Rdt, uint32_t(kRxDescriptors - 1));
+    // One descriptor always stays with software, so head == tail means "ring empty".
+    write(Reg::Rdt, uint32_t(kE1000RxDescriptors - 1));
     write(Reg::Rdtr, 0);
     m_rx_next = 0;
-    write(Reg::Rctl, rctl::kEn | rctl::kBam | rctl::kBsize2048 | rctl::kSecrc);
-    return {};
+    m_rx_discarding = false;
+    write(Reg::Rctl, rctl::kEnable | rctl::kBroadcastAccept | rctl::kMinThresholdHalf | rctl::kBufferSize2048 | rctl::kStripCrc);
 }
 
-Result<void> E1000::setup_tx()
+void E1000::setup_tx()
 {
-    auto* ring = tx_ring(m_tx_ring);
-    for (size_t i = 0; i < kTxDescriptors; i++) {
-        ring[i] = TxDescriptor {};
-        ring[i].buffer = m_tx_buffers.physical + i * kBufferSize;
-        ring[i].status = txstatus::kDd; // free
+    // 82540EM SDM 14.5.
+    for (size_t i = 0; i < kE1000TxDescriptors; ++i) {
+        volatile TxDescriptor& d = tx_descriptor(i);
+        d.buffer = m_tx_buffers.bus + i * kE1000BufferSize;
+        d.length = 0;
+        d.command = 0;
+        d.status = tx_status::kDone; // free
     }
-    write(Reg::Tdbal, uint32_t(m_tx_ring.physical));
-    write(Reg::Tdbah, uint32_t(m_tx_ring.physical >> 32));
-    write(Reg::Tdlen, uint32_t(kTxDescriptors * sizeof(TxDescriptor)));
+    dma_barrier();
+    write(Reg::Tdbal, uint32_t(m_tx_ring.bus));
+    write(Reg::Tdbah, uint32_t(m_tx_ring.bus >> 32));
+    write(Reg::Tdlen, uint32_t(kE1000TxDescriptors * sizeof(TxDescriptor)));
     write(Reg::Tdh, 0);
     write(Reg::Tdt, 0);
     m_tx_tail = m_tx_clean = 0;
+    write(Reg::Tctl, tctl::kRecommended);
     write(Reg::Tipg, kTipgCopper);
-    write(Reg::Tctl, tctl::kEn | tctl::kPsp | tctl::kCt | tctl::kCold);
-    return {};
 }
 
 Result<void> E1000::initialize()
 {
+    if (!m_created)
+        return { Error::InvalidArgument, "create() first" };
+    m_initialized = false;
     TRY(reset());
-    write(Reg::Ctrl, (read(Reg::Ctrl) | ctrl::kSlu | ctrl::kAsde) & ~ctrl::kRst);
-    TRY(read_mac());
-    TRY(setup_rx());
-    TRY(setup_tx());
-    // ~100 us interrupt throttling (ITR counts 256 ns units): bounded IRQ load in a flood.
-    write(Reg::Itr, 390);
-    m_last_link = read(Reg::Status) & status::kLu;
-    write(Reg::Ims, irq::kRxt0 | irq::kRxo | irq::kRxdmt0 | irq::kLsc | irq::kTxdw);
+    TRY(load_mac_address());
+    setup_rx();
+    setup_tx();
+    __atomic_store_n(&m_link_up, (read(Reg::Status) & status::kLinkUp) != 0, __ATOMIC_RELAXED);
+    (void)read(Reg::Icr); // drop causes raised while we configured
+    write(Reg::Ims, irq::kRxTimer | irq::kRxOverrun | irq::kRxDescMinThreshold | irq::kLinkStatusChange | irq::kTxDescWritten);
+    m_initialized = true;
     return {};
 }
 
-IrqEvents E1000::handle_irq()
+uint32_t E1000::handle_irq()
 {
-    IrqEvents ev { read(Reg::Icr) };
-    if (!ev.ours())
-        return ev; // a shared line: someone else's interrupt
-    m_counters.irqs++;
-    if (ev.cause & irq::kRxo)
-        m_counters.rx_overruns++;
-    if (ev.link())
+    // 82540EM SDM 13.4.17: reading ICR returns and clears every pending cause.
+    uint32_t cause = read(Reg::Icr);
+    if (!cause)
+        return kIrqNone;
+    m_counters.interrupts++;
+    uint32_t events = kIrqNone;
+    if (cause & (irq::kRxTimer | irq::kRxDescMinThreshold))
+        events |= kIrqRxReady;
+    if (cause & irq::kRxOverrun) {
+        // MPC counts exactly what was lost (statistics registers clear on read, 13.5).
+        m_counters.rx_dropped += read(Reg::Mpc);
+        events |= kIrqRxOverrun | kIrqRxReady;
+    }
+    if (cause & (irq::kTxDescWritten | irq::kTxQueueEmpty))
+        events |= kIrqTxDone;
+    if (cause & irq::kLinkStatusChange) {
+        bool up = (read(Reg::Status) & status::kLinkUp) != 0;
+        __atomic_store_n(&m_link_up, up, __ATOMIC_RELAXED);
         m_counters.link_changes++;
-    return ev;
-}
-
-bool E1000::link_up() { return read(Reg::Status) & status::kLu; }
-
-void E1000::reclaim_tx()
-{
-    auto* ring = tx_ring(m_tx_ring);
-    while (m_tx_clean != m_tx_tail && (vload(ring[m_tx_clean].status) & txstatus::kDd))
-        m_tx_clean = (m_tx_clean + 1) % kTxDescriptors;
-}
-
-Result<void> E1000::transmit(std::span<const uint8_t> frame)
-{
-    if (frame.empty() || frame.size() > kBufferSize) {
-        m_counters.tx_dropped++;
-        return { Error::InvalidArgument, "frame size" };
+        events |= kIrqLinkChanged;
     }
-    reclaim_tx();
-    uint32_t next = (m_tx_tail + 1) % kTxDescriptors;
-    if (next == m_tx_clean) {
-        m_counters.tx_dropped++;
-        return { Error::NoSpace, "transmit ring full" };
-    }
-    auto* ring = tx_ring(m_tx_ring);
-    auto* buf = static_cast<uint8_t*>(m_tx_buffers.cpu) + m_tx_tail * kBufferSize;
-    copy_bytes(buf, frame.data(), frame.size());
-    vstore(ring[m_tx_tail].length, uint16_t(frame.size()));
-    vstore(ring[m_tx_tail].cso, uint8_t(0));
-    vstore(ring[m_tx_tail].status, uint8_t(0));
-    vstore(ring[m_tx_tail].cmd, uint8_t(txcmd::kEop | txcmd::kIfcs | txcmd::kRs));
-    m_tx_tail = next;
-    __atomic_thread_fence(__ATOMIC_RELEASE); // descriptor before the doorbell
-    write(Reg::Tdt, m_tx_tail);
-    m_counters.tx_frames++;
-    m_counters.tx_bytes += frame.size();
-    return {};
+    return events;
 }
 
-size_t E1000::receive(std::span<uint8_t> out)
-{
-    auto* ring = rx_ring(m_rx_ring);
-    for (;;) {
-        RxDescriptor& d = ring[m_rx_next];
-        uint8_t st = vload(d.status);
-        if (!(st & rxstatus::kDd))
-            return 0;
-        __atomic_thread_fence(__ATOMIC_ACQUIRE); // status before the data it covers
-        size_t len = vload(d.length);
-        uint8_t errors = vload(d.errors);
-        size_t copied = 0;
-        bool good = (st & rxstatus::kEop) && errors == 0 && len > 0 && len <= kBufferSize;
-        if (!good)
-            m_counters.rx_errors++;
-        else if (len > out.size())
-            m_counters.rx_dropped++;
-        else {
-            copy_bytes(out.data(), static_cast<uint8_t*>(m_rx_buffers.cpu) + m_rx_next * kBufferSize, len);
-            copied = len;
-            m_counters.rx_frames++;
-            m_counters.rx_bytes += len;
-        }
-        // Give the descriptor back: it becomes the new tail.
-        vstore(d.status, uint8_t(0));
-        uint32_t done = m_rx_next;
-        m_rx_next = (m_rx_next + 1) % kRxDescriptors;
-        __atomic_thread_fence(__ATOMIC_RELEASE);
-        write(Reg::Rdt, done);
-        if (copied)
-            return copied;
-    }
-}
-
-} // namespace oh::e1000
+} // namespace oh::drivers

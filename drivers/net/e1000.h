@@ -1,6 +1,5 @@
-// Intel 82540EM (e1000) driver core: reset, MAC from the EEPROM, legacy RX/TX descriptor
-// rings, interrupt causes, link state and counters. Reaches hardware only through Mmio and
-// DmaAllocator, so it runs unchanged against a mock register file on the host.
+// Intel 82540EM (QEMU's e1000, PCI 8086:100e) driver core: reset, MAC address, legacy RX/TX
+// descriptor rings, interrupt causes and link state, over injected MMIO and DMA interfaces.
 #pragma once
 
 #include <stddef.h>
@@ -9,111 +8,108 @@
 #include <span>
 
 #include "drivers/net/e1000_regs.h"
+#include "drivers/net/hw_io.h"
 #include "lib/result.h"
+#include "net/mac_address.h"
+#include "net/net_device.h"
 
-namespace oh::e1000 {
+namespace oh::drivers {
 
-class Mmio {
+// Receives frames drained from the RX ring; the span is valid only during the call.
+class FrameSink {
 public:
-    virtual uint32_t read32(uint32_t offset) = 0;
-    virtual void write32(uint32_t offset, uint32_t value) = 0;
+    virtual void on_frame(std::span<const uint8_t> frame) = 0;
 
 protected:
-    ~Mmio() = default;
+    ~FrameSink() = default;
 };
 
-struct DmaBuffer {
-    void* cpu { nullptr };
-    uint64_t physical { 0 };
-    size_t size { 0 };
+// What handle_irq() saw, so the kernel knows which thread to wake.
+enum IrqEvent : uint32_t {
+    kIrqNone = 0,
+    kIrqRxReady = 1u << 0,
+    kIrqTxDone = 1u << 1,
+    kIrqLinkChanged = 1u << 2,
+    kIrqRxOverrun = 1u << 3,
 };
 
-class DmaAllocator {
-public:
-    // Zeroed, physically contiguous, aligned to `alignment`.
-    virtual Result<DmaBuffer> allocate(size_t bytes, size_t alignment) = 0;
-
-protected:
-    ~DmaAllocator() = default;
-};
-
-class Delay {
-public:
-    virtual void delay_us(uint32_t us) = 0;
-
-protected:
-    ~Delay() = default;
-};
-
-struct Counters {
+struct E1000Counters {
     uint64_t rx_frames { 0 };
     uint64_t rx_bytes { 0 };
-    uint64_t rx_errors { 0 };     // descriptors with error bits or not a whole frame
-    uint64_t rx_dropped { 0 };    // frames too big for the caller's buffer
-    uint64_t rx_overruns { 0 };   // RXO interrupts: the ring was full
     uint64_t tx_frames { 0 };
     uint64_t tx_bytes { 0 };
-    uint64_t tx_dropped { 0 };    // ring full or frame too big
+    uint64_t rx_dropped { 0 };  // no free descriptor (RXO interrupts, MPC register)
+    uint64_t rx_errors { 0 };   // CRC/symbol/sequence errors, frames split over buffers
+    uint64_t tx_errors { 0 };   // collisions reported in descriptors, oversized frames
+    uint64_t tx_ring_full { 0 };
     uint64_t link_changes { 0 };
-    uint64_t irqs { 0 };
+    uint64_t interrupts { 0 };
 };
 
-// What handle_irq() saw (ICR bits, 82540EM SDM 13.4.17).
-struct IrqEvents {
-    uint32_t cause { 0 };
-    bool ours() const { return cause != 0; }
-    bool rx() const { return cause & (irq::kRxt0 | irq::kRxdmt0 | irq::kRxo); }
-    bool tx() const { return cause & (irq::kTxdw | irq::kTxqe); }
-    bool link() const { return cause & irq::kLsc; }
-};
+constexpr size_t kE1000RxDescriptors = 32; // ring lengths must be multiples of 8 (128 bytes)
+constexpr size_t kE1000TxDescriptors = 32;
+constexpr size_t kE1000BufferSize = 2048;  // RCTL.BSIZE 2048
+static_assert(kE1000RxDescriptors % 8 == 0 && kE1000TxDescriptors % 8 == 0);
 
-class E1000 {
+// Locking: receive(), transmit(), reclaim_tx() and initialize() touch the rings and must be
+// serialized by the caller (the kernel's network lock). handle_irq() touches only ICR and
+// STATUS and may run in interrupt context concurrently with them.
+class E1000 final : public net::NetDevice {
 public:
-    static constexpr size_t kRxDescriptors = 32;
-    static constexpr size_t kTxDescriptors = 16;
-    static constexpr size_t kBufferSize = 2048;
+    static constexpr uint16_t kVendorIntel = 0x8086;
 
+    // Pure check of PCI IDs: no device access.
     static bool probe(uint16_t vendor, uint16_t device);
-    static Result<E1000> create(Mmio& mmio, DmaAllocator& dma, Delay& delay);
 
+    E1000(Mmio& mmio, DmaAllocator& dma);
+
+    // Allocates the rings and buffers. No register access.
+    Result<void> create();
+    // Resets the device, reads the MAC, programs rings and enables interrupts.
+    // Timeout: the reset bit never cleared.
     Result<void> initialize();
-    // Read and acknowledge the interrupt causes (ICR clears on read); safe in IRQ context.
-    IrqEvents handle_irq();
 
-    // Copies `frame` (no FCS) into the next TX buffer. NoSpace when the ring is full.
-    Result<void> transmit(std::span<const uint8_t> frame);
-    // Copies the next received frame into `out`; 0 when none is waiting.
-    size_t receive(std::span<uint8_t> out);
+    // Reads (and so acknowledges) ICR. Returns a mask of IrqEvent; kIrqNone means the
+    // interrupt was not ours (the line may be shared).
+    uint32_t handle_irq();
 
-    const uint8_t* mac() const { return m_mac; }
-    bool link_up();
-    const Counters& counters() const { return m_counters; }
+    // Hands up to budget completed frames to sink and gives their descriptors back.
+    size_t receive(FrameSink& sink, size_t budget = kE1000RxDescriptors);
+    // Copies the frame into the next TX buffer. Busy: the ring is full.
+    Result<void> transmit(std::span<const uint8_t> frame) override;
+    // Counts transmitted descriptors and frees them; returns how many.
+    size_t reclaim_tx();
+
+    const net::MacAddress& mac() const { return m_mac; }
+    bool link_up() const { return __atomic_load_n(&m_link_up, __ATOMIC_RELAXED); }
+    const E1000Counters& counters() const { return m_counters; }
 
 private:
-    E1000(Mmio& mmio, DmaAllocator& dma, Delay& delay) : m_mmio(mmio), m_dma(dma), m_delay(delay) { }
-
-    uint32_t read(Reg r) { return m_mmio.read32(uint32_t(r)); }
-    void write(Reg r, uint32_t v) { m_mmio.write32(uint32_t(r), v); }
+    uint32_t read(e1000::Reg r) { return m_mmio.read32(uint32_t(r)); }
+    void write(e1000::Reg r, uint32_t v) { m_mmio.write32(uint32_t(r), v); }
     Result<void> reset();
-    Result<uint16_t> eeprom_read(uint8_t word);
-    Result<void> read_mac();
-    Result<void> setup_rx();
-    Result<void> setup_tx();
-    void reclaim_tx();
+    Result<uint16_t> read_eeprom(uint8_t word);
+    Result<void> load_mac_address();
+    void setup_rx();
+    void setup_tx();
+    volatile e1000::RxDescriptor& rx_descriptor(size_t i);
+    volatile e1000::TxDescriptor& tx_descriptor(size_t i);
 
     Mmio& m_mmio;
     DmaAllocator& m_dma;
-    Delay& m_delay;
-    uint8_t m_mac[6] {};
     DmaBuffer m_rx_ring;
     DmaBuffer m_tx_ring;
-    DmaBuffer m_rx_buffers;
+    DmaBuffer m_rx_buffers; // kE1000RxDescriptors x kE1000BufferSize, contiguous
     DmaBuffer m_tx_buffers;
-    uint32_t m_rx_next { 0 };  // next descriptor software reads
-    uint32_t m_tx_tail { 0 };  // next descriptor software fills
-    uint32_t m_tx_clean { 0 }; // oldest descriptor not yet reclaimed
-    Counters m_counters;
-    bool m_last_link { false };
+    net::MacAddress m_mac;
+    bool m_created { false };
+    bool m_initialized { false };
+    bool m_link_up { false };
+    bool m_rx_discarding { false }; // inside a frame that spilled over several buffers
+    size_t m_rx_next { 0 };  // next descriptor the device will complete
+    size_t m_tx_tail { 0 };  // next descriptor we fill (mirrors TDT)
+    size_t m_tx_clean { 0 }; // oldest descriptor not yet reclaimed
+    E1000Counters m_counters;
 };
 
-} // namespace oh::e1000
+} // namespace oh::drivers
