@@ -1,0 +1,156 @@
+// ATA/IDE disk driver core (QEMU -M pc PIIX IDE): IDENTIFY, LBA28/LBA48, PIO and bus-master
+// DMA, interrupt-driven completion, timeouts, a small request queue. Hardware is reached
+// through an injected PortIo and DmaMemory, so the same code runs against a mock in tests.
+// Lifecycle: probe() -> create() -> initialize() -> submit()/handle_irq()/poll().
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drivers/ata/ata_regs.h"
+#include "drivers/pci/pci.h"
+#include "kernel/block/block_device.h"
+#include "lib/clock.h"
+#include "lib/result.h"
+
+namespace oh::ata {
+
+// x86 port I/O (in/out instructions in the kernel, a register-file model in tests).
+class PortIo {
+public:
+    virtual uint8_t in8(uint16_t port) = 0;
+    virtual uint16_t in16(uint16_t port) = 0;
+    virtual void out8(uint16_t port, uint8_t value) = 0;
+    virtual void out16(uint16_t port, uint16_t value) = 0;
+    virtual void out32(uint16_t port, uint32_t value) = 0;
+
+protected:
+    ~PortIo() = default;
+};
+
+// Memory the bus master can reach: PIIX takes 32-bit physical addresses.
+struct DmaBuffer {
+    void* cpu { nullptr };
+    uint32_t physical { 0 };
+    size_t size { 0 };
+};
+
+class DmaMemory {
+public:
+    // Zeroed, physically contiguous, not crossing a 64 KiB boundary.
+    virtual Result<DmaBuffer> allocate(size_t bytes, size_t alignment) = 0;
+
+protected:
+    ~DmaMemory() = default;
+};
+
+// Where finished requests go (the block cache's complete(), through the kernel glue).
+class CompletionSink {
+public:
+    virtual void complete(const block::IoRequest& request, block::IoStatus status) = 0;
+
+protected:
+    ~CompletionSink() = default;
+};
+
+enum class TransferMode : uint8_t { Pio, Dma };
+
+// Immutable description of one drive on one channel.
+struct ChannelConfig {
+    uint16_t io_base { 0x1f0 };
+    uint16_t control_base { 0x3f6 };
+    uint16_t bus_master_base { 0 }; // 0: no bus master, PIO only
+    uint8_t drive { 0 };            // 0 master, 1 slave
+    TransferMode mode { TransferMode::Dma };
+    Nanoseconds command_timeout { 5 * kNsPerSec };
+};
+
+struct Identity {
+    uint64_t sectors { 0 };
+    bool lba48 { false };
+    bool dma { false };
+    char model[41] {};
+    char serial[21] {};
+};
+
+struct AtaStats {
+    uint64_t commands { 0 };
+    uint64_t errors { 0 };
+    uint64_t timeouts { 0 };
+    uint64_t spurious_irqs { 0 };
+    uint64_t resets { 0 };
+    uint8_t last_error { 0 }; // the Error register of the last failed command
+};
+
+constexpr size_t kQueueDepth = 8;
+constexpr size_t kMaxTransfer = 64 * 1024; // one PRD region, the DMA bounce buffer
+
+class AtaDisk final : public block::BlockDevice {
+public:
+    // A PCI IDE controller (class 01h, subclass 01h). No side effects.
+    static bool probe(const pci::Device& dev);
+    // The legacy channel ports (compatibility mode, as QEMU's PIIX3/4 runs) and BAR4's
+    // bus-master block (+8 for the secondary channel).
+    static ChannelConfig channel_config(const pci::Device& dev, uint8_t channel, uint8_t drive);
+    static Result<AtaDisk> create(const ChannelConfig& config, PortIo& io, DmaMemory& dma, const Clock& clock,
+        CompletionSink& sink);
+
+    // IDENTIFY DEVICE with interrupts masked (polled), then interrupts on.
+    Result<void> initialize();
+    const Identity& identity() const { return m_identity; }
+    // How many blocks of `block_size` bytes the disk holds.
+    uint64_t block_count(uint32_t block_size) const { return m_identity.sectors / (block_size / kSectorSize); }
+
+    // Queue a transfer; the result arrives through the CompletionSink.
+    Result<void> submit(const block::IoRequest& request) override;
+    // The channel's interrupt (IRQ 14/15): advances or finishes the active command.
+    void handle_irq();
+    // Called periodically: a command older than command_timeout is abandoned (Timeout)
+    // and the channel reset, so a dead drive cannot hang its callers.
+    void poll(Nanoseconds now);
+
+    bool busy() const { return m_phase != Phase::Idle; }
+    size_t queued() const { return m_count; }
+    const AtaStats& stats() const { return m_stats; }
+
+private:
+    enum class Phase : uint8_t { Idle, PioRead, PioWrite, Dma };
+
+    AtaDisk(const ChannelConfig& config, PortIo& io, const Clock& clock, CompletionSink& sink, DmaBuffer prd,
+        DmaBuffer bounce);
+
+    uint8_t read_reg(Reg r) { return m_io->in8(uint16_t(m_config.io_base + uint16_t(r))); }
+    void write_reg(Reg r, uint8_t v) { m_io->out8(uint16_t(m_config.io_base + uint16_t(r)), v); }
+    uint8_t alt_status() { return m_io->in8(m_config.control_base + kAltStatusDeviceControl); }
+    void delay_400ns();
+    Result<uint8_t> wait_not_busy(Nanoseconds timeout);
+    Result<void> identify();
+
+    void start_next();
+    Result<void> start(const block::IoRequest& req);
+    void program_taskfile(uint64_t lba, uint32_t count, bool ext);
+    void pio_transfer_sector(bool to_device);
+    void finish(block::IoStatus status);
+    void reset_channel();
+    bool failed(uint8_t status);
+
+    ChannelConfig m_config;
+    PortIo* m_io;
+    const Clock* m_clock;
+    CompletionSink* m_sink;
+    DmaBuffer m_prd;
+    DmaBuffer m_bounce;
+    Identity m_identity {};
+    AtaStats m_stats {};
+
+    block::IoRequest m_queue[kQueueDepth] {};
+    size_t m_head { 0 };
+    size_t m_count { 0 };
+    Phase m_phase { Phase::Idle };
+    uint32_t m_sectors_left { 0 };
+    uint32_t m_sector_index { 0 };
+    Nanoseconds m_started { 0 };
+    bool m_initialized { false };
+};
+
+} // namespace oh::ata
