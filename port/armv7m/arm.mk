@@ -66,7 +66,36 @@ $(ARM_MPS2_ELF): $(ARM_COMMON_OBJS) $(call arm_objs,$(ARM_PHONE_SRCS) $(MPS2_SRC
 	$(ARM_CXX) $(ARM_LDFLAGS) -T $(MPS2_DIR)/mps2-an500.ld -Wl,-Map=$(@:.elf=.map) \
 	    -o $@ $(filter %.o,$^) $(ARM_LDLIBS)
 
-arm: $(ARM_MPS2_ELF)
+# The Discovery image carries the whole phone and must fit the budget (the link fails if not).
+ARM_STM32_FLASH_BUDGET := 262144
+ARM_STM32_RAM_BUDGET   := 131072
+
+$(ARM_STM32_ELF): $(ARM_COMMON_OBJS) $(call arm_objs,$(ARM_PHONE_SRCS) $(STM32_SRCS)) \
+                  $(STM32_DIR)/stm32f746g-disco.ld port/armv7m/tools/arm_size.py
+	$(ARM_CXX) $(ARM_LDFLAGS) -T $(STM32_DIR)/stm32f746g-disco.ld -Wl,-Map=$(@:.elf=.map) \
+	    -o $@.tmp $(filter %.o,$^) $(ARM_LDLIBS)
+	python3 port/armv7m/tools/arm_size.py --quiet --flash-budget $(ARM_STM32_FLASH_BUDGET) \
+	    --ram-budget $(ARM_STM32_RAM_BUDGET) $@.tmp $(@:.elf=.map) || (rm -f $@.tmp; exit 1)
+	mv $@.tmp $@
+
+$(ARM_STM32_BIN): $(ARM_STM32_ELF)
+	$(ARM_OBJCOPY) -O binary $< $@
+
+arm: $(ARM_MPS2_ELF) $(ARM_STM32_ELF) $(ARM_STM32_BIN)
+
+arm-size: $(ARM_MPS2_ELF) $(ARM_STM32_ELF)
+	@python3 port/armv7m/tools/arm_size.py $(ARM_MPS2_ELF) $(ARM_MPS2_ELF:.elf=.map)
+	@python3 port/armv7m/tools/arm_size.py --flash-budget $(ARM_STM32_FLASH_BUDGET) \
+	    --ram-budget $(ARM_STM32_RAM_BUDGET) $(ARM_STM32_ELF) $(ARM_STM32_ELF:.elf=.map)
+
+# openocd (default) or ARM_FLASH_TOOL=st-flash.
+ARM_FLASH_TOOL ?= openocd
+arm-flash: $(ARM_STM32_ELF) $(ARM_STM32_BIN)
+ifeq ($(ARM_FLASH_TOOL),st-flash)
+	st-flash --reset write $(ARM_STM32_BIN) 0x08000000
+else
+	openocd -f board/stm32f7discovery.cfg -c "program $(ARM_STM32_ELF) verify reset exit"
+endif
 
 arm-qemu: $(ARM_MPS2_ELF)
 	qemu-system-arm -M mps2-an500 -nographic -kernel $(ARM_MPS2_ELF)

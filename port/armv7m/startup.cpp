@@ -16,6 +16,7 @@
 extern "C" {
 extern uint32_t __data_load[], __data_start[], __data_end[];
 extern uint32_t __bss_start[], __bss_end[];
+extern uint32_t __dtcm_start[], __dtcm_end[];
 extern uint32_t __main_stack_top[];
 extern void (*__init_array_start[])();
 extern void (*__init_array_end[])();
@@ -139,6 +140,8 @@ void oh_arm_reset()
     for (uint32_t* dst = __data_start; dst < __data_end;)
         *dst++ = *src++;
     for (uint32_t* dst = __bss_start; dst < __bss_end;)
+        *dst++ = 0;
+    for (uint32_t* dst = __dtcm_start; dst < __dtcm_end;)
         *dst++ = 0;
     oh::arm::scs::reg32(oh::arm::scs::kVtor) = uint32_t(reinterpret_cast<uintptr_t>(&g_vectors));
     oh::arm::dsb();

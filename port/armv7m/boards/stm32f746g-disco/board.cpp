@@ -1,0 +1,291 @@
+// STM32F746G-DISCO board: 216 MHz clocks, USART1 console (ST-LINK VCP), ETH + LAN8742A,
+// SAI2/DMA2 + WM8994 audio, and the phone. Pin choices follow the board's schematic (UM1907).
+#include "port/armv7m/board.h"
+
+#include "lib/bytes.h"
+#include "lib/random.h"
+#include "port/armv7m/app/config.h"
+#include "port/armv7m/app/net_task.h"
+#include "port/armv7m/app/phone.h"
+#include "port/armv7m/boards/stm32f746g-disco/clock_tree.h"
+#include "port/armv7m/boards/stm32f746g-disco/eth.h"
+#include "port/armv7m/boards/stm32f746g-disco/gpio.h"
+#include "port/armv7m/boards/stm32f746g-disco/i2c.h"
+#include "port/armv7m/boards/stm32f746g-disco/resample.h"
+#include "port/armv7m/boards/stm32f746g-disco/sai_audio.h"
+#include "port/armv7m/boards/stm32f746g-disco/stm32f7_regs.h"
+#include "port/armv7m/boards/stm32f746g-disco/usart.h"
+#include "port/armv7m/boards/stm32f746g-disco/wm8994.h"
+#include "port/armv7m/console.h"
+#include "port/armv7m/cpu.h"
+#include "port/armv7m/irq.h"
+#include "port/armv7m/late.h"
+#include "port/armv7m/nvic.h"
+#include "port/armv7m/systick.h"
+#include "port/armv7m/thread.h"
+
+#define OH_DTCM __attribute__((section(".dtcm")))
+
+namespace oh::arm {
+
+namespace {
+
+using namespace stm32;
+
+constexpr ClockPlan kClocks {};
+constexpr uint32_t kConsoleBaud = 115200;
+constexpr uint8_t kPhyAddress = 0;       // LAN8742A strapped to address 0 on this board
+constexpr uint32_t kSaiMckDiv = 6;       // 49.14 MHz / 12 = 4.096 MHz = 256 x 16 kHz
+constexpr uint8_t kHeadphoneVolume = 57; // 0 dB
+constexpr uintptr_t kUniqueId = 0x1FF0F420; // RM0385 §41.1: 96-bit unique device ID
+
+class BusyDelay final : public Delay {
+public:
+    void delay_us(uint32_t us) override
+    {
+        // Before SysTick runs (clock bring-up) count cycles with a conservative loop.
+        for (uint32_t i = 0; i < us * (kClocks.sysclk_hz() / 4'000'000); i++)
+            asm volatile("" ::: "memory"); // keeps the loop; ~4 cycles per pass
+    }
+};
+
+DirectMmio port(Port p) { return DirectMmio(kGpioBase + kGpioStride * uint32_t(p)); }
+
+constinit DirectMmio s_rcc { kRccBase };
+constinit DirectMmio s_pwr { kPwrBase };
+constinit DirectMmio s_flash { kFlashBase };
+constinit DirectMmio s_syscfg { kSyscfgBase };
+constinit DirectMmio s_usart_io { kUsart1Base };
+constinit Usart s_usart { s_usart_io };
+constinit DirectMmio s_eth_io { kEthBase };
+constinit DirectMmio s_i2c_io { kI2c3Base };
+constinit StmI2c s_i2c { s_i2c_io };
+constinit DirectMmio s_sai_io { kSai2Base };
+constinit DirectMmio s_dma_io { kDma2Base };
+constinit BusyDelay s_delay;
+constinit IdentityBus s_bus;
+constinit SysTickClock s_clock;
+
+constinit EthRings s_eth_rings;               // SRAM1: ETH DMA
+OH_DTCM constinit SaiBuffers s_sai_buffers;   // DTCM: hot audio buffers
+constinit Late<StmEth> s_eth;
+constinit Late<SaiAudio> s_sai;
+constinit Late<Xoshiro128> s_random;
+constinit Late<NetTask> s_net;
+constinit Late<Phone> s_phone;
+
+constinit Thread s_net_thread;
+constinit Thread s_audio_thread;
+OH_DTCM alignas(8) constinit uint32_t s_net_stack[1536];
+OH_DTCM alignas(8) constinit uint32_t s_audio_stack[512];
+
+// The codec side of the phone: 20 ms frames handed between the audio thread (resampling at
+// real-time priority) and the network thread (MediaSession), three frames of slack each way.
+class CodecAudio final : public AudioEndpoint {
+public:
+    static constexpr size_t kSlots = 3;
+    using Frame = int16_t[media::kFrameSamples];
+
+    void capture(std::span<int16_t, media::kFrameSamples> out) override
+    {
+        IrqGuard guard;
+        if (m_cap_count == 0) {
+            for (auto& s : out)
+                s = 0;
+            return;
+        }
+        copy_bytes(out.data(), m_cap[m_cap_head], sizeof(Frame));
+        m_cap_head = (m_cap_head + 1) % kSlots;
+        m_cap_count--;
+    }
+    void playback(std::span<const int16_t, media::kFrameSamples> in) override
+    {
+        IrqGuard guard;
+        if (m_play_count == kSlots)
+            return; // the speaker side is behind: drop the newest, the PLC-free choice
+        copy_bytes(m_play[(m_play_head + m_play_count) % kSlots], in.data(), sizeof(Frame));
+        m_play_count++;
+    }
+    // Audio thread: one 16 kHz stereo half came in, one is to be filled.
+    void on_rx_half(std::span<const int16_t> half)
+    {
+        Frame f;
+        m_decimator.process(half, f);
+        IrqGuard guard;
+        size_t slot = (m_cap_head + m_cap_count) % kSlots;
+        if (m_cap_count == kSlots)
+            m_cap_head = (m_cap_head + 1) % kSlots; // overwrite the oldest
+        else
+            m_cap_count++;
+        copy_bytes(m_cap[slot], f, sizeof(Frame));
+    }
+    void on_tx_half(std::span<int16_t> half)
+    {
+        Frame f {};
+        {
+            IrqGuard guard;
+            if (m_play_count) {
+                copy_bytes(f, m_play[m_play_head], sizeof(Frame));
+                m_play_head = (m_play_head + 1) % kSlots;
+                m_play_count--;
+            }
+        }
+        m_interpolator.process(f, half);
+    }
+
+private:
+    Decimator m_decimator;
+    Interpolator m_interpolator;
+    Frame m_cap[kSlots] {};
+    Frame m_play[kSlots] {};
+    size_t m_cap_head { 0 }, m_cap_count { 0 }, m_play_head { 0 }, m_play_count { 0 };
+};
+constinit Late<CodecAudio> s_codec;
+constinit Event s_audio_event;
+constinit volatile uint8_t s_rx_ready = 0xff;
+constinit volatile uint8_t s_tx_ready = 0xff;
+
+void dma_tx_irq(void*)
+{
+    if (Half h = s_sai->handle_tx_irq(); h != Half::None) {
+        s_tx_ready = uint8_t(h);
+        s_audio_event.signal();
+    }
+}
+
+void dma_rx_irq(void*)
+{
+    if (Half h = s_sai->handle_rx_irq(); h != Half::None) {
+        s_rx_ready = uint8_t(h);
+        s_audio_event.signal();
+    }
+}
+
+void eth_irq(void*)
+{
+    if (s_eth->handle_irq())
+        s_net->notify_rx();
+}
+
+void audio_thread(void*)
+{
+    for (;;) {
+        s_audio_event.wait_until(kForever);
+        uint8_t rx, tx;
+        {
+            IrqGuard guard;
+            rx = s_rx_ready;
+            tx = s_tx_ready;
+            s_rx_ready = 0xff;
+            s_tx_ready = 0xff;
+        }
+        if (tx != 0xff)
+            s_codec->on_tx_half(s_sai->tx_half(Half(tx)));
+        if (rx != 0xff) {
+            s_codec->on_rx_half(s_sai->rx_half(Half(rx)));
+            s_net->notify_audio_frame(); // the capture clock paces the media path
+        }
+    }
+}
+
+void configure_pins()
+{
+    auto af = [](Port p, std::initializer_list<uint8_t> pins, uint8_t function, PinType type = PinType::PushPull,
+                  PinPull pull = PinPull::None) {
+        DirectMmio io = port(p);
+        for (uint8_t pin : pins)
+            configure_pin(io, { pin, PinMode::Alternate, function, type, PinSpeed::VeryHigh, pull });
+    };
+    af(Port::A, { 1, 2, 7 }, 11);          // ETH REF_CLK, MDIO, CRS_DV
+    af(Port::C, { 1, 4, 5 }, 11);          // ETH MDC, RXD0, RXD1
+    af(Port::G, { 11, 13, 14 }, 11);       // ETH TX_EN, TXD0, TXD1
+    af(Port::I, { 4, 5, 6, 7 }, 10);       // SAI2 MCLK_A, SCK_A, SD_A, FS_A
+    af(Port::G, { 10 }, 10);               // SAI2 SD_B
+    af(Port::H, { 7, 8 }, 4, PinType::OpenDrain, PinPull::Up); // I2C3 SCL, SDA
+}
+
+net::MacAddress board_mac()
+{
+    // Locally administered, unicast, derived from the chip's unique ID: stable per board.
+    const volatile uint32_t* uid = reinterpret_cast<const volatile uint32_t*>(kUniqueId);
+    uint32_t h = uid[0] * 2654435761u ^ uid[1] * 40503u ^ uid[2];
+    return { { 0x02, 0x4f, uint8_t(h >> 24), uint8_t(h >> 16), uint8_t(h >> 8), uint8_t(h) } };
+}
+
+void start_audio()
+{
+    s_i2c.initialize();
+    Wm8994 codec(s_i2c, s_delay);
+    if (auto r = codec.initialize(kHeadphoneVolume); r.is_error()) {
+        kprint("audio: WM8994 not usable (%s)\n", r.error_info().text());
+        return;
+    }
+    auto& sai = s_sai.emplace(s_sai_io, s_dma_io, s_bus, uint32_t(kSai2Base), s_sai_buffers);
+    sai.initialize(kSaiMckDiv);
+    irq_register(kIrqDma2Stream4, dma_tx_irq, nullptr);
+    irq_register(kIrqDma2Stream7, dma_rx_irq, nullptr);
+    nvic_set_priority(kIrqDma2Stream4, IrqPriority::AudioDma);
+    nvic_set_priority(kIrqDma2Stream7, IrqPriority::AudioDma);
+    nvic_enable(kIrqDma2Stream4);
+    nvic_enable(kIrqDma2Stream7);
+    thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack, kernel::SchedClass::Realtime, 31 });
+    sai.start();
+    kprint("audio: WM8994 headphones + DMIC2 at 16 kHz, SAI2/DMA2 running\n");
+}
+
+} // namespace
+
+namespace board {
+
+void early_init()
+{
+    ClockTree clocks(s_rcc, s_pwr, s_flash);
+    bool clocks_ok = !clocks.configure(kClocks).is_error();
+    // RM0385 §7.2.2: RMII must be selected while the MAC is in reset, before its clocks run.
+    s_rcc.modify32(rcc::kApb2Enr, 0, rcc::kApb2SyscfgEn);
+    s_syscfg.modify32(kSyscfgPmc, 0, kSyscfgRmii);
+    clocks.enable_peripherals();
+    DirectMmio pa = port(Port::A), pb = port(Port::B);
+    configure_pin(pa, { 9, PinMode::Alternate, 7 });  // USART1_TX
+    configure_pin(pb, { 7, PinMode::Alternate, 7 });  // USART1_RX
+    s_usart.initialize(clocks_ok ? kClocks.apb2_hz() : 16'000'000, kConsoleBaud);
+    if (!clocks_ok)
+        kprint("clock: PLL/over-drive bring-up failed, running from HSI\n");
+}
+
+void console_putc(char c) { s_usart.put(c); }
+uint32_t cpu_hz() { return kClocks.sysclk_hz(); }
+const char* name() { return "stm32f746g-disco"; }
+
+void start()
+{
+    kprint("\nOffhook ARMv7-M on %s (Cortex-M7, %lu MHz)\n", name(), (unsigned long)(cpu_hz() / 1000000));
+    BoardConfig config = load_config();
+    configure_pins();
+    auto& codec = s_codec.emplace();
+
+    auto& eth = s_eth.emplace(s_eth_io, s_delay, s_bus, s_eth_rings);
+    if (auto r = eth.initialize(board_mac(), kPhyAddress); r.is_error()) {
+        kprint("eth: not usable (%s)\n", r.error_info().text());
+        return;
+    }
+    kprint("eth: LAN8742A link %s, %u Mbit/s %s duplex\n", eth.link().up ? "up" : "down",
+        eth.link().mbps, eth.link().full_duplex ? "full" : "half");
+    auto mac = eth.mac();
+    uint64_t seed = (uint64_t(load_be32(mac.bytes + 2)) << 32) ^ monotonic_ns();
+    auto& random = s_random.emplace(seed);
+    auto& net = s_net.emplace(eth, s_clock, random);
+    net.start(config.net);
+    auto& phone = s_phone.emplace(net.stack(), s_clock, random, codec);
+    if (phone.configure(config.cmdline))
+        net.set_phone(&phone);
+    irq_register(kIrqEth, eth_irq, nullptr);
+    nvic_set_priority(kIrqEth, IrqPriority::Network);
+    nvic_enable(kIrqEth);
+    thread_start(s_net_thread, { "net", NetTask::entry, &net, s_net_stack, kernel::SchedClass::Normal, 0 });
+    start_audio();
+}
+
+} // namespace board
+
+} // namespace oh::arm

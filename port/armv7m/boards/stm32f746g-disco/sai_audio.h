@@ -1,0 +1,99 @@
+// SAI2 + DMA2 audio on the Discovery board: block A transmits (master, feeds the WM8994's
+// DAC), block B receives in synchronous slave mode; both streams run circular over a
+// two-half buffer, and the half/complete interrupts clock the phone's 20 ms frames.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <span>
+
+#include "port/armv7m/boards/stm32f746g-disco/bus_address.h"
+#include "port/armv7m/mmio.h"
+
+namespace oh::arm::stm32 {
+
+constexpr uint32_t kSaiRateHz = 16000;
+constexpr size_t kSaiFrameMs = 20;
+constexpr size_t kSaiHalfSamples = kSaiRateHz / 1000 * kSaiFrameMs * 2; // stereo int16 per half
+constexpr size_t kSaiBufferSamples = 2 * kSaiHalfSamples;
+
+// DMA-visible audio memory, placed in DTCM by the board (DMA2 reaches DTCM via AHBS).
+struct SaiBuffers {
+    alignas(32) int16_t tx[kSaiBufferSamples];
+    alignas(32) int16_t rx[kSaiBufferSamples];
+};
+
+namespace sai {
+// RM0385 §33.5: block A at +0x04, block B at +0x24; per-block register offsets.
+constexpr uint32_t kBlockA = 0x04, kBlockB = 0x24;
+constexpr uint32_t kCr1 = 0x00, kCr2 = 0x04, kFrcr = 0x08, kSlotr = 0x0C, kImr = 0x10, kSr = 0x14,
+                   kClrfr = 0x18, kDr = 0x1C;
+constexpr uint32_t kModeMasterTx = 0, kModeSlaveRx = 3;
+constexpr uint32_t kCr1Ds16 = 4u << 5, kCr1Ckstr = 1u << 9, kCr1SyncInternal = 1u << 10,
+                   kCr1SaiEn = 1u << 16, kCr1DmaEn = 1u << 17;
+constexpr uint32_t cr1_mckdiv(uint32_t d) { return (d & 0xf) << 20; }
+constexpr uint32_t kCr2Fth1_4 = 1, kCr2Fflush = 1u << 3;
+// I2S framing: 64-bit frame, FS active for half of it (channel side), one bit early.
+constexpr uint32_t kFrcrI2s = 63u | (31u << 8) | (1u << 16) | (1u << 18);
+constexpr uint32_t kSlotrI2s = (2u << 6) | (1u << 8) | (3u << 16); // 32-bit slots, 2 slots, both on
+} // namespace sai
+
+namespace dma {
+// RM0385 §8.5: DMA streams at 0x10 + 0x18 * n; interrupt flags in LISR/HISR, 6-bit groups.
+constexpr uint32_t kLisr = 0x00, kHisr = 0x04, kLifcr = 0x08, kHifcr = 0x0C;
+constexpr uint32_t stream(uint32_t n) { return 0x10 + 0x18 * n; }
+constexpr uint32_t kCr = 0x00, kNdtr = 0x04, kPar = 0x08, kM0ar = 0x0C, kM1ar = 0x10, kFcr = 0x14;
+constexpr uint32_t kCrEn = 1u << 0, kCrTeie = 1u << 2, kCrHtie = 1u << 3, kCrTcie = 1u << 4,
+                   kCrMemToPeriph = 1u << 6, kCrCirc = 1u << 8, kCrMinc = 1u << 10,
+                   kCrPsize16 = 1u << 11, kCrMsize16 = 1u << 13, kCrPlVeryHigh = 3u << 16;
+constexpr uint32_t cr_channel(uint32_t c) { return (c & 7) << 25; }
+constexpr uint32_t kFcrDmdis = 1u << 2, kFcrFthFull = 3;
+// Flag bits of one stream, before shifting into place.
+constexpr uint32_t kFlagTe = 1u << 3, kFlagHt = 1u << 4, kFlagTc = 1u << 5, kFlagsAll = 0x3d;
+constexpr uint32_t flag_shift(uint32_t n) { return (n & 1) * 6 + (n & 2) * 8; } // 0, 6, 16, 22
+// RM0385 Table 27: DMA2 request mapping.
+constexpr uint32_t kTxStream = 4, kTxChannel = 3; // SAI2_A
+constexpr uint32_t kRxStream = 7, kRxChannel = 0; // SAI2_B
+} // namespace dma
+
+struct SaiCounters {
+    uint32_t tx_halves { 0 }, rx_halves { 0 }, dma_errors { 0 };
+};
+
+// Which half of a buffer the CPU may touch now (the DMA works on the other one).
+enum class Half : uint8_t { First = 0, Second = 1, None = 0xff };
+
+class SaiAudio {
+public:
+    SaiAudio(Mmio& sai, Mmio& dma, BusAddress& bus, uint32_t sai_bus_base, SaiBuffers& buffers)
+        : m_sai(sai), m_dma(dma), m_bus(bus), m_sai_base(sai_bus_base), m_buffers(buffers)
+    {
+    }
+
+    // MCLK divider: SAI kernel clock / (2 * mckdiv) = 256 * fs (RM0385 §33.3.7).
+    void initialize(uint32_t mckdiv);
+    void start();
+    void stop();
+
+    // Interrupt handlers: acknowledge and say which half was just finished by the DMA.
+    Half handle_tx_irq();
+    Half handle_rx_irq();
+
+    std::span<int16_t> tx_half(Half h) { return { m_buffers.tx + size_t(h) * kSaiHalfSamples, kSaiHalfSamples }; }
+    std::span<const int16_t> rx_half(Half h) const { return { m_buffers.rx + size_t(h) * kSaiHalfSamples, kSaiHalfSamples }; }
+    const SaiCounters& counters() const { return m_counters; }
+
+private:
+    void setup_stream(uint32_t stream, uint32_t channel, bool to_peripheral, int16_t* memory, uint32_t block);
+    Half take_flags(uint32_t stream, uint32_t& half_counter);
+
+    Mmio& m_sai;
+    Mmio& m_dma;
+    BusAddress& m_bus;
+    uint32_t m_sai_base;
+    SaiBuffers& m_buffers;
+    SaiCounters m_counters;
+};
+
+} // namespace oh::arm::stm32

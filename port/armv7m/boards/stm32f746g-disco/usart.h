@@ -1,0 +1,35 @@
+// STM32F7 USART (RM0385 §31.8): polled 8N1 console on USART1 (ST-LINK virtual COM port).
+#pragma once
+
+#include <stdint.h>
+
+#include "port/armv7m/mmio.h"
+
+namespace oh::arm::stm32 {
+
+class Usart {
+public:
+    static constexpr uint32_t kCr1 = 0x00, kBrr = 0x0C, kIsr = 0x1C, kRdr = 0x24, kTdr = 0x28;
+    static constexpr uint32_t kCr1Ue = 1u << 0, kCr1Re = 1u << 2, kCr1Te = 1u << 3;
+    static constexpr uint32_t kIsrRxne = 1u << 5, kIsrTxe = 1u << 7;
+
+    constexpr explicit Usart(Mmio& io) : m_io(io) { }
+
+    void initialize(uint32_t pclk_hz, uint32_t baud)
+    {
+        m_io.write32(kCr1, 0);
+        m_io.write32(kBrr, (pclk_hz + baud / 2) / baud); // §31.5.4, oversampling by 16
+        m_io.write32(kCr1, kCr1Ue | kCr1Re | kCr1Te);
+    }
+    void put(char c)
+    {
+        while (!(m_io.read32(kIsr) & kIsrTxe)) { }
+        m_io.write32(kTdr, uint8_t(c));
+    }
+    int get() { return (m_io.read32(kIsr) & kIsrRxne) ? int(m_io.read32(kRdr) & 0xff) : -1; }
+
+private:
+    Mmio& m_io;
+};
+
+} // namespace oh::arm::stm32
