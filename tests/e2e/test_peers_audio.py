@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""tools/peers/audio.py against WAVs made with sox (known content), no lab needed:
+dominant frequency at 8 kHz mono and 48 kHz stereo, tone presence and duration with a
+tolerance (a 1003 Hz tone is not "1000 +- 2 Hz"), gap detection, silence, G.711 decoding
+(every code against sox) and sipp's g711a.pcap read as RTP.
+Prints PASS/FAIL/SKIP lines (prefix peers/audio_) and always exits 0.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+from peers import audio  # noqa: E402
+
+
+def result(name, ok, detail=""):
+    print(f"{'PASS' if ok else 'FAIL'} peers/audio_{name}{'' if ok else ': ' + detail}", flush=True)
+
+
+def sox(*args):
+    subprocess.run(["sox", *args], check=True, capture_output=True)
+
+
+def main():
+    if not shutil.which("sox"):
+        print("SKIP peers/audio: sox missing (tools/deps.sh)")
+        return 0
+    d = tempfile.mkdtemp(prefix="ohaudio-")
+    try:
+        p = lambda n: os.path.join(d, n)  # noqa: E731
+        sox("-n", "-r", "8000", "-c", "1", "-b", "16", p("t1000.wav"), "synth", "3", "sine", "1000")
+        sox("-n", "-r", "48000", "-c", "2", "-b", "16", p("t440.wav"), "synth", "2", "sine", "440")
+        sox("-n", "-r", "8000", "-c", "1", "-b", "16", p("t1003.wav"), "synth", "2", "sine", "1003")
+        sox("-n", "-r", "8000", "-c", "1", "-b", "16", p("sil.wav"), "trim", "0", "0.3")
+        sox("-n", "-r", "8000", "-c", "1", "-b", "16", p("a.wav"), "synth", "1", "sine", "1000")
+        sox(p("a.wav"), p("sil.wav"), p("a.wav"), p("gap.wav"))
+        sox("-n", "-r", "8000", "-c", "1", "-b", "16", p("quiet.wav"), "synth", "1", "sine", "1000",
+            "vol", "0.001")
+
+        f = audio.dominant_frequency(p("t1000.wav"))
+        result("dominant_1000_8k", abs(f - 1000) <= 0.5, f"{f} Hz")
+        f = audio.dominant_frequency(p("t440.wav"), start=0.5, seconds=1.0)
+        result("dominant_440_48k_stereo", abs(f - 440) <= 0.5, f"{f} Hz")
+
+        t = audio.tone_presence(p("t1000.wav"), 1000, 2)
+        result("tone_1000_present", t["within_tolerance"] and abs(t["seconds"] - 3.0) < 0.03, f"{t}")
+        t = audio.tone_presence(p("t440.wav"), 440, 5)
+        result("tone_440_present_48k", t["within_tolerance"] and abs(t["seconds"] - 2.0) < 0.03, f"{t}")
+        t = audio.tone_presence(p("t1003.wav"), 1000, 2)
+        result("tone_1003_out_of_tolerance", not t["within_tolerance"] and abs(t["frequency"] - 1003) < 0.5,
+               f"{t}")
+        t = audio.tone_presence(p("t1000.wav"), 440, 5)
+        result("tone_absent", t["seconds"] == 0 and not t["within_tolerance"], f"{t}")
+
+        t = audio.tone_presence(p("gap.wav"), 1000, 2)
+        runs = t["runs"]
+        result("tone_runs_around_gap", len(runs) == 2 and abs(runs[0][1] - 1.0) < 0.03 and
+               abs(runs[1][0] - 1.3) < 0.03 and abs(t["seconds"] - 2.0) < 0.05, f"{t}")
+        g = audio.gaps(p("gap.wav"), min_gap_ms=40)
+        result("gap_found", len(g) == 1 and abs(g[0][0] - 1.0) < 0.015 and abs(g[0][1] - 0.3) < 0.015,
+               f"{g}")
+        g = audio.gaps(p("t1000.wav"))
+        result("no_gap_in_tone", g == [], f"{g}")
+        a = audio.active_seconds(p("quiet.wav"))
+        result("quiet_is_silence", a == 0 and audio.dominant_frequency(p("quiet.wav")) == 0.0, f"{a}")
+
+        # G.711 expansion of all 256 codes, A-law and mu-law, against sox's decoder.
+        with open(p("all.raw"), "wb") as fh:
+            fh.write(bytes(range(256)))
+        for law, fn in (("a-law", audio._alaw), ("u-law", audio._ulaw)):
+            sox("-t", "raw", "-r", "8000", "-e", law, "-b", "8", "-c", "1", p("all.raw"),
+                "-b", "16", p(f"{law}.wav"))
+            w = audio.load(p(f"{law}.wav"))
+            bad = [c for c in range(256) if round(w.samples[c] * 32768) != fn(c)]
+            result(f"g711_{law.replace('-', '')}_matches_sox", len(w.samples) == 256 and not bad,
+                   f"codes differing: {bad[:8]}")
+
+        pcap = "/usr/share/sip-tester/g711a.pcap"
+        if os.path.exists(pcap):
+            ref = audio.pcap_audio(pcap)
+            result("pcap_decoded", 6.9 < ref.seconds < 7.2 and audio.active_seconds(ref) > 5,
+                   f"{ref.seconds} s, active {audio.active_seconds(ref)} s")
+            c, lag = audio.envelope_similarity(ref, ref)
+            c2, _ = audio.envelope_similarity(ref, p("t1000.wav"))
+            result("envelope_similarity", c > 0.999 and lag == 0 and c2 < 0.5, f"self {c}, tone {c2}")
+        else:
+            print("SKIP peers/audio_pcap_decoded: no g711a.pcap (sip-tester)")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
