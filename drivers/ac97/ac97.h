@@ -1,0 +1,115 @@
+// Intel ICH AC'97 audio driver core: codec bring-up at 8 kHz, mixer, bus-master DMA with
+// buffer descriptor lists, 20 ms playback and capture buffers, interrupts.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <span>
+
+#include "drivers/ac97/ac97_regs.h"
+#include "drivers/ac97/platform.h"
+#include "drivers/ac97/resampler.h"
+#include "lib/result.h"
+
+namespace oh::ac97 {
+
+constexpr uint32_t kPhoneRate = 8000;
+constexpr uint32_t kNativeRate = 48000;     // every AC'97 codec runs at 48 kHz
+constexpr size_t kFrameSamples = 160;       // mono samples per 20 ms at 8 kHz
+constexpr size_t kBuffers = 4;              // DMA buffers per direction (80 ms of ring)
+constexpr size_t kPlaybackPrefill = 2;      // 40 ms queued before playback starts
+constexpr size_t kMaxBufferBytes = kFrameSamples * kRatio * 2 * sizeof(int16_t); // 48 kHz stereo
+
+enum class RateMode : uint8_t { Native8k, Resampled48k };
+enum class Mute : uint8_t { Off, On };
+
+struct Ac97Stats {
+    uint32_t irqs { 0 };
+    uint32_t foreign_irqs { 0 };       // shared line, not ours
+    uint32_t playback_buffers { 0 };   // completed by the hardware
+    uint32_t capture_buffers { 0 };
+    uint32_t underruns { 0 };          // playback ran out of queued buffers (LVBCI)
+    uint32_t overruns { 0 };           // capture filled every buffer we gave it (LVBCI)
+    uint32_t fifo_errors { 0 };
+    uint32_t write_full { 0 };         // write_frame() with the ring full
+    uint32_t read_empty { 0 };         // read_frame() with nothing captured
+    uint32_t bad_index { 0 };          // CIV outside what we queued (hardware confusion)
+};
+
+struct IrqResult {
+    bool ours { false };
+    bool playback_space { false }; // a playback buffer completed: write_frame() has room
+    bool capture_ready { false };  // a capture buffer completed: read_frame() has data
+};
+
+// The kernel serialises handle_irq() against the other calls (an IRQ-safe lock in its glue);
+// nothing here sleeps except initialize(), which polls with the injected Delay.
+class Ac97 {
+public:
+    static bool probe(const PciFunction& pci);
+    static Result<Ac97> create(const PciFunction& pci, PortIo& io, DmaMemory& dma, Delay& delay);
+
+    Result<void> initialize();
+    Result<void> start();
+    Result<void> stop();
+    IrqResult handle_irq();
+
+    Result<void> write_frame(std::span<const int16_t, kFrameSamples> pcm);
+    Result<void> read_frame(std::span<int16_t, kFrameSamples> pcm);
+    size_t playback_queued();
+    size_t capture_available();
+
+    // Master output attenuation in 1.5 dB steps (0 = 0 dB .. 63), AC'97 2.3 §5.7.2.
+    void set_output_volume(uint8_t attenuation_steps, Mute mute);
+    // Record gain in 1.5 dB steps (0 = 0 dB .. 15) and the mic +20 dB boost, §5.7.5/§5.7.10.
+    void set_input_gain(uint8_t gain_steps, Mute mute, bool mic_boost);
+
+    RateMode rate_mode() const { return m_mode; }
+    const Ac97Stats& stats() const { return m_stats; }
+
+private:
+    struct Channel {
+        Box box { Box::PcmOut };
+        DmaBuffer bdl {};
+        uint8_t* data { nullptr };  // kBuffers consecutive buffers
+        uint32_t data_phys { 0 };
+        uint8_t head { 0 };  // oldest BDL entry the hardware has not completed
+        uint8_t tail { 0 };  // next BDL entry software hands over
+        uint8_t read { 0 };  // capture: next completed entry to read
+    };
+
+    Ac97(PortIo& io, Delay& delay, uint16_t nam, uint16_t nabm) : m_io(io), m_delay(delay), m_nam(nam), m_nabm(nabm) { }
+
+    uint16_t nam_read(Nam r) { return m_io.in16(uint16_t(m_nam + uint16_t(r))); }
+    void nam_write(Nam r, uint16_t v) { m_io.out16(uint16_t(m_nam + uint16_t(r)), v); }
+    uint16_t box_port(const Channel& c, BoxReg r) const { return uint16_t(m_nabm + nabm(c.box, r)); }
+
+    Result<void> cold_reset();
+    Result<void> reset_codec();
+    Result<void> reset_box(Channel& c);
+    Result<void> set_rates();
+    void setup_mixer();
+    void setup_bdl(Channel& c, bool playback);
+    size_t buffer_samples() const; // 16-bit samples (both channels) per 20 ms buffer
+    uint8_t* slot(Channel& c, uint8_t entry) const;
+    void update_head(Channel& c);
+    void service(Channel& c, bool playback, IrqResult& r);
+    void fill_playback(uint8_t* dst, std::span<const int16_t, kFrameSamples> pcm);
+    void drain_capture(const uint8_t* src, std::span<int16_t, kFrameSamples> pcm);
+
+    PortIo& m_io;
+    Delay& m_delay;
+    uint16_t m_nam;
+    uint16_t m_nabm;
+    Channel m_out {};
+    Channel m_in {};
+    RateMode m_mode { RateMode::Native8k };
+    bool m_initialized { false };
+    bool m_running { false };
+    Upsampler m_up {};
+    Downsampler m_down {};
+    Ac97Stats m_stats {};
+};
+
+} // namespace oh::ac97
