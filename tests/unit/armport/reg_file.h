@@ -1,0 +1,78 @@
+// A generic mock register file for driver tests: remembers every write, answers reads from
+// stored values, and lets a test attach device behaviour to individual registers.
+#pragma once
+
+#include <stdint.h>
+
+#include <functional>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "port/armv7m/boards/stm32f746g-disco/bus_address.h"
+#include "port/armv7m/mmio.h"
+
+namespace oh::arm::test {
+
+class RegFile : public Mmio {
+public:
+    std::map<uint32_t, uint32_t> regs;
+    std::vector<std::pair<uint32_t, uint32_t>> writes; // (offset, value) in order
+    std::map<uint32_t, std::function<uint32_t(uint32_t stored)>> on_read;
+    std::map<uint32_t, std::function<uint32_t(uint32_t value)>> on_write; // returns what to store
+
+    uint32_t read32(uint32_t offset) override
+    {
+        uint32_t v = regs[offset];
+        if (auto it = on_read.find(offset); it != on_read.end())
+            return it->second(v);
+        return v;
+    }
+    void write32(uint32_t offset, uint32_t value) override
+    {
+        writes.push_back({ offset, value });
+        if (auto it = on_write.find(offset); it != on_write.end())
+            value = it->second(value);
+        regs[offset] = value;
+    }
+    // Index of the first write of `value` (masked) to `offset`, or -1.
+    int first_write(uint32_t offset, uint32_t mask, uint32_t value) const
+    {
+        for (size_t i = 0; i < writes.size(); i++)
+            if (writes[i].first == offset && (writes[i].second & mask) == value)
+                return int(i);
+        return -1;
+    }
+};
+
+// Maps one host object into a fake 32-bit bus window, both ways (for DMA models).
+class FakeBus final : public stm32::BusAddress {
+public:
+    static constexpr uint32_t kBase = 0x20010000;
+    FakeBus(const void* object, size_t size) : m_base(static_cast<const uint8_t*>(object)), m_size(size) { }
+    uint32_t to_bus(const void* p) override
+    {
+        auto off = static_cast<const uint8_t*>(p) - m_base;
+        if (off < 0 || size_t(off) >= m_size)
+            return 0xBAD00000u; // outside the window: a driver bug the test will see
+        return kBase + uint32_t(off);
+    }
+    template<typename T>
+    T* from_bus(uint32_t a) const
+    {
+        if (a < kBase || a - kBase + sizeof(T) > m_size)
+            return nullptr;
+        return reinterpret_cast<T*>(const_cast<uint8_t*>(m_base) + (a - kBase));
+    }
+
+private:
+    const uint8_t* m_base;
+    size_t m_size;
+};
+
+struct NoDelayMock final : Delay {
+    uint64_t total_us { 0 };
+    void delay_us(uint32_t us) override { total_us += us; }
+};
+
+} // namespace oh::arm::test

@@ -1,0 +1,121 @@
+// SAI2 + DMA2 set-up and half/complete interrupt handling against register models.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "port/armv7m/boards/stm32f746g-disco/sai_audio.h"
+#include "tests/unit/armport/reg_file.h"
+
+namespace oh::arm::stm32 {
+namespace {
+
+using test::FakeBus;
+using test::RegFile;
+
+constexpr uint32_t kSaiBase = 0x40015C00;
+
+struct SaiTest : ::testing::Test {
+    RegFile sai, dma;
+    std::unique_ptr<SaiBuffers> buffers = std::make_unique<SaiBuffers>();
+    FakeBus bus { buffers.get(), sizeof(SaiBuffers) };
+    SaiAudio audio { sai, dma, bus, kSaiBase, *buffers };
+
+    uint32_t stream_reg(uint32_t stream, uint32_t reg) { return dma.regs[dma::stream(stream) + reg]; }
+};
+
+TEST_F(SaiTest, BlockAMasterTxBlockBSynchronousSlaveRx)
+{
+    audio.initialize(6);
+    uint32_t a = sai.regs[sai::kBlockA + sai::kCr1];
+    uint32_t b = sai.regs[sai::kBlockB + sai::kCr1];
+    EXPECT_EQ(a & 3, sai::kModeMasterTx);
+    EXPECT_EQ(b & 3, sai::kModeSlaveRx);
+    EXPECT_EQ((a >> 5) & 7, 4u);           // 16-bit data
+    EXPECT_EQ((b >> 5) & 7, 4u);
+    EXPECT_EQ((a >> 20) & 0xf, 6u);        // MCKDIV
+    EXPECT_EQ((b >> 10) & 3, 1u);          // SYNCEN: synchronous with block A
+    EXPECT_EQ((a >> 10) & 3, 0u);          // A is asynchronous (makes the clocks)
+    EXPECT_TRUE(a & sai::kCr1DmaEn);
+    EXPECT_TRUE(b & sai::kCr1DmaEn);
+    EXPECT_FALSE(a & sai::kCr1SaiEn);      // not before start()
+    for (uint32_t blk : { sai::kBlockA, sai::kBlockB }) {
+        uint32_t frcr = sai.regs[blk + sai::kFrcr];
+        EXPECT_EQ(frcr & 0xff, 63u);       // 64-bit frame
+        EXPECT_EQ((frcr >> 8) & 0x7f, 31u);// FS active for one channel
+        EXPECT_EQ(sai.regs[blk + sai::kSlotr] >> 16, 3u); // slots 0 and 1
+    }
+}
+
+TEST_F(SaiTest, DmaStreamsAreCircularWithHalfAndCompleteInterrupts)
+{
+    audio.initialize(6);
+    uint32_t tx = stream_reg(dma::kTxStream, dma::kCr);
+    uint32_t rx = stream_reg(dma::kRxStream, dma::kCr);
+    EXPECT_EQ((tx >> 25) & 7, 3u); // SAI2_A request on channel 3
+    EXPECT_EQ((rx >> 25) & 7, 0u); // SAI2_B request on channel 0
+    EXPECT_EQ((tx >> 6) & 3, 1u);  // memory to peripheral
+    EXPECT_EQ((rx >> 6) & 3, 0u);  // peripheral to memory
+    for (uint32_t cr : { tx, rx }) {
+        EXPECT_TRUE(cr & dma::kCrCirc);
+        EXPECT_TRUE(cr & dma::kCrMinc);
+        EXPECT_TRUE(cr & dma::kCrHtie);
+        EXPECT_TRUE(cr & dma::kCrTcie);
+        EXPECT_EQ((cr >> 11) & 3, 1u); // 16-bit peripheral
+        EXPECT_EQ((cr >> 13) & 3, 1u); // 16-bit memory
+        EXPECT_FALSE(cr & dma::kCrEn);
+    }
+    EXPECT_EQ(stream_reg(dma::kTxStream, dma::kPar), kSaiBase + 0x04 + 0x1C);
+    EXPECT_EQ(stream_reg(dma::kRxStream, dma::kPar), kSaiBase + 0x24 + 0x1C);
+    EXPECT_EQ(stream_reg(dma::kTxStream, dma::kM0ar), bus.to_bus(buffers->tx));
+    EXPECT_EQ(stream_reg(dma::kRxStream, dma::kM0ar), bus.to_bus(buffers->rx));
+    EXPECT_EQ(stream_reg(dma::kTxStream, dma::kNdtr), kSaiBufferSamples);
+    // 20 ms per half at 16 kHz stereo.
+    EXPECT_EQ(kSaiHalfSamples, 640u);
+}
+
+TEST_F(SaiTest, StartEnablesDmaThenSlaveThenMaster)
+{
+    audio.initialize(6);
+    size_t before = sai.writes.size();
+    audio.start();
+    EXPECT_TRUE(stream_reg(dma::kTxStream, dma::kCr) & dma::kCrEn);
+    EXPECT_TRUE(stream_reg(dma::kRxStream, dma::kCr) & dma::kCrEn);
+    ASSERT_EQ(sai.writes.size(), before + 2);
+    EXPECT_EQ(sai.writes[before].first, sai::kBlockB + sai::kCr1);
+    EXPECT_EQ(sai.writes[before + 1].first, sai::kBlockA + sai::kCr1);
+    EXPECT_TRUE(sai.writes[before + 1].second & sai::kCr1SaiEn);
+    audio.stop();
+    EXPECT_FALSE(sai.regs[sai::kBlockA + sai::kCr1] & sai::kCr1SaiEn);
+    EXPECT_FALSE(stream_reg(dma::kRxStream, dma::kCr) & dma::kCrEn);
+}
+
+TEST_F(SaiTest, HalfAndCompleteFlagsSelectTheFreeHalfAndAreCleared)
+{
+    audio.initialize(6);
+    // Stream 4 flags sit at bit 0 of HISR, stream 7 at bit 22 (RM0385 §8.5.2).
+    dma.regs[dma::kHisr] = dma::kFlagHt << 0;
+    EXPECT_EQ(audio.handle_tx_irq(), Half::First);
+    EXPECT_EQ(dma.writes.back(), std::make_pair(dma::kHifcr, dma::kFlagHt << 0));
+    dma.regs[dma::kHisr] = dma::kFlagTc << 0;
+    EXPECT_EQ(audio.handle_tx_irq(), Half::Second);
+    dma.regs[dma::kHisr] = dma::kFlagTc << 22;
+    EXPECT_EQ(audio.handle_rx_irq(), Half::Second);
+    EXPECT_EQ(dma.writes.back(), std::make_pair(dma::kHifcr, dma::kFlagTc << 22));
+    dma.regs[dma::kHisr] = (dma::kFlagHt << 22) | (dma::kFlagTc << 0);
+    EXPECT_EQ(audio.handle_rx_irq(), Half::First); // stream 4's flag is not stream 7's
+    dma.regs[dma::kHisr] = dma::kFlagTe << 22;
+    EXPECT_EQ(audio.handle_rx_irq(), Half::None);
+    EXPECT_EQ(audio.counters().dma_errors, 1u);
+    EXPECT_EQ(audio.counters().tx_halves, 2u);
+    EXPECT_EQ(audio.counters().rx_halves, 2u);
+}
+
+TEST_F(SaiTest, HalvesCoverTheBuffersWithoutOverlap)
+{
+    EXPECT_EQ(audio.tx_half(Half::First).data(), buffers->tx);
+    EXPECT_EQ(audio.tx_half(Half::Second).data(), buffers->tx + kSaiHalfSamples);
+    EXPECT_EQ(audio.rx_half(Half::Second).data() + kSaiHalfSamples, buffers->rx + kSaiBufferSamples);
+}
+
+} // namespace
+} // namespace oh::arm::stm32
