@@ -51,19 +51,25 @@ void write_response_head(Writer& w, const Message& req, uint16_t status, Str rea
                          const Endpoint* source)
 {
     w.put("SIP/2.0 ").put_uint(status).put(' ').put(reason.empty() ? default_reason(status) : reason).put("\r\n");
-    bool top = true;
+    // Via headers are copied one for one (so the header count never grows); only the top
+    // element is rewritten.
     for (const Header* h = req.find(HeaderId::Via); h; h = req.next(HeaderId::Via, h)) {
+        if (h != req.find(HeaderId::Via) || !source) {
+            w.header("Via", h->value);
+            continue;
+        }
         ListSplitter split(h->value);
         Str element;
+        bool first = true;
+        w.put("Via: ");
         while (split.next(element)) {
-            w.put("Via: ");
-            if (top && source)
+            if (first)
                 write_via_with_source(w, element, *source);
             else
-                w.put(element);
-            w.put("\r\n");
-            top = false;
+                w.put(", ").put(element);
+            first = false;
         }
+        w.put("\r\n");
     }
     w.header("From", req.from);
     w.put("To: ").put(req.to);

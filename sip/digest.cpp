@@ -138,10 +138,13 @@ void write_authorization(Writer& w, const DigestChallenge& ch, const DigestInput
     w.put("Digest username=\"").put(in.username).put("\", realm=\"").put(ch.realm);
     w.put("\", nonce=\"").put(ch.nonce).put("\", uri=\"").put(in.uri);
     w.put("\", response=\"").put(Str(response, 32)).put("\", algorithm=").put(ch.md5_sess ? Str("MD5-sess") : Str("MD5"));
+    // MD5-sess mixes the cnonce into HA1, so it is sent even without qop.
+    if (ch.qop_auth || ch.md5_sess)
+        w.put(", cnonce=\"").put(in.cnonce).put('"');
     if (ch.qop_auth) {
         char nc[8];
         nc_text(in.nc, nc);
-        w.put(", cnonce=\"").put(in.cnonce).put("\", qop=auth, nc=").put(Str(nc, 8));
+        w.put(", qop=auth, nc=").put(Str(nc, 8));
     }
     if (ch.has_opaque)
         w.put(", opaque=\"").put(ch.opaque).put('"');

@@ -117,3 +117,23 @@ TEST(Digest, StaleAndAlgorithms)
 }
 
 } // namespace
+
+namespace {
+
+// Found by fuzz_sip_digest: MD5-sess without qop=auth still needs the cnonce on the wire.
+TEST(Digest, Md5SessWithoutQopCarriesCnonce)
+{
+    auto ch = parse_challenge("Digest realm=\"r\", nonce=\"n\", stale=true, qop=\"auht,auth-int\", algorithm=MD5-sess");
+    ASSERT_TRUE(ch);
+    EXPECT_FALSE(ch->qop_auth);
+    char buf[512];
+    Writer w(buf, sizeof buf);
+    write_authorization(w, *ch, { "user", "pw", "REGISTER", "sip:example.com", "0a4f113b", 1 });
+    auto cred = parse_credentials(w.view());
+    ASSERT_TRUE(cred);
+    EXPECT_EQ(cred->cnonce, "0a4f113b");
+    EXPECT_TRUE(cred->qop.empty());
+    EXPECT_TRUE(verify_credentials(*cred, "REGISTER", "pw"));
+}
+
+} // namespace

@@ -125,10 +125,37 @@ TEST(Message, MultiValueViaAcrossHeaders)
     ASSERT_TRUE(n);
     Message r;
     ASSERT_EQ(parse_valid(w.view(), r), Error::None);
-    int vias = 0;
-    for (auto* h = r.find(HeaderId::Via); h; h = r.next(HeaderId::Via, h))
-        vias++;
+    int vias = 0, lines = 0;
+    for (auto* h = r.find(HeaderId::Via); h; h = r.next(HeaderId::Via, h)) {
+        lines++;
+        ListSplitter split(h->value);
+        Str e;
+        while (split.next(e))
+            vias++;
+    }
     EXPECT_EQ(vias, 3);
+    EXPECT_EQ(lines, 2);
+}
+
+// Found by fuzz_sip_message: a response must never have more header lines than its request,
+// or a request with many Via list elements yields a response we cannot parse back.
+TEST(Message, ResponseToManyViaElementsStillParses)
+{
+    std::string s = "OPTIONS sip:a@b SIP/2.0\r\n";
+    for (int i = 0; i < 35; i++)
+        s += "Via: SIP/2.0/UDP h" + std::to_string(i) + ";branch=z9hG4bK1, SIP/2.0/UDP x, SIP/2.0/UDP y\r\n";
+    s += "To: <sip:a@b>\r\nFrom: <sip:c@d>;tag=1\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\n\r\n";
+    Message m;
+    ASSERT_EQ(parse_valid(s, m), Error::None);
+    std::string out(8192, '\0');
+    Writer w(out.data(), out.size());
+    oh::Endpoint src { oh::Ipv4Address(192, 0, 2, 1), 5060 };
+    write_response_head(w, m, 200, "", "t", &src);
+    auto n = finish_message(w, "", "");
+    ASSERT_TRUE(n);
+    out.resize(*n);
+    Message r;
+    EXPECT_EQ(sip_test::parse(out, r, Framing::Stream), Error::None);
 }
 
 TEST(Message, ResponseCopiesHeadersAddsTagAndRport)
