@@ -8,7 +8,8 @@ phone as user 1000 and baresip is user 2000.
 - sipp calls 2000 through Kamailio (407 challenge), baresip answers, sipp plays g711a.pcap and
   sends RFC 4733 digit '1', then BYE; the BYE is routed through the proxy (record-route);
 - baresip reports the digit and its recording has the pcap's audio (loudness contour);
-- baresip dials 1000 and sipp's UAS scenario answers, plays and hangs up.
+- baresip dials 1000 and sipp's UAS scenario answers, plays and hangs up;
+- baresip 2000 calls an auto-answering baresip 3000, sends DTMF "5#" and hangs up.
 Prints PASS/FAIL/SKIP lines (prefix peers/) and always exits 0.
 """
 import os
@@ -21,7 +22,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 import netlab  # noqa: E402
 from peers import audio, baresip, kamailio, sipp  # noqa: E402
 
-USERS = {"1000": "secret1000", "2000": "secret2000"}
+USERS = {"1000": "secret1000", "2000": "secret2000", "3000": "secret3000"}
 
 
 def result(name, ok, detail=""):
@@ -59,7 +60,7 @@ def run(lab):
         result("register_wrong_password_403", r.ok and k.wait_log(r"AUTHFAIL REGISTER 1000", 2, m),
                f"sipp rc={r.rc}; {tail(r.trace())}")
         m = k.mark()
-        r = sipp.register_forbidden(lab.name, lab.tmp, "3000", "whatever", local_port=5071)
+        r = sipp.register_forbidden(lab.name, lab.tmp, "4000", "whatever", local_port=5071)
         result("register_unknown_user_403", r.ok, f"sipp rc={r.rc}; {tail(r.trace())}")
 
         # baresip registers 2000 with digest auth.
@@ -113,6 +114,26 @@ def run(lab):
         closed = b.wait_event("CALL_CLOSED", 5, mark)
         result("baresip_dial_sipp_uas", bool(est and ok and closed),
                f"events={b.event_types()[-8:]} sipp rc={uas.rc}; {tail(uas.trace(), 1500)}")
+
+        # baresip 2000 calls an auto-answering baresip 3000 and sends DTMF "5#" (RFC 4733).
+        b3 = baresip.Baresip(lab.name, lab.tmp, user="3000", password=USERS["3000"], sip_port=5064,
+                             ctrl_port=4445, rtp_ports=(10100, 10198), auto_answer=True,
+                             name="baresip3000")
+        try:
+            b3.start(timeout=10)
+            mark, mark3 = b.mark(), b3.mark()
+            b.dial("sip:3000@192.0.2.1")
+            est3 = b3.wait_event("CALL_ESTABLISHED", 10, mark3)
+            est = b.wait_event("CALL_ESTABLISHED", 10, mark)
+            result("baresip_auto_answer", bool(est3 and est), f"events={b3.event_types()}")
+            b.send_dtmf("5#")
+            b3.wait_event("CALL_DTMF_START", 3, mark3, where=lambda e: e.get("param") == "#")
+            result("baresip_send_dtmf", b3.dtmf_digits() == "5#", f"got {b3.dtmf_digits()!r}")
+            b.hangup()
+            result("baresip_hangup", b3.wait_event("CALL_CLOSED", 5, mark3) is not None,
+                   f"events={b3.event_types()}")
+        finally:
+            b3.stop()
     finally:
         if b:
             b.stop()
