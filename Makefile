@@ -15,9 +15,9 @@ ACCEL      ?= tcg
 UNIT_MODULES :=
 FUZZERS      :=
 KERNEL_PORTABLE_SRCS :=
-KERNEL_DRIVER_SRCS := drivers/pci/pci.cpp drivers/net/e1000.cpp
+KERNEL_DRIVER_SRCS := drivers/pci/pci.cpp $(wildcard drivers/net/*.cpp) $(wildcard drivers/ac97/*.cpp)
 # The portable stack, linked into the kernel (compiled with SSE allowed: thread context only).
-KERNEL_PORTABLE_SRCS += $(wildcard net/*.cpp)
+KERNEL_PORTABLE_SRCS += $(wildcard net/*.cpp) $(wildcard sip/*.cpp) $(wildcard sip/media/*.cpp)
 -include $(sort $(wildcard tests/unit/*/module.mk))
 -include $(sort $(wildcard tests/fuzz/*.mk))
 -include port/armv7m/arm.mk

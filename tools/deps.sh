@@ -7,7 +7,7 @@ PKGS="build-essential g++ make python3 clang libclang-rt-14-dev
 googletest libgtest-dev
 grub-pc-bin grub-common xorriso mtools dosfstools
 qemu-system-x86 qemu-system-arm qemu-utils
-gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi
 iproute2 iputils-ping dnsmasq-base tshark sip-tester kamailio baresip sox
 libspandsp-dev libosip2-dev libsofia-sip-ua-dev gdb"
 

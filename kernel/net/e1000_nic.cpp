@@ -8,6 +8,7 @@
 #include "kernel/dev/platform.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/time/time.h"
+#include "lib/bytes.h"
 
 namespace oh::kernel {
 
@@ -15,27 +16,36 @@ namespace {
 
 constexpr uint8_t kVector = kIrqVectorBase + 0x10; // any free vector above the ISA range
 
-class KernelMmio final : public e1000::Mmio {
+class KernelMmio final : public drivers::Mmio {
 public:
     volatile uint32_t* base { nullptr };
     uint32_t read32(uint32_t off) override { return base[off / 4]; }
     void write32(uint32_t off, uint32_t v) override { base[off / 4] = v; }
 };
 
-class KernelDma final : public e1000::DmaAllocator {
+class KernelDma final : public drivers::DmaAllocator {
 public:
-    Result<e1000::DmaBuffer> allocate(size_t bytes, size_t) override
+    Result<drivers::DmaBuffer> allocate(size_t bytes, size_t) override
     {
         auto r = dma_alloc(bytes); // page aligned, below 4 GiB
         if (r.is_error())
             return r.error();
-        return e1000::DmaBuffer { r->cpu, r->physical, r->size };
+        return drivers::DmaBuffer { static_cast<uint8_t*>(r->cpu), r->physical, r->size };
     }
 };
 
-class KernelDelay final : public e1000::Delay {
+// Copies the one frame the driver hands over into the caller's buffer.
+class CopySink final : public drivers::FrameSink {
 public:
-    void delay_us(uint32_t us) override { udelay(us); }
+    std::span<uint8_t> out;
+    size_t length { 0 };
+    void on_frame(std::span<const uint8_t> frame) override
+    {
+        if (frame.size() <= out.size()) {
+            copy_bytes(out.data(), frame.data(), frame.size());
+            length = frame.size();
+        }
+    }
 };
 
 class E1000Nic final : public Nic {
@@ -43,38 +53,35 @@ public:
     Result<void> transmit(std::span<const uint8_t> frame) override
     {
         SpinLockIrqGuard g(m_lock);
+        m_dev->reclaim_tx();
         return m_dev->transmit(frame);
     }
     const char* name() const override { return "e1000"; }
-    net::MacAddress mac() const override
-    {
-        net::MacAddress m;
-        for (int i = 0; i < 6; i++)
-            m.bytes[i] = m_dev->mac()[i];
-        return m;
-    }
+    net::MacAddress mac() const override { return m_dev->mac(); }
     bool link_up() const override { return m_dev->link_up(); }
     size_t receive(std::span<uint8_t> out) override
     {
         SpinLockIrqGuard g(m_lock);
-        return m_dev->receive(out);
+        CopySink sink;
+        sink.out = out;
+        m_dev->receive(sink, 1);
+        return sink.length;
     }
 
-    e1000::E1000* m_dev { nullptr };
+    drivers::E1000* m_dev { nullptr };
     SpinLock m_lock;
     void (*m_on_event)() { nullptr };
 };
 
 constinit KernelMmio s_mmio;
 constinit KernelDma s_dma;
-constinit KernelDelay s_delay;
 constinit E1000Nic s_nic;
 
 void irq_handler(void*)
 {
-    // ICR is clear-on-read and independent of the rings: no lock needed here.
-    auto ev = s_nic.m_dev->handle_irq();
-    if (ev.ours() && s_nic.m_on_event)
+    // handle_irq() touches only ICR and STATUS: safe next to the ring users.
+    uint32_t ev = s_nic.m_dev->handle_irq();
+    if (ev != drivers::kIrqNone && s_nic.m_on_event)
         s_nic.m_on_event();
 }
 
@@ -84,7 +91,7 @@ Nic* e1000_probe_and_start(void (*on_event)())
 {
     const pci::Device* dev = nullptr;
     for (size_t i = 0; i < pci_device_count() && !dev; i++)
-        if (e1000::E1000::probe(pci_devices()[i].vendor, pci_devices()[i].device))
+        if (drivers::E1000::probe(pci_devices()[i].vendor, pci_devices()[i].device))
             dev = &pci_devices()[i];
     if (!dev)
         return nullptr;
@@ -95,13 +102,13 @@ Nic* e1000_probe_and_start(void (*on_event)())
     }
     pci::enable(pci_config(), *dev, true);
     s_mmio.base = static_cast<volatile uint32_t*>(mmio_map(bar.base, bar.size));
-    auto created = e1000::E1000::create(s_mmio, s_dma, s_delay);
-    if (created.is_error()) {
-        printk("e1000: %s\n", created.error_info().text());
+    s_nic.m_dev = new drivers::E1000(s_mmio, s_dma);
+    if (!s_nic.m_dev)
+        return nullptr;
+    if (auto r = s_nic.m_dev->create(); r.is_error()) {
+        printk("e1000: %s\n", r.error_info().text());
         return nullptr;
     }
-    static e1000::E1000* s_dev_storage = new e1000::E1000(created.release_value());
-    s_nic.m_dev = s_dev_storage;
     if (auto r = s_nic.m_dev->initialize(); r.is_error()) {
         printk("e1000: initialization failed: %s\n", r.error_info().text());
         return nullptr;
