@@ -4,6 +4,7 @@
 #include "kernel/console/shell.h"
 #include "kernel/dev/platform.h"
 #include "kernel/net/network.h"
+#include "kernel/phone/phone.h"
 #include "kernel/kernel.h"
 #include "kernel/sched/sched.h"
 #include "kernel/tests/ktest.h"
@@ -31,6 +32,7 @@ void kernel_late_init(const CommandLine& cl)
     pci_init();
     shell_start();
     network_init(cl);
+    phone_init(cl);
     printk("offhook: up\n");
     if (cl.get_bool("exit", false))
         kernel_exit(0);

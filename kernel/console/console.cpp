@@ -25,6 +25,7 @@ constinit bool s_vga_enabled = false;
 constinit int s_vga_col = 0;
 constinit int s_vga_row = 0;
 constinit bool s_serial_present = false;
+constinit int s_panel_rows = 0;
 
 void uart_out(Uart r, uint8_t v) { x86::outb(kCom1 + uint16_t(r), v); }
 uint8_t uart_in(Uart r) { return x86::inb(kCom1 + uint16_t(r)); }
@@ -57,7 +58,7 @@ void vga_putc(char c)
         }
     }
     if (s_vga_row == kVgaRows) {
-        for (int i = 0; i < (kVgaRows - 1) * kVgaCols; i++)
+        for (int i = s_panel_rows * kVgaCols; i < (kVgaRows - 1) * kVgaCols; i++)
             vga()[i] = vga()[i + kVgaCols];
         for (int i = 0; i < kVgaCols; i++)
             vga()[(kVgaRows - 1) * kVgaCols + i] = uint16_t(kVgaAttr << 8 | ' ');
@@ -104,6 +105,29 @@ void console_write(const char* s, size_t n)
     SpinLockIrqGuard guard(s_lock);
     for (size_t i = 0; i < n; i++)
         put_unlocked(s[i], nullptr);
+}
+
+void console_set_panel_rows(int rows)
+{
+    SpinLockIrqGuard guard(s_lock);
+    s_panel_rows = rows < 0 ? 0 : rows > 10 ? 10 : rows;
+    if (s_vga_row < s_panel_rows) {
+        s_vga_row = s_panel_rows;
+        s_vga_col = 0;
+    }
+}
+
+void console_panel_line(int row, const char* text)
+{
+    SpinLockIrqGuard guard(s_lock);
+    if (!s_vga_enabled || row < 0 || row >= s_panel_rows)
+        return;
+    constexpr uint8_t kPanelAttr = 0x1f; // white on blue
+    int i = 0;
+    for (; i < kVgaCols && text[i]; i++)
+        vga()[row * kVgaCols + i] = uint16_t(kPanelAttr << 8 | uint8_t(text[i]));
+    for (; i < kVgaCols; i++)
+        vga()[row * kVgaCols + i] = uint16_t(kPanelAttr << 8 | ' ');
 }
 
 int console_getc_nonblock()

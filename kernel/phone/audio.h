@@ -1,0 +1,40 @@
+// The phone's sound device as the media thread sees it: one 20 ms frame (160 samples at
+// 8 kHz) in and out per period, paced by the device or by a timer.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <span>
+
+namespace oh::kernel {
+
+constexpr size_t kAudioFrame = 160;
+
+struct AudioCounters {
+    uint64_t frames { 0 };
+    uint64_t underruns { 0 }; // playback ran dry
+    uint64_t overruns { 0 };  // capture was not read in time
+    uint64_t late_wakeups { 0 };
+};
+
+class AudioDevice {
+public:
+    virtual const char* name() const = 0;
+    virtual bool playback_live() const = 0; // samples really reach a speaker (or a WAV)
+    virtual bool capture_live() const = 0;  // read_frame() returns real input
+    // Block until the next frame period begins (at most ~40 ms).
+    virtual void wait_frame() = 0;
+    virtual void read_frame(std::span<int16_t, kAudioFrame> out) = 0;
+    virtual void write_frame(std::span<const int16_t, kAudioFrame> in) = 0;
+    virtual AudioCounters counters() const = 0;
+
+protected:
+    ~AudioDevice() = default;
+};
+
+// Open the AC97 codec if there is one, otherwise a timer-paced null device (silence in,
+// samples dropped out) so the 20 ms media rhythm holds whatever hardware is present.
+AudioDevice& audio_open();
+
+} // namespace oh::kernel

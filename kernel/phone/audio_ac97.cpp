@@ -1,0 +1,173 @@
+// The AC97 codec as the phone's audio device: the driver core (drivers/ac97) bound to port
+// I/O, DMA frames and its PCI interrupt. Playback completions pace the media thread; when
+// they stop coming (no audio backend) a 40 ms timeout keeps the 20 ms rhythm.
+#include "drivers/ac97/ac97.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/interrupts.h"
+#include "kernel/console/console.h"
+#include "kernel/dev/platform.h"
+#include "kernel/phone/audio.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sync/wait_queue.h"
+#include "kernel/time/time.h"
+#include "lib/bytes.h"
+
+namespace oh::kernel {
+
+namespace {
+
+constexpr uint8_t kVector = kIrqVectorBase + 0x11;
+constexpr uint64_t kPeriodNs = 20'000'000;
+
+class Ports final : public ac97::PortIo {
+public:
+    uint8_t in8(uint16_t p) override { return x86::inb(p); }
+    uint16_t in16(uint16_t p) override { return x86::inw(p); }
+    uint32_t in32(uint16_t p) override { return x86::inl(p); }
+    void out8(uint16_t p, uint8_t v) override { x86::outb(p, v); }
+    void out16(uint16_t p, uint16_t v) override { x86::outw(p, v); }
+    void out32(uint16_t p, uint32_t v) override { x86::outl(p, v); }
+};
+
+class Dma final : public ac97::DmaMemory {
+public:
+    Result<ac97::DmaBuffer> allocate(size_t bytes, size_t) override
+    {
+        auto r = dma_alloc(bytes, 1ull << 32);
+        if (r.is_error())
+            return r.error();
+        return ac97::DmaBuffer { r->cpu, uint32_t(r->physical), r->size };
+    }
+};
+
+class Wait final : public ac97::Delay {
+public:
+    void delay_us(uint32_t us) override { udelay(us); }
+};
+
+class Ac97Audio final : public AudioDevice {
+public:
+    const char* name() const override { return "AC97"; }
+    bool playback_live() const override { return true; }
+    bool capture_live() const override { return m_capture_live; }
+
+    void wait_frame() override
+    {
+        uint64_t now = monotonic_ns();
+        if (!m_next)
+            m_next = now;
+        m_next += kPeriodNs;
+        // A playback buffer completing is the tick; the deadline only catches a silent device.
+        if (!m_tick.down_timeout(m_next + kPeriodNs)) {
+            m_counters.late_wakeups++;
+            m_next = monotonic_ns();
+        }
+        m_counters.frames++;
+        SpinLockIrqGuard g(m_lock);
+        uint32_t captured = m_dev->stats().capture_buffers;
+        m_capture_live = captured != m_last_captured;
+        m_last_captured = captured;
+        m_counters.underruns = m_dev->stats().underruns;
+        m_counters.overruns = m_dev->stats().overruns;
+    }
+
+    void read_frame(std::span<int16_t, kAudioFrame> out) override
+    {
+        SpinLockIrqGuard g(m_lock);
+        if (m_dev->capture_available() == 0 || m_dev->read_frame(out).is_error())
+            fill_bytes(out.data(), 0, out.size_bytes());
+    }
+
+    void write_frame(std::span<const int16_t, kAudioFrame> in) override
+    {
+        SpinLockIrqGuard g(m_lock);
+        if (m_dev->write_frame(in).is_error())
+            m_counters.overruns++;
+    }
+
+    AudioCounters counters() const override { return m_counters; }
+
+    void irq()
+    {
+        ac97::IrqResult r;
+        {
+            SpinLockIrqGuard g(m_lock);
+            r = m_dev->handle_irq();
+        }
+        if (r.playback_space)
+            m_tick.up();
+    }
+
+    ac97::Ac97* m_dev { nullptr };
+    SpinLock m_lock;
+    Semaphore m_tick { 0 };
+    uint64_t m_next { 0 };
+    uint32_t m_last_captured { 0 };
+    bool m_capture_live { false };
+    AudioCounters m_counters;
+};
+
+constinit Ports s_ports;
+constinit Dma s_dma;
+constinit Wait s_wait;
+constinit Ac97Audio s_audio;
+constinit bool s_tried = false;
+constinit AudioDevice* s_result = nullptr;
+
+void irq_handler(void*) { s_audio.irq(); }
+
+AudioDevice* open()
+{
+    const pci::Device* dev = nullptr;
+    for (size_t i = 0; i < pci_device_count() && !dev; i++) {
+        ac97::PciFunction f { pci_devices()[i].vendor, pci_devices()[i].device, {}, pci_devices()[i].interrupt_line };
+        if (ac97::Ac97::probe(f))
+            dev = &pci_devices()[i];
+    }
+    if (!dev)
+        return nullptr;
+    ac97::PciFunction f { dev->vendor, dev->device, {}, dev->interrupt_line };
+    for (int b = 0; b < 6; b++)
+        f.bar[b] = pci_config().read32(dev->address, uint8_t(0x10 + 4 * b));
+    pci::enable(pci_config(), *dev, true);
+    auto created = ac97::Ac97::create(f, s_ports, s_dma, s_wait);
+    if (created.is_error()) {
+        printk("ac97: %s\n", created.error_info().text());
+        return nullptr;
+    }
+    s_audio.m_dev = new ac97::Ac97(created.release_value());
+    if (auto r = s_audio.m_dev->initialize(); r.is_error()) {
+        printk("ac97: codec initialization failed: %s\n", r.error_info().text());
+        return nullptr;
+    }
+    s_audio.m_dev->set_output_volume(0, ac97::Mute::Off);
+    s_audio.m_dev->set_input_gain(8, ac97::Mute::Off, false);
+    irq_register(kVector, irq_handler, nullptr);
+    if (!pci_route_irq(*dev, kVector))
+        printk("ac97: no interrupt line; timer pacing only\n");
+    // Prime playback with silence so the first completions arrive on time.
+    int16_t silence[kAudioFrame] = {};
+    for (size_t i = 0; i < ac97::kPlaybackPrefill; i++)
+        s_audio.write_frame(silence);
+    if (auto r = s_audio.m_dev->start(); r.is_error()) {
+        printk("ac97: start failed: %s\n", r.error_info().text());
+        return nullptr;
+    }
+    printk("ac97: codec up at %s, irq %u\n",
+           s_audio.m_dev->rate_mode() == ac97::RateMode::Native8k ? "8000 Hz (VRA)" : "48000 Hz (resampled)",
+           dev->interrupt_line);
+    return &s_audio;
+}
+
+} // namespace
+
+AudioDevice* audio_open_ac97()
+{
+    if (!s_tried) {
+        s_tried = true;
+        s_result = open();
+    }
+    return s_result;
+}
+
+} // namespace oh::kernel

@@ -1,0 +1,138 @@
+// The media thread: real-time, pinned, paced by the sound device. Each 20 ms: apply
+// commands from signalling, take in queued RTP/RTCP, run one frame of the media session
+// (capture -> G.711 -> RTP; jitter buffer -> playback), and publish statistics.
+#include "kernel/console/console.h"
+#include "kernel/dev/platform.h"
+#include "kernel/net/network.h"
+#include "kernel/phone/phone_state.h"
+#include "kernel/sched/sched.h"
+#include "kernel/time/time.h"
+#include "sip/media/tones.h"
+
+namespace oh::kernel::phone {
+
+namespace {
+
+class UdpMediaTransport final : public media::MediaTransport {
+public:
+    void send_rtp(std::span<const uint8_t> packet, Endpoint to) override { send(shared().rtp_socket, packet, to); }
+    void send_rtcp(std::span<const uint8_t> packet, Endpoint to) override { send(shared().rtcp_socket, packet, to); }
+
+private:
+    void send(net::SocketId s, std::span<const uint8_t> packet, Endpoint to)
+    {
+        MutexGuard g(network_lock());
+        if (network_stack().udp_send_to(s, to, packet).is_error())
+            m_errors++;
+    }
+    uint32_t m_errors { 0 };
+};
+
+constinit UdpMediaTransport s_transport;
+
+void apply(media::MediaSession& session, const MediaCommand& c, bool& held)
+{
+    uint64_t now = monotonic_ns();
+    switch (c.kind) {
+    case MediaCommand::Kind::Start:
+        if (session.running())
+            session.stop(now);
+        if (auto r = session.start(c.config, now); r.is_error())
+            printk("phone: media start failed: %s\n", r.error_info().text());
+        break;
+    case MediaCommand::Kind::Stop:
+        if (session.running())
+            session.stop(now); // sends the RTCP BYE
+        break;
+    case MediaCommand::Kind::Dtmf:
+        if (!session.running() || session.send_dtmf(c.digit, 100).is_error())
+            printk("phone: cannot send DTMF %c now\n", c.digit);
+        break;
+    case MediaCommand::Kind::Mute:
+        session.set_mute(c.flag);
+        break;
+    case MediaCommand::Kind::Hold:
+        held = c.flag;
+        session.set_mute(c.flag);
+        break;
+    case MediaCommand::Kind::Echo:
+        printk("phone: echo mode takes effect on the next call\n");
+        break;
+    }
+}
+
+void drain_socket(media::MediaSession& session, net::SocketId socket, bool rtcp)
+{
+    static uint8_t buf[1500];
+    for (int i = 0; i < 16; i++) {
+        Result<net::UdpReceived> got = [&]() -> Result<net::UdpReceived> {
+            MutexGuard g(network_lock());
+            return network_stack().udp_receive(socket, buf);
+        }();
+        if (got.is_error())
+            return;
+        if (!session.running())
+            continue;
+        std::span<const uint8_t> pkt { buf, got->length };
+        if (rtcp)
+            session.on_rtcp_packet(pkt, got->from, monotonic_ns());
+        else
+            session.on_rtp_packet(pkt, got->from, monotonic_ns());
+    }
+}
+
+} // namespace
+
+void media_thread(void*)
+{
+    Shared& sh = shared();
+    AudioDevice& audio = audio_open();
+    printk("phone: media thread on cpu %d, audio: %s (playback %s, capture %s)\n", thread_cpu(thread_current()),
+           audio.name(), audio.playback_live() ? "live" : "none", audio.capture_live() ? "live" : "not live");
+    auto* session = new media::MediaSession(s_transport, kernel_random());
+    if (!session)
+        panic("phone: no memory for the media session");
+    media::ToneGenerator source;
+    if (sh.options.tone_hz)
+        source.start_test_tone(sh.options.tone_hz, 8000);
+    int16_t capture[kAudioFrame];
+    int16_t playback[kAudioFrame];
+    bool held = false;
+    for (;;) {
+        audio.wait_frame();
+        for (;;) {
+            MediaCommand c;
+            {
+                SpinLockIrqGuard g(sh.cmd_lock);
+                if (!sh.commands.pop(c))
+                    break;
+            }
+            apply(*session, c, held);
+        }
+        drain_socket(*session, sh.rtp_socket, false);
+        drain_socket(*session, sh.rtcp_socket, true);
+
+        if (audio.capture_live())
+            audio.read_frame(capture);
+        else
+            source.generate(capture);
+        uint64_t now = monotonic_ns();
+        if (session->running()) {
+            session->on_frame(capture, playback, now);
+            session->poll_rtcp(now);
+            while (auto d = session->poll_dtmf())
+                printk("phone: dtmf received %c\n", *d);
+        } else {
+            for (auto& s : playback)
+                s = 0;
+        }
+        audio.write_frame(playback);
+
+        SpinLockIrqGuard g(sh.stats_lock);
+        sh.media_stats = session->stats();
+        sh.audio = audio.counters();
+        sh.media_running = session->running();
+    }
+}
+
+} // namespace oh::kernel::phone

@@ -1,0 +1,69 @@
+// State shared between the phone's SIP thread, media thread and shell commands.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/phone/audio.h"
+#include "kernel/sync/spinlock.h"
+#include "kernel/sync/wait_queue.h"
+#include "lib/ring_buffer.h"
+#include "net/stack.h"
+#include "sip/media/media_session.h"
+#include "sip/user_agent.h"
+
+namespace oh::kernel::phone {
+
+// SIP thread / shell -> media thread. The media thread owns media::MediaSession alone, so a
+// slow signalling path can never stall the 20 ms loop.
+struct MediaCommand {
+    enum class Kind : uint8_t { Start, Stop, Dtmf, Mute, Echo, Hold } kind;
+    media::MediaConfig config {};
+    char digit { 0 };
+    bool flag { false };
+};
+
+struct Options {
+    uint16_t sip_port { 5060 };
+    uint16_t rtp_port { 4000 };
+    uint32_t tone_hz { 440 };   // what we send when capture is not live (0: silence)
+    bool echo { false };
+    char dial_at_start[128] {}; // sip.dial=: call this once registered
+};
+
+struct Shared {
+    // Guarded by `ua_lock`.
+    Mutex ua_lock;
+    sip::SipUserAgent* ua { nullptr };
+    sip::CallId call { sip::kNoCall };
+    sip::RegState reg { sip::RegState::Unregistered };
+    uint16_t reg_status { 0 };
+    char peer[96] {};
+    uint64_t registered_at_ns { 0 };
+    uint64_t call_started_ns { 0 };
+    uint64_t call_answered_ns { 0 };
+    bool muted { false };
+    bool held { false };
+
+    // Guarded by `cmd_lock`: the command queue to the media thread.
+    SpinLock cmd_lock;
+    RingBuffer<MediaCommand, 16> commands;
+
+    // Published by the media thread every frame (guarded by `stats_lock`).
+    SpinLock stats_lock;
+    media::MediaStats media_stats {};
+    AudioCounters audio {};
+    bool media_running { false };
+
+    net::SocketId sip_socket;
+    net::SocketId rtp_socket;
+    net::SocketId rtcp_socket;
+    Options options;
+};
+
+Shared& shared();
+void post(const MediaCommand& c);
+void media_thread(void*);
+void register_shell_commands();
+void start_panel();
+
+} // namespace oh::kernel::phone
