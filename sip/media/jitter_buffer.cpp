@@ -194,7 +194,7 @@ JitterBuffer::FrameKind JitterBuffer::get(std::span<uint8_t, kFrame> out, Nanose
     }
     if (!m_aligned)
         align_playout(now_s);
-    bool active = (now_s - m_last_arrival) < kIdleAfter;
+    bool active = int32_t(now_s - m_last_arrival) < int32_t(kIdleAfter); // a packet stamped after now counts as recent
     bool data_ahead = int32_t(m_highest_end - m_playout_ts) > 0;
     // Playout offset versus the transit of the slowest packets we want to catch.
     int32_t lo = m_have_prev ? std::min(m_cur_min, m_prev_min) : m_cur_min;
