@@ -13,13 +13,8 @@ constexpr uint32_t to_samples(Nanoseconds t) { return uint32_t(t / 125000); } //
 
 } // namespace
 
-void JitterBuffer::reset(G711Law law)
-{
-    JitterBufferStats keep = m_stats;
-    *this = JitterBuffer(law);
-    m_stats = keep;
-    m_stats.depth_ms = 0;
-}
+// A new call: everything goes, statistics included (a resync keeps them, see restart()).
+void JitterBuffer::reset(G711Law law) { *this = JitterBuffer(law); }
 
 void JitterBuffer::restart(uint32_t ssrc, uint32_t timestamp, Nanoseconds arrival)
 {

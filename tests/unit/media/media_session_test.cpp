@@ -347,3 +347,20 @@ TEST(MediaSession, FitsInAMicrocontroller)
 }
 
 } // namespace
+
+namespace {
+
+TEST(MediaSession, RestartClearsTheLastCallsStatistics)
+{
+    Call call;
+    call.run_ms(1000);
+    ASSERT_GT(call.b.stats().playout.frames_played, 0u);
+    call.b.stop(call.now);
+    ASSERT_TRUE(call.b.start(config_to(kAddrA, kRtcpA), call.now).has_value());
+    call.run_ms(20); // one frame: still in the new call's start-up delay
+    EXPECT_EQ(call.b.stats().playout.frames_played, 0u);
+    EXPECT_EQ(call.b.stats().frames, 1u);
+    EXPECT_LE(call.b.stats().packets_received, 2u);
+}
+
+} // namespace
