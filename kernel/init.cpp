@@ -19,6 +19,9 @@ namespace oh::kernel {
     x86::halt_forever();
 }
 
+void audio_self_test(uint32_t hz, uint32_t seconds);
+void audio_register_commands();
+
 void kernel_late_init(const CommandLine& cl)
 {
     if (auto tests = cl.get("ktest")) {
@@ -33,6 +36,14 @@ void kernel_late_init(const CommandLine& cl)
     shell_start();
     network_init(cl);
     phone_init(cl);
+    audio_register_commands();
+    if (auto t = cl.get("audio.test")) {
+        size_t colon = t->find(':');
+        uint32_t hz = uint32_t(parse_uint(t->substr(0, colon)).value_or(1000));
+        uint32_t secs = colon == std::string_view::npos ? 3 : uint32_t(parse_uint(t->substr(colon + 1)).value_or(3));
+        audio_self_test(hz, secs);
+        kernel_exit(0);
+    }
     printk("offhook: up\n");
     if (cl.get_bool("exit", false))
         kernel_exit(0);

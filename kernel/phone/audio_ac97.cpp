@@ -119,16 +119,17 @@ void irq_handler(void*) { s_audio.irq(); }
 AudioDevice* open()
 {
     const pci::Device* dev = nullptr;
+    ac97::PciFunction f;
     for (size_t i = 0; i < pci_device_count() && !dev; i++) {
-        ac97::PciFunction f { pci_devices()[i].vendor, pci_devices()[i].device, {}, pci_devices()[i].interrupt_line };
+        const pci::Device& d = pci_devices()[i];
+        f = { d.vendor, d.device, {}, d.interrupt_line };
+        for (int b = 0; b < 6; b++) // probe() wants the raw BAR values
+            f.bar[b] = pci_config().read32(d.address, uint8_t(0x10 + 4 * b));
         if (ac97::Ac97::probe(f))
-            dev = &pci_devices()[i];
+            dev = &d;
     }
     if (!dev)
         return nullptr;
-    ac97::PciFunction f { dev->vendor, dev->device, {}, dev->interrupt_line };
-    for (int b = 0; b < 6; b++)
-        f.bar[b] = pci_config().read32(dev->address, uint8_t(0x10 + 4 * b));
     pci::enable(pci_config(), *dev, true);
     auto created = ac97::Ac97::create(f, s_ports, s_dma, s_wait);
     if (created.is_error()) {
@@ -145,9 +146,10 @@ AudioDevice* open()
     irq_register(kVector, irq_handler, nullptr);
     if (!pci_route_irq(*dev, kVector))
         printk("ac97: no interrupt line; timer pacing only\n");
-    // Prime playback with silence so the first completions arrive on time.
+    // Prime playback with silence: one frame per period is written after each completion,
+    // so this is the cushion against a late wake-up (60 ms of the 80 ms ring).
     int16_t silence[kAudioFrame] = {};
-    for (size_t i = 0; i < ac97::kPlaybackPrefill; i++)
+    for (size_t i = 0; i + 1 < ac97::kBuffers; i++)
         s_audio.write_frame(silence);
     if (auto r = s_audio.m_dev->start(); r.is_error()) {
         printk("ac97: start failed: %s\n", r.error_info().text());
