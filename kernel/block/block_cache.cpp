@@ -248,7 +248,7 @@ Result<Acquired> BlockCache::acquire_hit(uint32_t slot, Intent intent, Nanosecon
     return Acquired { S::Ready, slot };
 }
 
-Result<Acquired> BlockCache::acquire_miss(DeviceId device, BlockNumber block, Intent intent, Nanoseconds now)
+Result<Acquired> BlockCache::acquire_miss(DeviceId device, BlockNumber block, Intent intent, Nanoseconds)
 {
     using S = Acquired::Status;
     if (intent != Intent::Read && over_dirty_limit()) {

@@ -63,7 +63,7 @@ struct CacheConfig {
 };
 
 struct CacheStats {
-    uint64_t hits { 0 };
+    uint64_t hits { 0 }; // Ready acquisitions of a cached block (a retry after a wait counts too)
     uint64_t misses { 0 };
     uint64_t coalesced { 0 }; // a reader found the read already pending
     uint64_t reads_issued { 0 };
