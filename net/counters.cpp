@@ -28,7 +28,11 @@ const char* counter_name(Counter c)
     case Counter::DropIpTruncated: return "drop_ip_truncated";
     case Counter::DropIpMalformed: return "drop_ip_malformed";
     case Counter::DropIpChecksum: return "drop_ip_checksum";
-    case Counter::DropIpFragment: return "drop_ip_fragment";
+    case Counter::IpFragmentsIn: return "ip_fragments_in";
+    case Counter::IpReassembled: return "ip_reassembled";
+    case Counter::DropIpReassemblyTimeout: return "drop_ip_reassembly_timeout";
+    case Counter::DropIpReassemblyTooBig: return "drop_ip_reassembly_too_big";
+    case Counter::DropIpReassemblyBusy: return "drop_ip_reassembly_busy";
     case Counter::DropIpNotForUs: return "drop_ip_not_for_us";
     case Counter::DropIpBadSource: return "drop_ip_bad_source";
     case Counter::DropIpUnsupportedProtocol: return "drop_ip_unsupported_protocol";

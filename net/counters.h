@@ -30,7 +30,11 @@ enum class Counter : uint8_t {
     DropIpTruncated,
     DropIpMalformed,
     DropIpChecksum,
-    DropIpFragment,
+    IpFragmentsIn,
+    IpReassembled,
+    DropIpReassemblyTimeout,
+    DropIpReassemblyTooBig,  // larger than kReassemblyMaxPayload
+    DropIpReassemblyBusy,    // every reassembly slot holds another datagram
     DropIpNotForUs,
     DropIpBadSource,
     DropIpUnsupportedProtocol,

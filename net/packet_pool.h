@@ -26,6 +26,7 @@ public:
             if (!(m_used & (1u << i))) {
                 m_used |= 1u << i;
                 m_length[i] = 0;
+                m_next[i] = kNone;
                 return i;
             }
         }
@@ -36,6 +37,19 @@ public:
         if (i < Count)
             m_used &= ~(1u << i);
     }
+    // Datagrams larger than one buffer (reassembled ones) are chains of buffers.
+    void link(uint8_t i, uint8_t next) { m_next[i] = next; }
+    uint8_t next(uint8_t i) const { return m_next[i]; }
+    // Releases a whole chain; returns how many buffers it held.
+    size_t release_chain(uint8_t head)
+    {
+        size_t n = 0;
+        for (uint8_t next; head < Count; head = next, ++n) {
+            next = m_next[head];
+            release(head);
+        }
+        return n;
+    }
     std::span<uint8_t> buffer(uint8_t i) { return { m_data[i], Size }; }
     std::span<const uint8_t> contents(uint8_t i) const { return { m_data[i], m_length[i] }; }
     void set_length(uint8_t i, size_t n) { m_length[i] = uint16_t(n); }
@@ -45,6 +59,7 @@ public:
 private:
     uint32_t m_used { 0 };
     uint16_t m_length[Count] {};
+    uint8_t m_next[Count] {};
     uint8_t m_data[Count][Size];
 };
 

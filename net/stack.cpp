@@ -190,12 +190,42 @@ void Stack::handle_ipv4(const EthernetFrame& frame)
         m_counters.bump(Counter::DropIpNotForUs);
         return;
     }
-    // FIXME: no reassembly; SIP over UDP stays under the MTU when the phone sends compact
-    // messages, and a fragment pool would double the stack's RAM.
     if (ip.is_fragment()) {
-        m_counters.bump(Counter::DropIpFragment);
+        reassemble(ip);
         return;
     }
+    dispatch_ipv4(ip);
+}
+
+void Stack::reassemble(const Ipv4Packet& fragment)
+{
+    m_counters.bump(Counter::IpFragmentsIn);
+    auto whole = m_reassembly.add(fragment, m_clock.now_ns());
+    if (whole.is_error()) {
+        switch (whole.error()) {
+        case Error::WouldBlock:
+            return;
+        case Error::NoSpace:
+            m_counters.bump(Counter::DropIpReassemblyTooBig);
+            return;
+        case Error::NoMemory:
+            m_counters.bump(Counter::DropIpReassemblyBusy);
+            return;
+        default:
+            m_counters.bump(Counter::DropIpMalformed);
+            return;
+        }
+    }
+    m_counters.bump(Counter::IpReassembled);
+    Ipv4Packet packet = fragment;
+    packet.payload = whole.value();
+    packet.fragment_offset = 0;
+    packet.more_fragments = false;
+    dispatch_ipv4(packet);
+}
+
+void Stack::dispatch_ipv4(const Ipv4Packet& ip)
+{
     if (ip.protocol == uint8_t(IpProtocol::Icmp))
         handle_icmp(ip);
     else if (ip.protocol == uint8_t(IpProtocol::Udp))
@@ -331,6 +361,7 @@ void Stack::poll()
     if (m_mode == AddressMode::Dhcp)
         m_dhcp.poll(now);
     m_counters.bump(Counter::DnsTimeouts, uint32_t(m_dns.poll(now)));
+    m_counters.bump(Counter::DropIpReassemblyTimeout, uint32_t(m_reassembly.expire(now)));
 }
 
 Nanoseconds Stack::next_deadline() const
@@ -342,6 +373,8 @@ Nanoseconds Stack::next_deadline() const
         next = m_dhcp.next_deadline();
     if (m_dns.next_deadline() < next)
         next = m_dns.next_deadline();
+    if (m_reassembly.next_deadline() < next)
+        next = m_reassembly.next_deadline();
     return next;
 }
 

@@ -21,6 +21,7 @@
 #include "net/dns_resolver.h"
 #include "net/ethernet.h"
 #include "net/icmp.h"
+#include "net/ip_reassembly.h"
 #include "net/ipv4.h"
 #include "net/net_device.h"
 #include "net/packet_pool.h"
@@ -28,7 +29,8 @@
 
 namespace oh::net {
 
-// Sizing: the pool is most of the stack's RAM (12 x 1514 bytes = 17.7 KiB).
+// Sizing: the pool is most of the stack's RAM (12 x 1514 bytes = 17.7 KiB), then the
+// reassembly buffer (ip_reassembly.h).
 constexpr size_t kPoolBuffers = 12;
 constexpr size_t kPoolBufferSize = kEthernetMaxFrame;
 constexpr size_t kArpQueueLimit = 4; // packets parked while their next hop resolves
@@ -155,6 +157,8 @@ private:
     // Receive path.
     void handle_arp(const EthernetFrame& frame);
     void handle_ipv4(const EthernetFrame& frame);
+    void dispatch_ipv4(const Ipv4Packet& packet);
+    void reassemble(const Ipv4Packet& fragment);
     void handle_icmp(const Ipv4Packet& packet);
     void handle_echo_reply(const Ipv4Packet& packet, const IcmpMessage& message);
     void handle_udp(const Ipv4Packet& packet);
@@ -180,6 +184,8 @@ private:
     const Socket* socket_for(SocketId id) const;
     bool port_in_use(uint16_t port) const;
     void release_socket_queue(Socket& s);
+    // Copies data into a chain of pool buffers within the sockets' share; kNone if no room.
+    uint8_t store_chain(std::span<const uint8_t> data);
 
     // DhcpHost / DnsHost.
     std::span<uint8_t> dhcp_buffer() override { return udp_payload_buffer(); }
@@ -217,6 +223,7 @@ private:
     PingOut m_pings[kPingsInFlight];
     PingReply m_ping_replies[kPingReplies];
     PacketPool<kPoolBuffers, kPoolBufferSize> m_pool;
+    Ipv4Reassembler m_reassembly;
     alignas(4) uint8_t m_tx[kEthernetMaxFrame];
 };
 

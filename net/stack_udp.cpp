@@ -84,11 +84,37 @@ Result<uint16_t> Stack::udp_local_port(SocketId id) const
 void Stack::release_socket_queue(Socket& s)
 {
     while (s.count) {
-        m_pool.release(s.buffers[s.head]);
+        m_socket_buffers = uint8_t(m_socket_buffers - m_pool.release_chain(s.buffers[s.head]));
         s.head = uint8_t((s.head + 1) % kUdpQueueDepth);
         s.count--;
-        m_socket_buffers--;
     }
+}
+
+uint8_t Stack::store_chain(std::span<const uint8_t> data)
+{
+    size_t needed = data.empty() ? 1 : (data.size() + kPoolBufferSize - 1) / kPoolBufferSize;
+    if (m_socket_buffers + needed > kSocketBufferLimit)
+        return kNoBuffer;
+    uint8_t head = kNoBuffer;
+    uint8_t tail = kNoBuffer;
+    for (size_t done = 0, i = 0; i < needed; ++i) {
+        uint8_t b = m_pool.allocate();
+        if (b == kNoBuffer) {
+            m_pool.release_chain(head);
+            return kNoBuffer;
+        }
+        size_t n = data.size() - done < kPoolBufferSize ? data.size() - done : kPoolBufferSize;
+        copy_bytes(m_pool.buffer(b).data(), data.data() + done, n);
+        m_pool.set_length(b, n);
+        done += n;
+        if (tail == kNoBuffer)
+            head = b;
+        else
+            m_pool.link(tail, b);
+        tail = b;
+    }
+    m_socket_buffers = uint8_t(m_socket_buffers + needed);
+    return head;
 }
 
 void Stack::udp_close(SocketId id)
@@ -126,15 +152,18 @@ Result<UdpReceived> Stack::udp_receive(SocketId id, std::span<uint8_t> out)
         return Error::InvalidArgument;
     if (!s->count)
         return Error::WouldBlock;
-    uint8_t buffer = s->buffers[s->head];
-    std::span<const uint8_t> data = m_pool.contents(buffer);
+    uint8_t head = s->buffers[s->head];
     UdpReceived r;
-    r.datagram = data.size();
-    r.length = data.size() < out.size() ? data.size() : out.size();
     r.from = s->from[s->head];
-    copy_bytes(out.data(), data.data(), r.length);
-    m_pool.release(buffer);
-    m_socket_buffers--;
+    for (uint8_t b = head; b != kNoBuffer; b = m_pool.next(b)) {
+        std::span<const uint8_t> part = m_pool.contents(b);
+        size_t room = out.size() - r.length;
+        size_t n = part.size() < room ? part.size() : room;
+        copy_bytes(out.data() + r.length, part.data(), n);
+        r.length += n;
+        r.datagram += part.size();
+    }
+    m_socket_buffers = uint8_t(m_socket_buffers - m_pool.release_chain(head));
     s->head = uint8_t((s->head + 1) % kUdpQueueDepth);
     s->count--;
     return r;
@@ -223,18 +252,15 @@ void Stack::deliver_to_socket(const Ipv4Packet& ip, const UdpDatagram& udp)
             m_counters.bump(Counter::DropUdpQueueFull);
             return;
         }
-        uint8_t buffer = m_socket_buffers < kSocketBufferLimit ? m_pool.allocate() : kNoBuffer;
+        uint8_t buffer = store_chain(udp.payload);
         if (buffer == kNoBuffer) {
             m_counters.bump(Counter::DropPoolExhausted);
             return;
         }
-        copy_bytes(m_pool.buffer(buffer).data(), udp.payload.data(), udp.payload.size());
-        m_pool.set_length(buffer, udp.payload.size());
         size_t tail = (s.head + s.count) % kUdpQueueDepth;
         s.buffers[tail] = buffer;
         s.from[tail] = from;
         s.count++;
-        m_socket_buffers++;
         if (m_listener)
             m_listener->on_udp_readable(SocketId { uint16_t(i | (size_t(s.generation) << 8)) });
         return;

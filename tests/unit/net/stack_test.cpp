@@ -279,15 +279,17 @@ TEST_F(StackTest, DropsAreCountedByReason)
     EXPECT_EQ(count(Counter::DropIpUnsupportedProtocol), 1u);
     Bytes frag = ipv4(kPeerIp, kOurIp, 17, udp(kPeerIp, kOurIp, 1, 5060, pattern(8)));
     frag[6] = 0x20;
+    frag.resize(20 + 7); // a non-final fragment must carry a multiple of 8 bytes
+    oh::store_be16(frag.data() + 2, 27);
     frag[10] = frag[11] = 0;
     oh::store_be16(frag.data() + 10, internet_checksum(std::span(frag).first(20)));
     stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, frag));
-    EXPECT_EQ(count(Counter::DropIpFragment), 1u);
+    EXPECT_EQ(count(Counter::IpFragmentsIn), 1u);
+    EXPECT_EQ(count(Counter::DropIpMalformed), 1u);
     stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, ipv4(Ipv4Address(255, 255, 255, 255), kOurIp, 17, pattern(8))));
     EXPECT_EQ(count(Counter::DropIpBadSource), 1u);
     stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0806, pattern(20)));
     EXPECT_EQ(count(Counter::DropArpTruncated), 1u);
-    EXPECT_EQ(count(Counter::DropIpMalformed), 0u);
     EXPECT_EQ(stack.udp_queued(*s), 0u);
     EXPECT_EQ(stack.counters().total_drops(), 10u);
 }
@@ -345,8 +347,9 @@ TEST_F(StackTest, MalformedFloodLeavesStackWorking)
 
 TEST(StackSize, FitsTheBudget)
 {
-    // The whole stack, pool included, must fit next to the phone on a Cortex-M7.
-    EXPECT_LE(sizeof(Stack), 24u * 1024u);
+    // The whole stack, pool and reassembly buffer included, must fit next to the phone on a
+    // Cortex-M7 (the budget is 16-32 KiB).
+    EXPECT_LE(sizeof(Stack), 28u * 1024u);
     std::printf("sizeof(Stack) = %zu bytes (pool %zu x %zu = %zu)\n", sizeof(Stack), kPoolBuffers, kPoolBufferSize,
         kPoolBuffers * kPoolBufferSize);
 }

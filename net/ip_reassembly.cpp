@@ -1,0 +1,106 @@
+// IPv4 reassembly: fragments copied into a fixed buffer, 8-byte blocks tracked in a bitmap.
+#include "net/ip_reassembly.h"
+
+#include "lib/bytes.h"
+
+namespace oh::net {
+
+Ipv4Reassembler::Slot* Ipv4Reassembler::find_or_claim(const Ipv4Packet& f, Nanoseconds now)
+{
+    // RFC 791: fragments belong together when source, destination, protocol and ID match.
+    Slot* free = nullptr;
+    for (Slot& s : m_slots) {
+        if (s.used && s.identification == f.identification && s.protocol == f.protocol && s.source == f.source
+            && s.destination == f.destination)
+            return &s;
+        if (!s.used && !free)
+            free = &s;
+    }
+    if (!free)
+        return nullptr;
+    free->used = true;
+    free->protocol = f.protocol;
+    free->identification = f.identification;
+    free->source = f.source;
+    free->destination = f.destination;
+    free->total = 0;
+    free->total_known = false;
+    free->deadline = now + kReassemblyTimeout;
+    fill_bytes(free->received, 0, sizeof free->received);
+    return free;
+}
+
+bool Ipv4Reassembler::complete(const Slot& s)
+{
+    if (!s.total_known)
+        return false;
+    size_t blocks = (size_t(s.total) + 7) / 8;
+    for (size_t b = 0; b < blocks; ++b)
+        if (!(s.received[b / 32] & (1u << (b % 32))))
+            return false;
+    return true;
+}
+
+Result<std::span<const uint8_t>> Ipv4Reassembler::add(const Ipv4Packet& f, Nanoseconds now)
+{
+    size_t offset = f.fragment_offset;
+    size_t length = f.payload.size();
+    if (f.more_fragments && (length == 0 || length % 8))
+        return { Error::Malformed, "fragment length not a multiple of 8" };
+    Slot* s = find_or_claim(f, now);
+    if (!s)
+        return { Error::NoMemory, "reassembly slots busy" };
+    size_t end = offset + length;
+    if (end > kReassemblyMaxPayload) {
+        s->used = false;
+        return { Error::NoSpace, "datagram too large to reassemble" };
+    }
+    // The last fragment fixes the length; anything reaching past it is inconsistent.
+    if ((!f.more_fragments && s->total_known && end != s->total) || (s->total_known && end > s->total)) {
+        s->used = false;
+        return { Error::Malformed, "fragments disagree on the end" };
+    }
+    if (!f.more_fragments) {
+        s->total = uint16_t(end);
+        s->total_known = true;
+    }
+    // Overlaps simply overwrite: the datagram is checked end to end by UDP/ICMP anyway.
+    copy_bytes(s->data + offset, f.payload.data(), length);
+    for (size_t b = offset / 8; b < (end + 7) / 8; ++b)
+        s->received[b / 32] |= 1u << (b % 32);
+    if (!complete(*s))
+        return Error::WouldBlock;
+    s->used = false;
+    return std::span<const uint8_t>(s->data, s->total);
+}
+
+size_t Ipv4Reassembler::expire(Nanoseconds now)
+{
+    size_t expired = 0;
+    for (Slot& s : m_slots) {
+        if (s.used && now >= s.deadline) {
+            s.used = false;
+            ++expired;
+        }
+    }
+    return expired;
+}
+
+Nanoseconds Ipv4Reassembler::next_deadline() const
+{
+    Nanoseconds next = ~Nanoseconds(0);
+    for (const Slot& s : m_slots)
+        if (s.used && s.deadline < next)
+            next = s.deadline;
+    return next;
+}
+
+size_t Ipv4Reassembler::in_progress() const
+{
+    size_t n = 0;
+    for (const Slot& s : m_slots)
+        n += s.used;
+    return n;
+}
+
+} // namespace oh::net

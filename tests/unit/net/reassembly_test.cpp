@@ -1,0 +1,141 @@
+// IPv4 reassembly: the reassembler alone (order, duplicates, limits, timeout) and through
+// the Stack into a UDP socket.
+#include "net_test_util.h"
+
+#include "net/ip_reassembly.h"
+
+namespace nettest {
+namespace {
+
+using namespace oh::net;
+using oh::Error;
+using oh::kNsPerSec;
+
+// Splits an IP payload into fragments of at most `size` bytes (a multiple of 8).
+std::vector<Bytes> fragment(Ipv4Address src, Ipv4Address dst, uint8_t protocol, uint16_t id, const Bytes& payload, size_t size)
+{
+    std::vector<Bytes> out;
+    for (size_t offset = 0; offset < payload.size(); offset += size) {
+        size_t n = std::min(size, payload.size() - offset);
+        Bytes part(payload.begin() + long(offset), payload.begin() + long(offset + n));
+        Bytes p = ipv4(src, dst, protocol, part);
+        bool more = offset + n < payload.size();
+        oh::store_be16(p.data() + 4, id);
+        oh::store_be16(p.data() + 6, uint16_t((more ? 0x2000 : 0) | (offset / 8)));
+        p[10] = p[11] = 0;
+        oh::store_be16(p.data() + 10, internet_checksum(std::span(p).first(20)));
+        out.push_back(p);
+    }
+    return out;
+}
+
+Ipv4Packet parsed(const Bytes& p)
+{
+    auto r = parse_ipv4(p);
+    EXPECT_TRUE(r.has_value());
+    return r.value_or({});
+}
+
+TEST(Reassembler, OutOfOrderWithDuplicates)
+{
+    Ipv4Reassembler r;
+    Bytes payload = pattern(3000);
+    auto frags = fragment(kPeerIp, kOurIp, 17, 77, payload, 1480);
+    ASSERT_EQ(frags.size(), 3u);
+    EXPECT_EQ(r.add(parsed(frags[2]), 0).error(), Error::WouldBlock);
+    EXPECT_EQ(r.add(parsed(frags[0]), 0).error(), Error::WouldBlock);
+    EXPECT_EQ(r.add(parsed(frags[0]), 0).error(), Error::WouldBlock);
+    auto whole = r.add(parsed(frags[1]), 0);
+    ASSERT_TRUE(whole.has_value());
+    EXPECT_EQ(Bytes(whole->begin(), whole->end()), payload);
+    EXPECT_EQ(r.in_progress(), 0u);
+}
+
+TEST(Reassembler, Limits)
+{
+    Ipv4Reassembler r;
+    auto big = fragment(kPeerIp, kOurIp, 17, 1, pattern(kReassemblyMaxPayload + 8), 1480);
+    for (size_t i = 0; i + 1 < big.size(); ++i)
+        EXPECT_EQ(r.add(parsed(big[i]), 0).error(), Error::WouldBlock);
+    EXPECT_EQ(r.add(parsed(big.back()), 0).error(), Error::NoSpace);
+    EXPECT_EQ(r.in_progress(), 0u) << "the oversized datagram's slot is freed";
+
+    auto a = fragment(kPeerIp, kOurIp, 17, 2, pattern(2000), 1000);
+    auto b = fragment(kPeerIp, kOurIp, 17, 3, pattern(2000), 1000);
+    EXPECT_EQ(r.add(parsed(a[0]), 0).error(), Error::WouldBlock);
+    EXPECT_EQ(r.add(parsed(b[0]), 0).error(), Error::NoMemory);
+    EXPECT_EQ(r.expire(kReassemblyTimeout - 1), 0u);
+    EXPECT_EQ(r.next_deadline(), kReassemblyTimeout);
+    EXPECT_EQ(r.expire(kReassemblyTimeout), 1u);
+    EXPECT_EQ(r.add(parsed(b[0]), kReassemblyTimeout).error(), Error::WouldBlock);
+}
+
+TEST(Reassembler, InconsistentFragments)
+{
+    Ipv4Reassembler r;
+    auto f = fragment(kPeerIp, kOurIp, 17, 4, pattern(100), 1000);
+    Bytes odd = ipv4(kPeerIp, kOurIp, 17, pattern(13));
+    oh::store_be16(odd.data() + 6, 0x2000);
+    odd[10] = odd[11] = 0;
+    oh::store_be16(odd.data() + 10, internet_checksum(std::span(odd).first(20)));
+    EXPECT_EQ(r.add(parsed(odd), 0).error(), Error::Malformed);
+    // Two "last" fragments with different ends.
+    auto x = fragment(kPeerIp, kOurIp, 17, 5, pattern(3000), 1480);
+    EXPECT_EQ(r.add(parsed(x[2]), 0).error(), Error::WouldBlock);
+    auto y = fragment(kPeerIp, kOurIp, 17, 5, pattern(2000), 1480);
+    EXPECT_EQ(r.add(parsed(y[1]), 0).error(), Error::Malformed);
+    EXPECT_EQ(r.in_progress(), 0u);
+}
+
+TEST_F(StackTest, ReassembledDatagramReachesSocket)
+{
+    start_static();
+    auto s = stack.udp_open(5060);
+    Bytes message = pattern(3500, 9); // a large SIP INVITE, say
+    auto frags = fragment(kPeerIp, kOurIp, 17, 0x4321, udp(kPeerIp, kOurIp, 5060, 5060, message), 1480);
+    ASSERT_EQ(frags.size(), 3u);
+    stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, frags[1]));
+    stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, frags[2]));
+    EXPECT_EQ(stack.udp_queued(*s), 0u);
+    stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, frags[0]));
+    ASSERT_EQ(stack.udp_queued(*s), 1u);
+    EXPECT_EQ(count(Counter::IpReassembled), 1u);
+    EXPECT_EQ(stack.pool_in_use(), 3u) << "3500 bytes take three pool buffers";
+    Bytes out(4000);
+    auto r = stack.udp_receive(*s, out);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->datagram, 3500u);
+    EXPECT_EQ(r->length, 3500u);
+    out.resize(r->length);
+    EXPECT_EQ(out, message);
+    EXPECT_EQ(stack.pool_in_use(), 0u);
+}
+
+TEST_F(StackTest, LostFragmentTimesOut)
+{
+    start_static();
+    auto s = stack.udp_open(5060);
+    auto frags = fragment(kPeerIp, kOurIp, 17, 1, udp(kPeerIp, kOurIp, 5060, 5060, pattern(2000)), 1480);
+    stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, frags[0]));
+    EXPECT_LE(stack.next_deadline(), clock.now_ns() + kReassemblyTimeout);
+    advance(kReassemblyTimeout);
+    EXPECT_EQ(count(Counter::DropIpReassemblyTimeout), 1u);
+    stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, frags[1]));
+    EXPECT_EQ(stack.udp_queued(*s), 0u);
+}
+
+TEST_F(StackTest, ReassembledChecksumStillVerified)
+{
+    start_static();
+    auto s = stack.udp_open(5060);
+    Bytes datagram = udp(kPeerIp, kOurIp, 5060, 5060, pattern(2000));
+    datagram[1500] ^= 1;
+    for (const Bytes& f : fragment(kPeerIp, kOurIp, 17, 2, datagram, 1480))
+        stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, f));
+    EXPECT_EQ(count(Counter::IpReassembled), 1u);
+    EXPECT_EQ(count(Counter::DropUdpChecksum), 1u);
+    EXPECT_EQ(stack.udp_queued(*s), 0u);
+}
+
+} // namespace
+} // namespace nettest
