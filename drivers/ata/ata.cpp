@@ -180,6 +180,8 @@ void AtaDisk::program_taskfile(uint64_t lba, uint32_t count, bool ext)
 
 Result<void> AtaDisk::start(const block::IoRequest& req)
 {
+    if (req.op == block::IoOp::Flush)
+        return start_flush();
     if (!m_initialized || req.length == 0 || req.length % kSectorSize || req.length > kMaxTransfer || !req.data)
         return Error::InvalidArgument;
     uint32_t count = req.length / kSectorSize;
@@ -240,6 +242,23 @@ Result<void> AtaDisk::start(const block::IoRequest& req)
     return {};
 }
 
+// [ATA-6 §8.13/§8.14] FLUSH CACHE (EXT): a non-data command ending in one interrupt.
+Result<void> AtaDisk::start_flush()
+{
+    if (!m_initialized)
+        return Error::InvalidArgument;
+    TRY(wait_not_busy(m_config.command_timeout));
+    write_reg(Reg::Device, uint8_t(kDeviceObsolete | kDeviceLba | (m_config.drive << 4)));
+    delay_400ns();
+    write_reg(Reg::StatusCommand, m_identity.lba48 ? cmd::kFlushCacheExt : cmd::kFlushCache);
+    m_stats.commands++;
+    m_stats.flushes++;
+    m_started = m_clock->now_ns();
+    m_sectors_left = 0;
+    m_phase = Phase::NonData;
+    return {};
+}
+
 bool AtaDisk::failed(uint8_t s) { return (s & (status::kError | status::kDeviceFault)) != 0; }
 
 void AtaDisk::pio_transfer_sector(bool to_device)
@@ -287,6 +306,9 @@ void AtaDisk::handle_irq()
         return;
     }
     switch (m_phase) {
+    case Phase::NonData:
+        finish(block::IoStatus::Ok);
+        return;
     case Phase::Dma:
         if (m_queue[m_head].op == block::IoOp::Read)
             copy_bytes(m_queue[m_head].data, m_bounce.cpu, m_queue[m_head].length);

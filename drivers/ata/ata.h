@@ -79,6 +79,7 @@ struct AtaStats {
     uint64_t timeouts { 0 };
     uint64_t spurious_irqs { 0 };
     uint64_t resets { 0 };
+    uint64_t flushes { 0 };
     uint8_t last_error { 0 }; // the Error register of the last failed command
 };
 
@@ -114,7 +115,7 @@ public:
     const AtaStats& stats() const { return m_stats; }
 
 private:
-    enum class Phase : uint8_t { Idle, PioRead, PioWrite, Dma };
+    enum class Phase : uint8_t { Idle, PioRead, PioWrite, Dma, NonData };
 
     AtaDisk(const ChannelConfig& config, PortIo& io, const Clock& clock, CompletionSink& sink, DmaBuffer prd,
         DmaBuffer bounce);
@@ -128,6 +129,7 @@ private:
 
     void start_next();
     Result<void> start(const block::IoRequest& req);
+    Result<void> start_flush();
     void program_taskfile(uint64_t lba, uint32_t count, bool ext);
     void pio_transfer_sector(bool to_device);
     void finish(block::IoStatus status);

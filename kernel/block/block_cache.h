@@ -74,6 +74,8 @@ struct CacheStats {
     uint64_t waits_block { 0 };
     uint64_t waits_space { 0 };
     uint64_t submit_busy { 0 };
+    uint64_t flushes { 0 };
+    uint64_t flush_errors { 0 };
 };
 
 // The result of acquire(): either a pinned block, or what to wait for before retrying.
@@ -123,6 +125,10 @@ public:
     // Start write-back of everything dirty now (all devices); poll sync_state(ticket).
     uint64_t sync();
     SyncState sync_state(uint64_t ticket) const;
+    // Ask the device to make its completed writes durable (a barrier: queued I/O waits until
+    // the flush is done). Poll flush_state(device, ticket); 0 means a bad device.
+    uint64_t request_flush(DeviceId device);
+    SyncState flush_state(DeviceId device, uint64_t ticket) const;
 
     const CacheStats& stats() const { return m_stats; }
     uint32_t capacity() const { return uint32_t(m_entries.size()); }
@@ -144,6 +150,11 @@ private:
         uint32_t queued_writes { 0 };
         uint32_t read_burst { 0 };
         bool busy { false }; // submit() said Busy: wait for a completion
+        uint64_t flush_requested { 0 }; // tickets handed out
+        uint64_t flush_issued { 0 };    // the newest ticket sent to the device
+        uint64_t flush_done { 0 };      // the newest ticket completed
+        bool flush_in_flight { false };
+        bool flush_ok { true };         // how the newest completed flush went
     };
 
     uint32_t bucket_of(DeviceId device, BlockNumber block) const;
@@ -164,6 +175,8 @@ private:
     // Elevator (block_cache_io.cpp).
     void dispatch();
     void dispatch_device(DeviceId id);
+    bool dispatch_flush(DeviceId id);
+    Wakeup complete_flush(const IoRequest& request, IoStatus status);
     uint32_t pick_next(DeviceId id, IoOp op) const;
     Wakeup finish(uint32_t slot, IoOp op, IoStatus status);
 

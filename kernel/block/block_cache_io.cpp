@@ -17,9 +17,75 @@ void BlockCache::dispatch()
     m_dispatching = false;
 }
 
+// A requested flush waits for the device to drain, goes out alone, and holds back
+// everything queued after it, so it covers exactly the writes completed before it.
+bool BlockCache::dispatch_flush(DeviceId id)
+{
+    Device& d = m_devices[id];
+    if (d.flush_in_flight)
+        return true;
+    if (d.flush_requested == d.flush_issued)
+        return false;
+    if (d.in_flight > 0 || d.busy)
+        return true;
+    IoRequest req { IoOp::Flush, id, 0, nullptr, 0, kNoSlot };
+    d.flush_in_flight = true;
+    d.in_flight++;
+    uint64_t previous = d.flush_issued;
+    d.flush_issued = d.flush_requested;
+    m_stats.flushes++;
+    if (d.driver->submit(req).is_error()) {
+        d.flush_in_flight = false;
+        d.in_flight--;
+        d.flush_issued = previous;
+        d.busy = true;
+        m_stats.flushes--;
+        m_stats.submit_busy++;
+    }
+    return true;
+}
+
+uint64_t BlockCache::request_flush(DeviceId device)
+{
+    if (device >= kMaxDevices || !m_devices[device].driver)
+        return 0;
+    uint64_t ticket = ++m_devices[device].flush_requested;
+    dispatch();
+    return ticket;
+}
+
+SyncState BlockCache::flush_state(DeviceId device, uint64_t ticket) const
+{
+    if (device >= kMaxDevices || ticket == 0)
+        return SyncState::Failed;
+    const Device& d = m_devices[device];
+    if (d.flush_done < ticket)
+        return SyncState::Pending;
+    return d.flush_ok ? SyncState::Done : SyncState::Failed;
+}
+
+Wakeup BlockCache::complete_flush(const IoRequest& request, IoStatus status)
+{
+    Device& d = m_devices[request.device];
+    if (!d.flush_in_flight)
+        return {}; // not ours
+    d.flush_in_flight = false;
+    if (d.in_flight > 0)
+        d.in_flight--;
+    d.busy = false;
+    d.flush_done = d.flush_issued;
+    d.flush_ok = status == IoStatus::Ok;
+    if (!d.flush_ok)
+        m_stats.flush_errors++;
+    dispatch();
+    return Wakeup { kNoSlot, true };
+}
+
 void BlockCache::dispatch_device(DeviceId id)
 {
     Device& d = m_devices[id];
+    if (dispatch_flush(id))
+        return;
     while (!d.busy && d.in_flight < d.max_in_flight && d.queued_reads + d.queued_writes > 0) {
         // Reads first: someone is waiting for them, while write-back is only owed. A cap on
         // reads in a row keeps a steady read load from starving write-back forever.
@@ -88,8 +154,12 @@ uint32_t BlockCache::pick_next(DeviceId id, IoOp op) const
 
 Wakeup BlockCache::complete(const IoRequest& request, IoStatus status)
 {
+    if (request.device >= kMaxDevices)
+        return {};
+    if (request.op == IoOp::Flush)
+        return complete_flush(request, status);
     uint32_t slot = request.tag;
-    if (slot >= m_entries.size() || request.device >= kMaxDevices)
+    if (slot >= m_entries.size())
         return {};
     CacheEntry& e = m_entries[slot];
     if (!e.in_flight || e.device != request.device || e.block != request.block)

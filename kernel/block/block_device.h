@@ -11,7 +11,11 @@ namespace oh::block {
 using BlockNumber = uint64_t;
 using DeviceId = uint8_t;
 
-enum class IoOp : uint8_t { Read, Write };
+enum class IoOp : uint8_t {
+    Read,
+    Write,
+    Flush, // make every write completed so far durable (ATA FLUSH CACHE); no data
+};
 
 enum class IoStatus : uint8_t {
     Ok,

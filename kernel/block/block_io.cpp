@@ -80,12 +80,23 @@ Result<void> BlockIo::write(BlockNumber block, uint32_t offset, std::span<const 
     return {};
 }
 
+// Write back every dirty block, then flush the device's write cache: only then is the
+// data durable (a drive may hold completed writes in volatile memory).
 Result<void> BlockIo::sync()
 {
     m_glue.lock();
     uint64_t ticket = m_cache.sync();
+    uint64_t flush = 0;
     for (;;) {
-        SyncState s = m_cache.sync_state(ticket);
+        SyncState s = flush ? m_cache.flush_state(m_device, flush) : m_cache.sync_state(ticket);
+        if (s == SyncState::Done && !flush) {
+            flush = m_cache.request_flush(m_device);
+            if (flush == 0) {
+                m_glue.unlock();
+                return Error::InvalidArgument;
+            }
+            continue;
+        }
         if (s != SyncState::Pending) {
             m_glue.unlock();
             return s == SyncState::Done ? Result<void> {} : Result<void>(Error::IoError);

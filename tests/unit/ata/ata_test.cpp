@@ -314,6 +314,27 @@ TEST(Ata, QueueHoldsEightAndRunsThemInOrder)
     }
 }
 
+TEST(Ata, FlushCacheIsANonDataCommand)
+{
+    for (bool lba48 : { true, false }) {
+        Rig r(TransferMode::Dma, 1 << 20, lba48);
+        ASSERT_TRUE(r.disk->initialize().has_value());
+        IoRequest flush { IoOp::Flush, 0, 0, nullptr, 0, 5 };
+        ASSERT_TRUE(r.disk->submit(flush).has_value());
+        EXPECT_EQ(r.mock.last_command, lba48 ? cmd::kFlushCacheExt : cmd::kFlushCache);
+        r.run_irqs();
+        ASSERT_EQ(r.sink.done.size(), 1u);
+        EXPECT_EQ(r.sink.done[0].second, IoStatus::Ok);
+        EXPECT_EQ(r.mock.flushes, 1u);
+        r.mock.fail_status = status::kError;
+        r.mock.fail_error = error_bits::kAbort;
+        ASSERT_TRUE(r.disk->submit(flush).has_value());
+        r.run_irqs();
+        ASSERT_EQ(r.sink.done.size(), 2u);
+        EXPECT_EQ(r.sink.done[1].second, IoStatus::IoError);
+    }
+}
+
 TEST(Ata, BadRequestsFailWithoutTouchingTheDrive)
 {
     Rig r(TransferMode::Pio, 1000);
@@ -378,6 +399,7 @@ TEST(Ata, ServesTheBlockCache)
         uint8_t patch[3] = { 9, 8, 7 };
         ASSERT_TRUE(io.write(5, 1024, patch).has_value());
         ASSERT_TRUE(io.sync().has_value());
+        EXPECT_EQ(mock.flushes, 1u); // sync ends with FLUSH CACHE
         EXPECT_EQ(mock.sector(42)[0], 9);
         EXPECT_EQ(mock.sector(42)[2], 7);
         EXPECT_EQ(mock.sector(42)[3], uint8_t(42 * 7));

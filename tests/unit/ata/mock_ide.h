@@ -135,6 +135,7 @@ public:
     bool hang { false };
     bool dma_bus_error { false };
     uint32_t resets { 0 };
+    uint32_t flushes { 0 };
     uint8_t last_command { 0 };
     uint64_t last_lba { 0 };
     uint32_t last_count { 0 };
@@ -184,6 +185,12 @@ private:
         error = 0;
         bool ext = c == cmd::kReadSectorsExt || c == cmd::kWriteSectorsExt || c == cmd::kReadDmaExt || c == cmd::kWriteDmaExt;
         switch (c) {
+        case cmd::kFlushCache:
+        case cmd::kFlushCacheExt:
+            flushes++;
+            status = status::kReady;
+            raise();
+            return;
         case cmd::kIdentify:
             fill_identify();
             m_phase = Phase::PioIn;

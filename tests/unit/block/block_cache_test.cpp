@@ -425,6 +425,48 @@ TEST(BlockCache, TwoDevicesAreKeptApart)
     EXPECT_EQ(f.c().data(b->slot)[0], 0x99);
 }
 
+TEST(BlockCache, FlushIsABarrierAfterInFlightIo)
+{
+    Fixture f(16, 4);
+    f.acq(1);
+    f.acq(2); // two reads in flight
+    uint64_t t = f.c().request_flush(0);
+    EXPECT_EQ(f.c().flush_state(0, t), SyncState::Pending);
+    f.acq(3); // queued behind the flush
+    EXPECT_EQ(f.disk.queue.size(), 2u);
+    f.disk.complete_oldest(f.c());
+    EXPECT_EQ(f.disk.queue.size(), 1u); // still draining: nothing new goes out
+    f.disk.complete_oldest(f.c());
+    ASSERT_EQ(f.disk.queue.size(), 1u);
+    EXPECT_EQ(f.disk.queue[0].req.op, IoOp::Flush); // alone on the device
+    Wakeup w = f.disk.complete_oldest(f.c());
+    EXPECT_TRUE(w.space);
+    EXPECT_EQ(f.c().flush_state(0, t), SyncState::Done);
+    ASSERT_EQ(f.disk.queue.size(), 1u); // now the held-back read
+    EXPECT_EQ(f.disk.queue[0].req.block, 3u);
+    EXPECT_EQ(f.c().stats().flushes, 1u);
+    EXPECT_EQ(f.c().request_flush(3), 0u);
+}
+
+TEST(BlockIo, SyncFlushesTheDriveCacheAndReportsFlushErrors)
+{
+    Fixture f;
+    f.disk.volatile_write_cache = true;
+    TestGlue glue(f.c(), f.disk, f.clock);
+    BlockIo io(f.c(), glue, 0);
+    uint8_t v[2] = { 0xAA, 0xBB };
+    ASSERT_TRUE(io.write(9, 0, v).has_value());
+    ASSERT_TRUE(io.sync().has_value());
+    EXPECT_EQ(f.disk.flushes, 1u);
+    EXPECT_EQ(f.disk.block(9)[0], 0xAA); // on the media, not only in the drive's cache
+    EXPECT_TRUE(f.disk.write_cache.empty());
+    ASSERT_TRUE(io.write(9, 0, std::span<const uint8_t>(v + 1, 1)).has_value());
+    f.disk.fail_flush = true;
+    EXPECT_EQ(io.sync().error(), Error::IoError);
+    EXPECT_EQ(f.c().stats().flush_errors, 1u);
+    EXPECT_EQ(f.disk.block(9)[0], 0xAA);
+}
+
 TEST(BlockIo, SyncFacadeReadsWritesAndSyncs)
 {
     Fixture f;

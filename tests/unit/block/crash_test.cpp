@@ -1,6 +1,6 @@
 // Crash consistency: a random workload over the cache with I/O completed in random order and
 // transient write errors, "crashing" (dropping the cache and every unfinished request) at a
-// random point. Each block must then hold a whole version (no tear), one at least as new as
+// random point. The simulated drive has a volatile write cache that the crash empties. Each block must then hold a whole version (no tear), one at least as new as
 // the one a finished sync covered, and no newer than what was written.
 #include "tests/unit/block/sim_disk.h"
 #include "lib/bytes.h"
@@ -47,6 +47,7 @@ struct Run {
             fill(disk.block(b), b, 0);
         EXPECT_TRUE(tc.cache.attach(0, disk, kBlocks, 4).has_value());
         glue.shuffle = true;
+        disk.volatile_write_cache = true; // "synced" must mean flushed, not just written
         disk.rng.reseed(seed * 31 + 1);
     }
     static CacheConfig config()

@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <deque>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -37,17 +38,30 @@ public:
         Pending p = queue[index];
         queue.erase(queue.begin() + long(index));
         IoStatus status = IoStatus::Ok;
+        if (p.req.op == IoOp::Flush) {
+            if (fail_flush)
+                return cache.complete(p.req, IoStatus::IoError);
+            for (auto& [b, bytes] : write_cache) // the drive's volatile cache reaches the media
+                std::memcpy(media.data() + b * m_block_size, bytes.data(), m_block_size);
+            write_cache.clear();
+            flushes++;
+            return cache.complete(p.req, status);
+        }
         if (fail_blocks.count(p.req.block) || (fail_per_mille && rng.next_u32() % 1000 < fail_per_mille))
             status = IoStatus::IoError;
         uint8_t* at = media.data() + p.req.block * m_block_size;
         if (status == IoStatus::Ok) {
             if (p.req.op == IoOp::Read) {
-                std::memcpy(p.req.data, at, m_block_size);
+                auto cached = write_cache.find(p.req.block);
+                std::memcpy(p.req.data, cached != write_cache.end() ? cached->second.data() : at, m_block_size);
                 reads++;
             } else {
-                std::memcpy(at, p.first_half.data(), p.first_half.size());
-                std::memcpy(at + p.first_half.size(), p.req.data + p.first_half.size(),
-                    m_block_size - p.first_half.size());
+                std::vector<uint8_t> bytes(p.first_half);
+                bytes.insert(bytes.end(), p.req.data + p.first_half.size(), p.req.data + m_block_size);
+                if (volatile_write_cache)
+                    write_cache[p.req.block] = bytes;
+                else
+                    std::memcpy(at, bytes.data(), m_block_size);
                 writes++;
             }
         }
@@ -70,6 +84,11 @@ public:
     std::deque<Pending> queue;
     std::vector<IoRequest> submitted;
     std::set<uint64_t> fail_blocks;
+    // A drive write cache: completed writes sit here (lost in a crash) until a Flush.
+    bool volatile_write_cache { false };
+    std::map<uint64_t, std::vector<uint8_t>> write_cache;
+    bool fail_flush { false };
+    uint64_t flushes { 0 };
     uint32_t fail_per_mille { 0 };
     size_t queue_limit { 64 };
     uint64_t reads { 0 }, writes { 0 };
