@@ -30,6 +30,7 @@ const char* counter_name(Counter c)
     case Counter::DropIpChecksum: return "drop_ip_checksum";
     case Counter::IpFragmentsIn: return "ip_fragments_in";
     case Counter::IpReassembled: return "ip_reassembled";
+    case Counter::IpFragmentsOut: return "ip_fragments_out";
     case Counter::DropIpReassemblyTimeout: return "drop_ip_reassembly_timeout";
     case Counter::DropIpReassemblyTooBig: return "drop_ip_reassembly_too_big";
     case Counter::DropIpReassemblyBusy: return "drop_ip_reassembly_busy";

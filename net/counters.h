@@ -32,6 +32,7 @@ enum class Counter : uint8_t {
     DropIpChecksum,
     IpFragmentsIn,
     IpReassembled,
+    IpFragmentsOut,
     DropIpReassemblyTimeout,
     DropIpReassemblyTooBig,  // larger than kReassemblyMaxPayload
     DropIpReassemblyBusy,    // every reassembly slot holds another datagram

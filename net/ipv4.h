@@ -44,6 +44,8 @@ struct Ipv4HeaderFields {
     uint16_t payload_length { 0 };
     uint16_t identification { 0 };
     uint8_t ttl { kDefaultTtl };
+    uint16_t fragment_offset { 0 }; // bytes, a multiple of 8
+    bool more_fragments { false };
 };
 
 // Writes a 20-byte header with DF clear, no options, and a valid checksum.

@@ -39,6 +39,9 @@ constexpr size_t kUdpQueueDepth = 4; // datagrams waiting per socket
 constexpr size_t kPingsInFlight = 4;
 constexpr size_t kPingReplies = 4;
 constexpr uint16_t kUdpEchoPort = 7; // RFC 862
+// Largest IP payload sent (fragmented above the MTU) or reassembled: symmetric on purpose.
+constexpr size_t kMaxIpPayload = kReassemblyMaxPayload;
+constexpr size_t kUdpMaxDatagramPayload = kMaxIpPayload - kUdpHeaderSize; // 4088
 // RFC 5227 §1.1: ANNOUNCE_NUM and ANNOUNCE_INTERVAL.
 constexpr uint8_t kArpAnnounceCount = 2;
 constexpr Nanoseconds kArpAnnounceInterval = 2 * kNsPerSec;
@@ -147,6 +150,11 @@ private:
         uint8_t buffers[kUdpQueueDepth] {};
         Endpoint from[kUdpQueueDepth] {};
     };
+    struct LinkTarget {
+        MacAddress mac;
+        bool resolved { true };
+        Ipv4Address next_hop; // when !resolved: whom to ask ARP about
+    };
     struct PingOut {
         bool used { false };
         uint16_t sequence { 0 };
@@ -168,7 +176,14 @@ private:
     // Transmit path. Payloads are built in place after the headers in m_tx.
     std::span<uint8_t> ip_payload_buffer() { return { m_tx + kEthernetHeaderSize + kIpv4HeaderSize, kEthernetMtu - kIpv4HeaderSize }; }
     std::span<uint8_t> udp_payload_buffer() { return ip_payload_buffer().subspan(kUdpHeaderSize, kUdpMaxPayload); }
+    Result<LinkTarget> route(Ipv4Address destination);
+    Result<void> emit(const LinkTarget& target, size_t frame_length);
+    // A packet whose payload (at most one frame) is already built in place in m_tx.
     Result<void> send_ip(Ipv4Address destination, IpProtocol protocol, size_t payload_length, Ipv4Address source);
+    // An 8-byte transport header (checksum filled in) plus body, fragmented when needed.
+    Result<void> send_datagram(Ipv4Address destination, IpProtocol protocol, const uint8_t (&header)[8],
+        std::span<const uint8_t> body, Ipv4Address source);
+    size_t free_parking() const;
     Result<void> send_udp_built(uint16_t source_port, Endpoint destination, size_t payload_length, Ipv4Address source);
     Result<void> send_udp(uint16_t source_port, Endpoint destination, std::span<const uint8_t> payload);
     // Pads and sends; false (and a counter) when the device refuses the frame.

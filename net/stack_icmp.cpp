@@ -3,6 +3,7 @@
 #include "net/stack.h"
 
 #include "lib/bytes.h"
+#include "net/checksum.h"
 
 namespace oh::net {
 
@@ -20,8 +21,16 @@ void Stack::handle_icmp(const Ipv4Packet& ip)
         // RFC 1122 §3.2.2.6 lets hosts ignore broadcast pings; we do (no smurf amplifier).
         if (!m_icmp_echo || !m_configured || !(ip.destination == m_settings.address))
             return;
-        size_t length = write_icmp_echo(ip_payload_buffer(), IcmpType::EchoReply, m.identifier, m.sequence, m.payload);
-        if (send_ip(ip.source, IpProtocol::Icmp, length, m_settings.address).has_value())
+        // RFC 792: the reply carries the request's identifier, sequence and data unchanged;
+        // reassembled requests are answered with fragments.
+        uint8_t header[kIcmpHeaderSize] = { uint8_t(IcmpType::EchoReply), 0, 0, 0 };
+        store_be16(header + 4, m.identifier);
+        store_be16(header + 6, m.sequence);
+        Checksum sum;
+        sum.add(header);
+        sum.add(m.payload);
+        store_be16(header + 2, sum.finish());
+        if (send_datagram(ip.source, IpProtocol::Icmp, header, m.payload, m_settings.address).has_value())
             m_counters.bump(Counter::IcmpEchoRepliesOut);
         return;
     }

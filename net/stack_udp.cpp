@@ -3,6 +3,7 @@
 #include "net/stack.h"
 
 #include "lib/bytes.h"
+#include "net/checksum.h"
 
 namespace oh::net {
 
@@ -177,16 +178,31 @@ size_t Stack::udp_queued(SocketId id) const
 
 Result<void> Stack::send_udp(uint16_t source_port, Endpoint destination, std::span<const uint8_t> payload)
 {
-    if (payload.size() > kUdpMaxPayload) {
+    if (payload.size() > kUdpMaxDatagramPayload) {
         m_counters.bump(Counter::DropTxTooBig);
-        return { Error::NoSpace, "datagram larger than the MTU" };
+        return { Error::NoSpace, "datagram larger than kUdpMaxDatagramPayload" };
     }
     if (!m_configured) {
         m_counters.bump(Counter::DropTxNoRoute);
         return { Error::Unreachable, "no address" };
     }
-    copy_bytes(udp_payload_buffer().data(), payload.data(), payload.size());
-    return send_udp_built(source_port, destination, payload.size(), m_settings.address);
+    // RFC 768: the checksum covers pseudo-header, header and data; computed once over the
+    // whole datagram, before any fragmentation.
+    uint8_t header[kUdpHeaderSize];
+    uint16_t length = uint16_t(kUdpHeaderSize + payload.size());
+    store_be16(header, source_port);
+    store_be16(header + 2, destination.port);
+    store_be16(header + 4, length);
+    store_be16(header + 6, 0);
+    Checksum sum;
+    sum.add_pseudo_header(m_settings.address, destination.address, uint8_t(IpProtocol::Udp), length);
+    sum.add(header);
+    sum.add(payload);
+    uint16_t c = sum.finish();
+    store_be16(header + 6, c == 0 ? 0xffff : c);
+    TRY(send_datagram(destination.address, IpProtocol::Udp, header, payload, m_settings.address));
+    m_counters.bump(Counter::UdpTxDatagrams);
+    return {};
 }
 
 Result<void> Stack::send_udp_built(uint16_t source_port, Endpoint destination, size_t payload_length, Ipv4Address source)

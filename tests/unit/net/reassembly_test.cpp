@@ -139,3 +139,118 @@ TEST_F(StackTest, ReassembledChecksumStillVerified)
 
 } // namespace
 } // namespace nettest
+
+namespace nettest {
+namespace {
+
+using namespace oh::net;
+
+// Collects the frames the stack sent, checks them as fragments of one datagram and returns
+// the reassembled IP payload.
+Bytes reassemble_sent(std::vector<Bytes> frames, size_t expected_fragments, uint8_t protocol)
+{
+    EXPECT_EQ(frames.size(), expected_fragments);
+    Ipv4Reassembler r;
+    Bytes whole;
+    uint16_t id = 0;
+    for (size_t i = 0; i < frames.size(); ++i) {
+        auto eth = parse_ethernet(frames[i]);
+        auto ip = parse_ipv4(eth->payload);
+        EXPECT_TRUE(ip.has_value());
+        if (!ip)
+            return {};
+        EXPECT_EQ(ip->protocol, protocol);
+        EXPECT_EQ(eth->destination, kPeerMac);
+        if (i == 0)
+            id = ip->identification;
+        EXPECT_EQ(ip->identification, id) << "one datagram, one ID";
+        EXPECT_EQ(ip->more_fragments, i + 1 < frames.size());
+        EXPECT_LE(frames[i].size(), kEthernetMaxFrame);
+        auto done = r.add(ip.value(), 0);
+        if (done)
+            whole.assign(done->begin(), done->end());
+    }
+    return whole;
+}
+
+TEST_F(StackTest, LargeUdpIsFragmented)
+{
+    start_static();
+    learn(kPeerMac, kPeerIp);
+    auto s = stack.udp_open(5060);
+    Bytes message = pattern(3000, 3);
+    ASSERT_TRUE(stack.udp_send_to(*s, { kPeerIp, 5062 }, message).has_value());
+    // 3008 bytes of UDP: 1480 + 1480 + 48.
+    ASSERT_EQ(device.frames.size(), 3u);
+    auto second = parse_ipv4(parse_ethernet(device.frames[1])->payload);
+    EXPECT_EQ(second->fragment_offset, 1480);
+    EXPECT_EQ(second->payload.size(), 1480u);
+    Bytes datagram = reassemble_sent(device.frames, 3, 17);
+    auto udp_view = parse_udp(datagram, kOurIp, kPeerIp);
+    ASSERT_TRUE(udp_view.has_value()) << "checksum over the whole datagram verifies";
+    EXPECT_EQ(Bytes(udp_view->payload.begin(), udp_view->payload.end()), message);
+    EXPECT_EQ(count(Counter::IpFragmentsOut), 2u);
+}
+
+TEST_F(StackTest, FragmentsWaitForArpTogether)
+{
+    start_static();
+    auto s = stack.udp_open(5060);
+    ASSERT_TRUE(stack.udp_send_to(*s, { kPeerIp, 5062 }, pattern(4000)).has_value());
+    ASSERT_EQ(device.frames.size(), 1u);
+    EXPECT_EQ(decode_arp(device.take()).target_ip, kPeerIp);
+    // Only one parking slot left: a second three-fragment datagram is refused whole.
+    EXPECT_EQ(stack.udp_send_to(*s, { Ipv4Address(192, 0, 2, 77), 1 }, pattern(4000)).error(), oh::Error::NoMemory);
+    device.frames.clear();
+    stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0806, arp(ArpOperation::Reply, kPeerMac, kPeerIp, kOurMac, kOurIp)));
+    Bytes datagram = reassemble_sent(device.frames, 3, 17);
+    auto udp_view = parse_udp(datagram, kOurIp, kPeerIp);
+    ASSERT_TRUE(udp_view.has_value());
+    EXPECT_EQ(Bytes(udp_view->payload.begin(), udp_view->payload.end()), pattern(4000));
+}
+
+TEST_F(StackTest, UdpEchoThroughFragmentsBothWays)
+{
+    start_static();
+    stack.set_service(Service::UdpEcho, ServiceState::Enabled);
+    learn(kPeerMac, kPeerIp);
+    std::vector<size_t> sizes = { 1472, 1473, 1480, 1481, 2952, 2953, kUdpMaxDatagramPayload };
+    for (size_t n = 1500; n < kUdpMaxDatagramPayload; n += 97)
+        sizes.push_back(n);
+    uint16_t id = 100;
+    for (size_t n : sizes) {
+        Bytes payload = pattern(n, uint8_t(n));
+        Bytes datagram = udp(kPeerIp, kOurIp, 40000, 7, payload);
+        auto frags = fragment(kPeerIp, kOurIp, 17, id++, datagram, 1480);
+        for (const Bytes& f : frags)
+            stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, f));
+        size_t expected = (n + 8 + 1479) / 1480;
+        Bytes echoed = reassemble_sent(device.frames, expected, 17);
+        device.frames.clear();
+        auto view = parse_udp(echoed, kOurIp, kPeerIp);
+        ASSERT_TRUE(view.has_value()) << n;
+        EXPECT_EQ(Bytes(view->payload.begin(), view->payload.end()), payload) << n;
+        EXPECT_EQ(view->destination_port, 40000);
+    }
+    EXPECT_EQ(stack.counters().total_drops(), 0u);
+}
+
+TEST_F(StackTest, BigPingAnsweredWithFragments)
+{
+    start_static();
+    stack.set_service(Service::IcmpEcho, ServiceState::Enabled);
+    learn(kPeerMac, kPeerIp);
+    Bytes echo = icmp_echo(IcmpType::EchoRequest, 9, 4, pattern(3000));
+    for (const Bytes& f : fragment(kPeerIp, kOurIp, 1, 55, echo, 1480))
+        stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, f));
+    Bytes reply = reassemble_sent(device.frames, 3, 1);
+    auto m = parse_icmp(reply);
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ(m->type, 0);
+    EXPECT_EQ(m->identifier, 9);
+    EXPECT_EQ(m->sequence, 4);
+    EXPECT_EQ(Bytes(m->payload.begin(), m->payload.end()), pattern(3000));
+}
+
+} // namespace
+} // namespace nettest

@@ -236,7 +236,7 @@ TEST_F(StackTest, SendErrors)
     c.settings = { kOurIp, 24, {}, {} };
     stack.start(c);
     EXPECT_EQ(stack.udp_send_to(*s, { kRemoteIp, 1 }, pattern(1)).error(), oh::Error::Unreachable) << "no gateway";
-    EXPECT_EQ(stack.udp_send_to(*s, { kPeerIp, 1 }, pattern(1473)).error(), oh::Error::NoSpace);
+    EXPECT_EQ(stack.udp_send_to(*s, { kPeerIp, 1 }, pattern(kUdpMaxDatagramPayload + 1)).error(), oh::Error::NoSpace);
     EXPECT_EQ(stack.udp_send(*s, pattern(1)).error(), oh::Error::InvalidArgument) << "not connected";
     device.fail = true;
     EXPECT_EQ(stack.udp_send_to(*s, { Ipv4Address(192, 0, 2, 255), 1 }, pattern(1)).error(), oh::Error::IoError);
