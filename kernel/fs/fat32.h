@@ -1,5 +1,5 @@
-// FAT32 filesystem over a sector device: mount, paths, directories (long names read, 8.3
-// names created), files read, created, written, appended, truncated and removed.
+// FAT32 filesystem over a sector device: mount, paths, directories (long names read and
+// created), files read, created, written, appended, truncated and removed.
 // Reference: Microsoft "FAT: General Overview of On-Disk Format" v1.03 (cited as [FAT §n]).
 #pragma once
 
@@ -130,6 +130,9 @@ private:
     Result<FatFile> resolve_parent(std::string_view path, std::string_view& leaf);
     Result<DirEntryInfo> add_entry(FatFile& dir, std::string_view name, uint8_t attributes, uint32_t cluster);
     Result<void> update_entry(const FatFile& file);
+    Result<uint32_t> find_free_run(const FatFile& dir, uint32_t count);
+    Result<void> write_entry(const FatFile& dir, uint32_t index, const uint8_t entry[32], uint64_t& sector, uint16_t& offset);
+    Result<void> pick_alias(const FatFile& dir, std::string_view name, uint8_t raw[11]);
     Result<void> delete_entries(const FatFile& dir, uint32_t first, uint32_t last);
     static FatFile file_from(const DirEntryInfo& e);
 
@@ -156,6 +159,10 @@ Result<void> make_short_name(std::string_view name, uint8_t out[11], uint8_t& nt
 // "NAME.EXT" (lowercased as nt_case says) from an entry's 11 bytes.
 size_t format_short_name(const uint8_t raw[11], uint8_t nt_case, char* out);
 uint8_t lfn_checksum(const uint8_t raw[11]);
+// Whether `name` can be stored as a long name (ASCII, no `"*/:<>?\|`, no trailing dot/space).
+bool long_name_ok(std::string_view name);
+// The short alias BASIS~n.EXT of a long name [FAT §"Name Matching in Short File Names"].
+void make_alias(std::string_view name, uint32_t n, uint8_t out[11]);
 bool names_equal(std::string_view a, std::string_view b); // ASCII case-insensitive
 
 } // namespace oh::fs

@@ -224,58 +224,6 @@ Result<FatFile> Fat32Volume::open(std::string_view path)
     return file_from(TRY(lookup(dir, leaf)));
 }
 
-Result<DirEntryInfo> Fat32Volume::add_entry(FatFile& dir, std::string_view name, uint8_t attributes, uint32_t cluster)
-{
-    uint8_t raw[11];
-    uint8_t nt_case = 0;
-    TRY(make_short_name(name, raw, nt_case));
-    auto existing = lookup(dir, name);
-    if (existing.has_value())
-        return Error::Exists;
-    if (existing.error() != Error::NotFound)
-        return existing.error_info();
-
-    DirCursor cur;
-    uint8_t e[kEntrySize];
-    uint64_t sector = 0;
-    uint16_t offset = 0;
-    bool found = false;
-    while (TRY(next_raw(dir, cur, e, sector, offset))) {
-        if (e[0] == 0x00 || e[0] == kDeleted) {
-            found = true;
-            break;
-        }
-    }
-    uint32_t index = cur.index - 1;
-    if (!found) { // directory full: grow it by one zeroed cluster
-        uint32_t last = cur.cluster;
-        uint32_t fresh = TRY(allocate_cluster(last, Zero::Yes));
-        sector = cluster_sector(fresh);
-        offset = 0;
-        index = cur.index;
-    }
-    fill_bytes(e, 0, kEntrySize);
-    copy_bytes(e, raw, 11);
-    e[11] = attributes;
-    e[12] = nt_case;
-    store_le16(e + 14, m_now.time);
-    store_le16(e + 16, m_now.date);
-    store_le16(e + 18, m_now.date);
-    store_le16(e + 20, uint16_t(cluster >> 16));
-    store_le16(e + 22, m_now.time);
-    store_le16(e + 24, m_now.date);
-    store_le16(e + 26, uint16_t(cluster));
-    TRY(m_device->write(sector, offset, std::span<const uint8_t>(e, kEntrySize)));
-    DirEntryInfo info;
-    info.name_length = uint8_t(format_short_name(raw, nt_case, info.name));
-    info.attributes = attributes;
-    info.first_cluster = cluster;
-    info.entry_sector = sector;
-    info.entry_offset = offset;
-    info.entry_index = info.first_lfn_index = index;
-    return info;
-}
-
 Result<void> Fat32Volume::update_entry(const FatFile& file)
 {
     if (file.entry_sector == 0)
@@ -307,7 +255,8 @@ Result<FatFile> Fat32Volume::mkdir(std::string_view path)
     if (leaf.empty())
         return Error::Exists;
     uint8_t probe[11], nt;
-    TRY(make_short_name(leaf, probe, nt));
+    if (make_short_name(leaf, probe, nt).is_error() && !long_name_ok(leaf))
+        return Error::InvalidArgument;
     if (lookup(parent, leaf).has_value())
         return Error::Exists;
     uint32_t c = TRY(allocate_cluster(0, Zero::Yes));

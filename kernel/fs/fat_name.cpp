@@ -84,6 +84,64 @@ uint8_t lfn_checksum(const uint8_t raw[11])
     return sum;
 }
 
+bool long_name_ok(std::string_view name)
+{
+    if (name.empty() || name.size() > kMaxNameBytes || name == "." || name == "..")
+        return false;
+    if (name.back() == '.' || name.back() == ' ')
+        return false; // other systems drop these silently: refuse rather than mismatch
+    for (char c : name) {
+        uint8_t u = uint8_t(c);
+        if (u < 0x20 || u >= 0x7f)
+            return false; // ASCII only: long names are stored as UTF-16 code units
+        for (char bad : std::string_view("\"*/:<>?\\|"))
+            if (c == bad)
+                return false;
+    }
+    return true;
+}
+
+void make_alias(std::string_view name, uint32_t n, uint8_t out[11])
+{
+    for (size_t i = 0; i < 11; i++)
+        out[i] = ' ';
+    size_t dot = name.rfind('.');
+    if (dot == 0)
+        dot = std::string_view::npos; // ".profile": all basis, no extension
+    std::string_view base = dot == std::string_view::npos ? name : name.substr(0, dot);
+    std::string_view ext = dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
+    char tail[8];
+    size_t tail_len = 0;
+    char digits[7];
+    size_t nd = 0;
+    for (uint32_t v = n % 1000000; nd == 0 || v; v /= 10)
+        digits[nd++] = char('0' + v % 10);
+    tail[tail_len++] = '~';
+    while (nd)
+        tail[tail_len++] = digits[--nd];
+    size_t room = 8 - tail_len, used = 0;
+    // Spaces and dots vanish; characters a short name cannot hold become '_'.
+    for (char c : base) {
+        if (used == room)
+            break;
+        if (c == ' ' || c == '.')
+            continue;
+        out[used++] = uint8_t(short_char_ok(upper(c)) ? upper(c) : '_');
+    }
+    if (used == 0)
+        out[used++] = '_';
+    for (size_t i = 0; i < tail_len; i++)
+        out[used + i] = uint8_t(tail[i]);
+    size_t e = 0;
+    for (char c : ext) {
+        if (e == 3)
+            break;
+        if (c == ' ' || c == '.')
+            continue;
+        out[8 + e++] = uint8_t(short_char_ok(upper(c)) ? upper(c) : '_');
+    }
+}
+
 bool names_equal(std::string_view a, std::string_view b)
 {
     if (a.size() != b.size())

@@ -99,6 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         (void)vol.truncate(*f, 100);
         (void)vol.append(*f, text);
     }
+    (void)vol.create("/A rather long name for a file.txt");
     (void)vol.mkdir("/newdir");
     (void)vol.create("/newdir/a.b");
     {

@@ -125,10 +125,27 @@ TEST_F(Fat32Tools, CreateAppendTruncateRemoveCheckedByMtoolsAndFsck)
         ASSERT_TRUE(m.vol.remove("/gone.txt").has_value());
         ASSERT_TRUE(m.vol.remove("/A long file name.txt").has_value()); // and its long-name entries
         EXPECT_EQ(m.vol.remove("/music").error(), Error::Busy);
-        EXPECT_EQ(m.vol.create("/Mixed Case Name.txt").error(), Error::Unsupported);
+        // Long names: an alias is generated (~1, ~2 for a shared basis), contents as usual.
+        auto l1 = m.vol.create("/Call 2026-01-01 10.00 from Alice.wav");
+        ASSERT_TRUE(l1.has_value());
+        ASSERT_TRUE(m.vol.write(*l1, 0, Mounted::bytes("alice")).has_value());
+        auto l2 = m.vol.create("/Call 2026-01-02 from Bob.wav");
+        ASSERT_TRUE(l2.has_value());
+        ASSERT_TRUE(m.vol.write(*l2, 0, Mounted::bytes("bob")).has_value());
+        EXPECT_EQ(m.vol.create("/call 2026-01-02 FROM bob.wav").error(), Error::Exists);
+        EXPECT_EQ(m.vol.create("/bad:name.txt").error(), Error::InvalidArgument);
+        auto by_alias = m.vol.open("/CALL20~2.WAV");
+        ASSERT_TRUE(by_alias.has_value());
+        EXPECT_EQ(by_alias->first_cluster, l2->first_cluster);
+        ASSERT_TRUE(m.vol.mkdir("/Recordings of 2026").has_value());
+        auto deep = m.vol.create("/Recordings of 2026/A very long file name indeed, longer than 26.txt");
+        ASSERT_TRUE(deep.has_value());
+        ASSERT_TRUE(m.vol.write(*deep, 0, Mounted::bytes("deep")).has_value());
 
-        // big.bin gave back 137 clusters, cut.txt 4, gone.txt 3, the long-named file 1; we took 1+25+1+1.
-        EXPECT_EQ(m.vol.free_clusters(), free_before + 137 + 4 + 3 + 1 - 1 - 25 - 1 - 1);
+        // big.bin gave back 137 clusters, cut.txt 4, gone.txt 3, the long-named file 1; we took
+        // 1+25+1+1, then 2 long-named files, a directory and its file: 4, and the root
+        // directory's 16 entries overflowed into a second cluster: 1.
+        EXPECT_EQ(m.vol.free_clusters(), free_before + 137 + 4 + 3 + 1 - 1 - 25 - 1 - 1 - 4 - 1);
         ASSERT_TRUE(m.vol.sync().has_value());
         EXPECT_EQ(m.tc.cache.dirty_count(), 0u);
         m.save();
@@ -144,6 +161,10 @@ TEST_F(Fat32Tools, CreateAppendTruncateRemoveCheckedByMtoolsAndFsck)
     EXPECT_EQ(listing.find("gone.txt"), std::string::npos) << listing;
     EXPECT_EQ(listing.find("long"), std::string::npos) << listing;
     EXPECT_NE(listing.find("logs"), std::string::npos) << listing;
+    EXPECT_NE(listing.find("Call 2026-01-01 10.00 from Alice.wav"), std::string::npos) << listing;
+    EXPECT_EQ(mtype("'/Call 2026-01-02 from Bob.wav'"), "bob");
+    EXPECT_EQ(mtype("/CALL20~1.WAV"), "alice");
+    EXPECT_EQ(mtype("'/Recordings of 2026/A very long file name indeed, longer than 26.txt'"), "deep");
     // The free count we left in FSInfo matches what fsck counts.
     std::string info = sh(fsck_path() + " -n -v " + img).out;
     EXPECT_EQ(info.find("Free cluster summary wrong"), std::string::npos) << info;
@@ -152,7 +173,7 @@ TEST_F(Fat32Tools, CreateAppendTruncateRemoveCheckedByMtoolsAndFsck)
 TEST_F(Fat32Tools, GrowsADirectoryPastOneClusterAndSparseWrite)
 {
     {
-        Mounted m(img);
+        Mounted m(img, 8); // a tiny cache: eviction and dirty back-pressure on every step
         ASSERT_TRUE(m.vol.mount(m.dev).has_value());
         ASSERT_TRUE(m.vol.mkdir("/many").has_value());
         // 512-byte clusters hold 16 entries: 40 files need 3 clusters (plus . and ..).
@@ -169,6 +190,8 @@ TEST_F(Fat32Tools, GrowsADirectoryPastOneClusterAndSparseWrite)
         ASSERT_TRUE(m.vol.write(*s, 5000, Mounted::bytes("tail")).has_value()); // zero-filled gap
         EXPECT_EQ(s->size, 5004u);
         ASSERT_TRUE(m.vol.sync().has_value());
+        EXPECT_GT(m.tc.cache.stats().evictions, 100u);
+        EXPECT_GT(m.tc.cache.stats().waits_space, 0u);
         m.save();
     }
     expect_fsck_clean();
@@ -233,6 +256,16 @@ TEST(Fat32Names, ShortNamePacking)
     for (uint8_t c : name)
         sum = uint8_t(((sum & 1) ? 0x80 : 0) + (sum >> 1) + c);
     EXPECT_EQ(lfn_checksum(name), sum);
+    make_alias("Call from Alice.wav", 1, raw);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(raw), 11), "CALLFR~1WAV");
+    make_alias("a+b.tar.gz", 12, raw);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(raw), 11), "A_BTA~12GZ ");
+    make_alias(".profile", 3, raw);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(raw), 11), "PROFIL~3   ");
+    EXPECT_TRUE(long_name_ok("Call from Alice.wav"));
+    EXPECT_FALSE(long_name_ok("a|b"));
+    EXPECT_FALSE(long_name_ok("trailing."));
+    EXPECT_FALSE(long_name_ok(std::string(256, 'a')));
 }
 
 } // namespace
