@@ -10,7 +10,7 @@ namespace {
 
 // Iterates name=value pairs of a digest auth-param list after the scheme token.
 template<typename Fn>
-Result<void> for_each_param(Str value, Fn fn)
+Result<void> for_each_auth_param(Str value, Fn fn)
 {
     Str s = trim(value);
     size_t sp = 0;
@@ -96,7 +96,7 @@ Result<DigestChallenge> parse_challenge(Str value)
 {
     DigestChallenge ch;
     bool bad_algorithm = false;
-    TRY(for_each_param(value, [&](Str name, Str v) {
+    TRY(for_each_auth_param(value, [&](Str name, Str v) {
         if (ieq(name, "realm"))
             ch.realm = v;
         else if (ieq(name, "nonce"))
@@ -153,7 +153,7 @@ void write_authorization(Writer& w, const DigestChallenge& ch, const DigestInput
 Result<DigestCredentials> parse_credentials(Str value)
 {
     DigestCredentials c;
-    TRY(for_each_param(value, [&](Str name, Str v) {
+    TRY(for_each_auth_param(value, [&](Str name, Str v) {
         Str* slots[] = { &c.username, &c.realm, &c.nonce, &c.uri, &c.response, &c.cnonce, &c.nc, &c.qop,
                          &c.opaque, &c.algorithm };
         constexpr Str names[] = { "username", "realm", "nonce", "uri", "response", "cnonce", "nc", "qop",

@@ -8,6 +8,16 @@ Result<Via> parse_via(Str element)
     // sent-protocol = "SIP" SLASH "2.0" SLASH transport, with LWS allowed around slashes.
     Via v;
     Str s = trim(element);
+    // Fast path for the canonical "SIP/2.0/UDP host" spelling; the loop below handles LWS.
+    if (s.size() > 12 && token_is(s.substr(0, 8), "sip/2.0/") && s[7] == '/') {
+        size_t i = 8;
+        while (i < s.size() && is_token_char(s[i]))
+            i++;
+        if (i > 8 && i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
+            v.transport = s.substr(8, i - 8);
+            return parse_via_rest(trim(s.substr(i)), v);
+        }
+    }
     Str parts[3];
     for (int k = 0; k < 3; k++) {
         size_t i = 0;
@@ -24,33 +34,36 @@ Result<Via> parse_via(Str element)
     if (!ieq(parts[0], "SIP") || parts[1] != "2.0" || parts[2].empty())
         return Result<Via>(Error::Malformed, "Bad Via protocol");
     v.transport = parts[2];
+    return parse_via_rest(s, v);
+}
+
+// Parameters of a Via that the transaction layer and RFC 3581 need, in one pass.
+Result<Via> parse_via_rest(Str s, Via& v)
+{
     size_t semi = find_char(s, ';');
     Str hostport = trim(s.substr(0, semi));
     v.params = semi == kNpos ? Str {} : s.substr(semi);
-    // Reuse the URI host grammar for sent-by.
-    Uri tmp;
-    char buf[4 + 256];
-    if (hostport.empty() || hostport.size() > 256)
+    if (hostport.empty() || parse_hostport(hostport, v.host, v.port).is_error())
         return Result<Via>(Error::Malformed, "Bad Via sent-by");
-    copy_bytes(buf, "sip:", 4);
-    copy_bytes(buf + 4, hostport.data(), hostport.size());
-    auto parsed = parse_uri(Str(buf, 4 + hostport.size()));
-    if (!parsed || !parsed->user.empty() || !parsed->params.empty() || !parsed->headers.empty())
-        return Result<Via>(Error::Malformed, "Bad Via sent-by");
-    // Point host back into the message instead of our scratch buffer.
-    v.host = hostport.substr(parsed->host.data() - (buf + 4), parsed->host.size());
-    v.port = parsed->port;
-    v.branch = find_param(v.params, "branch");
-    v.received = find_param(v.params, "received");
-    Str rport = find_param(v.params, "rport", &v.has_rport);
-    if (!rport.empty()) {
-        auto port = parse_uint(rport, 65535);
-        if (!port)
-            return Result<Via>(Error::Malformed, "Bad rport");
-        v.rport = uint16_t(*port);
-    }
-    bool has_branch = false;
-    find_param(v.params, "branch", &has_branch);
+    // One pass over the parameters for the three we use (RFC 3261 §20.42, RFC 3581).
+    bool bad = false, has_branch = false;
+    for_each_param(v.params, [&](Str name, Str value, bool) {
+        if (ieq(name, "branch")) {
+            has_branch = true;
+            v.branch = value;
+        } else if (ieq(name, "received")) {
+            v.received = value;
+        } else if (ieq(name, "rport")) {
+            v.has_rport = true;
+            if (!value.empty()) {
+                auto port = parse_uint(value, 65535);
+                bad |= !port;
+                v.rport = port ? uint16_t(*port) : 0;
+            }
+        }
+    });
+    if (bad)
+        return Result<Via>(Error::Malformed, "Bad rport");
     if (has_branch && (v.branch.empty() || !is_token(v.branch)))
         return Result<Via>(Error::Malformed, "Bad branch");
     return v;

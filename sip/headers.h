@@ -24,6 +24,9 @@ struct Via {
 // Parses one via-parm (one element of a possibly comma-separated Via header).
 Result<Via> parse_via(Str element);
 
+// sent-by and parameters of a Via after its sent-protocol (used by parse_via).
+Result<Via> parse_via_rest(Str after_protocol, Via& v);
+
 // RFC 3261 §8.1.1.7: branches we accept as RFC 3261 compliant start with this cookie.
 constexpr Str kBranchCookie = "z9hG4bK";
 

@@ -3,6 +3,8 @@
 
 #include "sip/uri.h"
 
+#include <bit>
+
 namespace oh::sip {
 
 namespace {
@@ -25,31 +27,55 @@ struct HeaderEntry {
     HeaderId id;
 };
 
-// Long names, then RFC 3261 §7.3.3 / RFC 3265 / RFC 3515 / RFC 4028 compact forms.
-constexpr HeaderEntry kHeaders[] = {
-    { "Via", HeaderId::Via }, { "From", HeaderId::From }, { "To", HeaderId::To },
-    { "Call-ID", HeaderId::CallId }, { "CSeq", HeaderId::CSeq }, { "Contact", HeaderId::Contact },
-    { "Content-Length", HeaderId::ContentLength }, { "Content-Type", HeaderId::ContentType },
-    { "Max-Forwards", HeaderId::MaxForwards }, { "Route", HeaderId::Route },
-    { "Record-Route", HeaderId::RecordRoute }, { "Expires", HeaderId::Expires },
-    { "Min-Expires", HeaderId::MinExpires }, { "WWW-Authenticate", HeaderId::WwwAuthenticate },
-    { "Proxy-Authenticate", HeaderId::ProxyAuthenticate }, { "Authorization", HeaderId::Authorization },
-    { "Proxy-Authorization", HeaderId::ProxyAuthorization }, { "Allow", HeaderId::Allow },
-    { "Supported", HeaderId::Supported }, { "Require", HeaderId::Require },
-    { "User-Agent", HeaderId::UserAgent }, { "Server", HeaderId::Server }, { "Event", HeaderId::Event },
-    { "Subject", HeaderId::Subject }, { "Content-Encoding", HeaderId::ContentEncoding },
-    { "Session-Expires", HeaderId::SessionExpires }, { "Accept", HeaderId::Accept },
-    { "Refer-To", HeaderId::ReferTo }, { "Unsupported", HeaderId::Unsupported },
-    { "v", HeaderId::Via }, { "f", HeaderId::From }, { "t", HeaderId::To }, { "i", HeaderId::CallId },
-    { "m", HeaderId::Contact }, { "l", HeaderId::ContentLength }, { "c", HeaderId::ContentType },
-    { "k", HeaderId::Supported }, { "s", HeaderId::Subject }, { "e", HeaderId::ContentEncoding },
-    { "o", HeaderId::Event }, { "r", HeaderId::ReferTo }, { "x", HeaderId::SessionExpires },
-};
+// Long header names, lowercase, bucketed by first letter (names are case-insensitive,
+// RFC 3261 §7.3.1).
+constexpr HeaderEntry kHeadersA[] = { { "allow", HeaderId::Allow }, { "authorization", HeaderId::Authorization },
+                                      { "accept", HeaderId::Accept } };
+constexpr HeaderEntry kHeadersC[] = { { "call-id", HeaderId::CallId }, { "cseq", HeaderId::CSeq },
+                                      { "contact", HeaderId::Contact }, { "content-length", HeaderId::ContentLength },
+                                      { "content-type", HeaderId::ContentType },
+                                      { "content-encoding", HeaderId::ContentEncoding } };
+constexpr HeaderEntry kHeadersE[] = { { "expires", HeaderId::Expires }, { "event", HeaderId::Event } };
+constexpr HeaderEntry kHeadersF[] = { { "from", HeaderId::From } };
+constexpr HeaderEntry kHeadersM[] = { { "max-forwards", HeaderId::MaxForwards }, { "min-expires", HeaderId::MinExpires } };
+constexpr HeaderEntry kHeadersP[] = { { "proxy-authenticate", HeaderId::ProxyAuthenticate },
+                                      { "proxy-authorization", HeaderId::ProxyAuthorization } };
+constexpr HeaderEntry kHeadersR[] = { { "route", HeaderId::Route }, { "record-route", HeaderId::RecordRoute },
+                                      { "require", HeaderId::Require }, { "refer-to", HeaderId::ReferTo } };
+constexpr HeaderEntry kHeadersS[] = { { "supported", HeaderId::Supported }, { "server", HeaderId::Server },
+                                      { "subject", HeaderId::Subject }, { "session-expires", HeaderId::SessionExpires } };
+constexpr HeaderEntry kHeadersT[] = { { "to", HeaderId::To } };
+constexpr HeaderEntry kHeadersU[] = { { "user-agent", HeaderId::UserAgent }, { "unsupported", HeaderId::Unsupported } };
+constexpr HeaderEntry kHeadersV[] = { { "via", HeaderId::Via } };
+constexpr HeaderEntry kHeadersW[] = { { "www-authenticate", HeaderId::WwwAuthenticate } };
+
+template<size_t N>
+HeaderId pick(const HeaderEntry (&table)[N], Str name)
+{
+    for (auto& e : table)
+        if (token_is(name, e.name))
+            return e.id;
+    return HeaderId::Other;
+}
 
 // Position just past the line that starts at `at` (past its LF), or kNpos if no LF yet.
+// Looks at eight bytes at a time (the classic "has zero byte" trick on little-endian
+// targets: x86-64 and the Cortex-M7 both are).
 inline size_t line_end(const char* p, size_t n, size_t at)
 {
-    for (size_t i = at; i < n; i++)
+    size_t i = at;
+    if constexpr (std::endian::native == std::endian::little) {
+        constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            copy_bytes(&w, p + i, 8);
+            uint64_t x = w ^ (kOnes * '\n');
+            uint64_t hit = (x - kOnes) & ~x & kHigh;
+            if (hit)
+                return i + size_t(std::countr_zero(hit) >> 3) + 1;
+        }
+    }
+    for (; i < n; i++)
         if (p[i] == '\n')
             return i + 1;
     return kNpos;
@@ -157,7 +183,9 @@ Result<void> record_header(Message& m, const Header& h, Str& content_length)
         return {};
     }
     case HeaderId::Via:
-        if (m.top_via.empty()) {
+        if (m.top_via.empty() && find_either(h.value.data(), h.value.size(), 0, ',', '"') == kNpos) {
+            m.top_via = h.value; // the usual case: one element, nothing quoted
+        } else if (m.top_via.empty()) {
             ListSplitter split(h.value);
             if (!split.next(m.top_via))
                 return Result<void>(Error::Malformed, "Empty Via");
@@ -170,16 +198,19 @@ Result<void> record_header(Message& m, const Header& h, Str& content_length)
 
 Result<void> parse_header_line(Str text, Header& h)
 {
-    size_t colon = find_char(text, ':');
-    if (colon == kNpos)
-        return Result<void>(Error::Malformed, "Header without colon");
-    Str name = text.substr(0, colon);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
-        name.remove_suffix(1);
-    if (!is_token(name))
+    // header-name HCOLON: a token, optional SP/HT, then ':'.
+    size_t i = 0;
+    while (i < text.size() && is_token_char(text[i]))
+        i++;
+    Str name = text.substr(0, i);
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+        i++;
+    if (i >= text.size() || text[i] != ':')
+        return Result<void>(Error::Malformed, find_char(text, ':') == kNpos ? "Header without colon" : "Bad header name");
+    if (name.empty())
         return Result<void>(Error::Malformed, "Bad header name");
     h.name = name;
-    h.value = trim(text.substr(colon + 1));
+    h.value = trim(text.substr(i + 1));
     h.id = header_id(name);
     return {};
 }
@@ -226,13 +257,44 @@ Str method_name(Method m)
 
 HeaderId header_id(Str name)
 {
-    if (name.empty())
+    // Long names, then the compact forms of RFC 3261 §7.3.3 / RFC 3265 / RFC 3515 / RFC 4028.
+    size_t n = name.size();
+    if (n == 0)
         return HeaderId::Other;
     char first = to_lower(name[0]);
-    for (auto& e : kHeaders)
-        if (e.name.size() == name.size() && to_lower(e.name[0]) == first && ieq(e.name, name))
-            return e.id;
-    return HeaderId::Other;
+    if (n == 1) {
+        switch (first) {
+        case 'v': return HeaderId::Via;
+        case 'f': return HeaderId::From;
+        case 't': return HeaderId::To;
+        case 'i': return HeaderId::CallId;
+        case 'm': return HeaderId::Contact;
+        case 'l': return HeaderId::ContentLength;
+        case 'c': return HeaderId::ContentType;
+        case 'k': return HeaderId::Supported;
+        case 's': return HeaderId::Subject;
+        case 'e': return HeaderId::ContentEncoding;
+        case 'o': return HeaderId::Event;
+        case 'r': return HeaderId::ReferTo;
+        case 'x': return HeaderId::SessionExpires;
+        default: return HeaderId::Other;
+        }
+    }
+    switch (first) {
+    case 'a': return pick(kHeadersA, name);
+    case 'c': return pick(kHeadersC, name);
+    case 'e': return pick(kHeadersE, name);
+    case 'f': return pick(kHeadersF, name);
+    case 'm': return pick(kHeadersM, name);
+    case 'p': return pick(kHeadersP, name);
+    case 'r': return pick(kHeadersR, name);
+    case 's': return pick(kHeadersS, name);
+    case 't': return pick(kHeadersT, name);
+    case 'u': return pick(kHeadersU, name);
+    case 'v': return pick(kHeadersV, name);
+    case 'w': return pick(kHeadersW, name);
+    default: return HeaderId::Other;
+    }
 }
 
 const Header* Message::find(HeaderId id) const { return next(id, nullptr); }
@@ -257,7 +319,7 @@ const Header* Message::next(HeaderId id, const Header* after) const
 
 Result<void> parse_message(std::span<const uint8_t> data, Framing framing, Message& m)
 {
-    m = Message {};
+    m.reset();
     const char* p = reinterpret_cast<const char*>(data.data());
     size_t n = data.size();
     size_t at = 0;

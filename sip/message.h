@@ -66,6 +66,19 @@ struct Message {
     Method cseq_method { Method::Unknown };
     Str cseq_method_text;
 
+    // Clears everything but the header array (its used part is rewritten by the parser).
+    void reset()
+    {
+        is_request = false;
+        method = Method::Unknown;
+        method_text = request_uri = reason = body = call_id = from = to = top_via = cseq_method_text = {};
+        status = 0;
+        header_count = 0;
+        total_length = 0;
+        cseq = 0;
+        cseq_method = Method::Unknown;
+    }
+
     const Header* find(HeaderId id) const;
     const Header* find(Str name) const;
     // Iterate headers with one id: pass nullptr to start.

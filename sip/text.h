@@ -4,10 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <bit>
 #include <concepts>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "lib/bytes.h"
 
@@ -82,18 +84,74 @@ constexpr bool is_hex(char c) { return is_digit(c) || ((c | 32) >= 'a' && (c | 3
 // every tokenizer treats CR and LF as white space too (RFC 3261 §7.3.1).
 constexpr bool is_lws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// RFC 3261 §25.1 token characters.
-constexpr bool is_token_char(char c)
+// RFC 3261 §25.1 character classes as one lookup table (the parser's hot loops use it).
+enum CharClass : uint8_t {
+    kClassToken = 1,    // token
+    kClassUser = 2,     // unreserved / user-unreserved (URI user part)
+    kClassPassword = 4, // unreserved / & = + $ ,
+    kClassParam = 8,    // unreserved / param-unreserved / '=' / ';' (URI parameters)
+    kClassHeader = 16,  // unreserved / hnv-unreserved / '=' / '&' (URI headers)
+    kClassHost = 32,    // alphanum / '-' / '.'
+    kClassUri = 64,     // may appear somewhere in a URI: visible ASCII but < > "
+    kClassList = 128,   // ends or nests a list element: , " < > and the escape backslash
+};
+
+constexpr uint8_t char_class_of(char c)
 {
-    if (is_alnum(c))
-        return true;
-    switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-        return true;
-    default:
+    bool alnum = (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+    auto in = [c](const char* set) {
+        for (; *set; set++)
+            if (*set == c)
+                return true;
         return false;
-    }
+    };
+    bool unreserved = alnum || in("-_.!~*'()");
+    uint8_t k = 0;
+    if (alnum || in("-.!%*_+`'~"))
+        k |= kClassToken;
+    if (unreserved || in("&=+$,;?/"))
+        k |= kClassUser;
+    if (unreserved || in("&=+$,"))
+        k |= kClassPassword;
+    if (unreserved || in("[]/:&+$=;"))
+        k |= kClassParam;
+    if (unreserved || in("[]/?:+$=&"))
+        k |= kClassHeader;
+    if (alnum || in("-."))
+        k |= kClassHost;
+    if (c > ' ' && c < 127 && !in("<>\""))
+        k |= kClassUri;
+    if (in(",\"<>\\"))
+        k |= kClassList;
+    return k;
 }
+
+struct CharTable {
+    uint8_t v[256];
+};
+constexpr CharTable make_char_table()
+{
+    CharTable t {};
+    for (int i = 0; i < 256; i++)
+        t.v[i] = char_class_of(char(i));
+    return t;
+}
+inline constexpr CharTable kCharTable = make_char_table();
+
+// Where a ;param scan has to look closer: ; = " and backslash.
+struct StopTable {
+    bool v[256];
+};
+constexpr StopTable make_param_stops()
+{
+    StopTable t {};
+    t.v[uint8_t(';')] = t.v[uint8_t('=')] = t.v[uint8_t('"')] = t.v[uint8_t('\\')] = true;
+    return t;
+}
+inline constexpr StopTable kParamStops = make_param_stops();
+
+constexpr bool has_class(char c, uint8_t cls) { return kCharTable.v[uint8_t(c)] & cls; }
+constexpr bool is_token_char(char c) { return has_class(c, kClassToken); }
 
 constexpr bool ieq(Str a, Str b)
 {
@@ -105,13 +163,65 @@ constexpr bool ieq(Str a, Str b)
     return true;
 }
 
+// Case-insensitive match of a token against a lowercase name of letters, digits and '-'.
+// OR-ing 0x20 folds case for letters and leaves '-' and digits alone; no other token
+// character can fold onto those.
+constexpr bool token_is(Str token, Str lower)
+{
+    if (token.size() != lower.size())
+        return false;
+    if (!std::is_constant_evaluated() && token.size() >= 8) {
+        // Eight bytes at a time; the last word overlaps the previous one when needed.
+        constexpr uint64_t kFold = 0x2020202020202020ull;
+        size_t n = token.size();
+        for (size_t i = 0;; i += 8) {
+            size_t at = i + 8 <= n ? i : n - 8;
+            uint64_t a, b;
+            copy_bytes(&a, token.data() + at, 8);
+            copy_bytes(&b, lower.data() + at, 8);
+            if ((a | kFold) != b)
+                return false;
+            if (at + 8 >= n)
+                return true;
+        }
+    }
+    for (size_t i = 0; i < token.size(); i++)
+        if (char(token[i] | 0x20) != lower[i])
+            return false;
+    return true;
+}
+
 constexpr bool istarts_with(Str s, Str prefix)
 {
     return s.size() >= prefix.size() && ieq(s.substr(0, prefix.size()), prefix);
 }
 
+// First position of byte a or b at or after `from`, eight bytes at a time ("has zero byte"
+// trick; little-endian targets only, which x86-64 and the Cortex-M7 are).
+inline size_t find_either(const char* p, size_t n, size_t from, char a, char b)
+{
+    size_t i = from;
+    if constexpr (std::endian::native == std::endian::little) {
+        constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            copy_bytes(&w, p + i, 8);
+            uint64_t x = w ^ (kOnes * uint8_t(a)), y = w ^ (kOnes * uint8_t(b));
+            uint64_t hit = ((x - kOnes) & ~x & kHigh) | ((y - kOnes) & ~y & kHigh);
+            if (hit)
+                return i + size_t(std::countr_zero(hit) >> 3);
+        }
+    }
+    for (; i < n; i++)
+        if (p[i] == a || p[i] == b)
+            return i;
+    return kNpos;
+}
+
 constexpr size_t find_char(Str s, char c, size_t from = 0)
 {
+    if (!std::is_constant_evaluated() && s.size() >= from + 16)
+        return find_either(s.data(), s.size(), from, c, c);
     for (size_t i = from; i < s.size(); i++)
         if (s[i] == c)
             return i;
@@ -178,6 +288,8 @@ public:
             size_t i = 0;
             for (; i < m_rest.size(); i++) {
                 char c = m_rest[i];
+                if (!quoted && !has_class(c, kClassList))
+                    continue;
                 if (quoted) {
                     if (c == '\\')
                         i++;

@@ -5,38 +5,7 @@ namespace oh::sip {
 
 namespace {
 
-constexpr bool is_mark(char c)
-{
-    switch (c) {
-    case '-': case '_': case '.': case '!': case '~': case '*': case '\'': case '(': case ')':
-        return true;
-    default:
-        return false;
-    }
-}
-constexpr bool is_unreserved(char c) { return is_alnum(c) || is_mark(c); }
-
-enum class Part : uint8_t { User, Password, Param, Header };
-
-// Character classes of §25.1 for each URI part; escapes are checked by the caller.
-constexpr bool part_char(Part part, char c)
-{
-    if (is_unreserved(c))
-        return true;
-    switch (part) {
-    case Part::User: // user-unreserved
-        return c == '&' || c == '=' || c == '+' || c == '$' || c == ',' || c == ';' || c == '?' || c == '/';
-    case Part::Password:
-        return c == '&' || c == '=' || c == '+' || c == '$' || c == ',';
-    case Part::Param: // param-unreserved (plus '=' and ';' separators)
-        return c == '[' || c == ']' || c == '/' || c == ':' || c == '&' || c == '+' || c == '$' || c == '='
-            || c == ';';
-    case Part::Header: // hnv-unreserved (plus '=' and '&' separators)
-        return c == '[' || c == ']' || c == '/' || c == '?' || c == ':' || c == '+' || c == '$' || c == '='
-            || c == '&';
-    }
-    return false;
-}
+enum class Part : uint8_t { User = kClassUser, Password = kClassPassword, Param = kClassParam, Header = kClassHeader };
 
 bool valid_part(Str s, Part part)
 {
@@ -48,7 +17,7 @@ bool valid_part(Str s, Part part)
             if (!is_hex(s[i + 1]) || !is_hex(s[i + 2]))
                 return false;
             i += 2;
-        } else if (!part_char(part, c)) {
+        } else if (!has_class(c, uint8_t(part))) {
             return false;
         }
     }
@@ -60,7 +29,7 @@ bool valid_hostname(Str h)
     if (h.empty() || h.front() == '-' || h.front() == '.')
         return false;
     for (char c : h)
-        if (!is_alnum(c) && c != '-' && c != '.')
+        if (!has_class(c, kClassHost))
             return false;
     return true;
 }
@@ -80,8 +49,11 @@ bool valid_ipv6_ref(Str h)
     return colons >= 2 && colons <= 7;
 }
 
-Result<void> parse_hostport(Str s, Uri& u)
+} // namespace
+
+Result<void> parse_hostport(Str s, Str& host, uint16_t& port)
 {
+    Uri u;
     size_t host_end;
     if (!s.empty() && s[0] == '[') {
         size_t close = find_char(s, ']');
@@ -99,17 +71,17 @@ Result<void> parse_hostport(Str s, Uri& u)
         if (!valid_hostname(u.host))
             return Result<void>(Error::Malformed, "Bad host");
     }
+    host = u.host;
+    port = 0;
     Str rest = s.substr(host_end);
     if (rest.empty())
         return {};
-    auto port = rest[0] == ':' ? parse_uint(rest.substr(1), 65535) : std::nullopt;
-    if (!port || *port == 0)
+    auto port_value = rest[0] == ':' ? parse_uint(rest.substr(1), 65535) : std::nullopt;
+    if (!port_value || *port_value == 0)
         return Result<void>(Error::Malformed, "Bad port");
-    u.port = uint16_t(*port);
+    port = uint16_t(*port_value);
     return {};
 }
-
-} // namespace
 
 bool parse_ipv4(Str s, Ipv4Address& out)
 {
@@ -146,9 +118,18 @@ Result<Uri> parse_uri(Str text)
     size_t colon = find_char(text, ':');
     if (colon == kNpos || colon == 0 || !is_alpha(text[0]))
         return Result<Uri>(Error::Malformed, "Bad URI scheme");
-    for (char c : text) {
-        if (is_lws(c) || c == '<' || c == '>' || c == '"' || uint8_t(c) < 0x20 || uint8_t(c) >= 0x7f)
+    // One pass: check every character and note the first '@', '?' and ';' after the colon.
+    size_t at = kNpos, q = kNpos, semi = kNpos;
+    for (size_t i = 0; i < text.size(); i++) {
+        char c = text[i];
+        if (!has_class(c, kClassUri))
             return Result<Uri>(Error::Malformed, "Bad URI character");
+        if (c == '@' && at == kNpos)
+            at = i;
+        else if (c == '?' && q == kNpos)
+            q = i;
+        else if (c == ';' && semi == kNpos)
+            semi = i;
     }
     Str scheme = text.substr(0, colon);
     if (ieq(scheme, "sip"))
@@ -161,9 +142,13 @@ Result<Uri> parse_uri(Str text)
             return Result<Uri>(Error::Malformed, "Empty URI");
         return u;
     }
-    Str rest = text.substr(colon + 1);
-    size_t at = find_char(rest, '@');
+    size_t base = colon + 1;
+    Str rest = text.substr(base);
     if (at != kNpos) {
+        // The user part may hold '?' and ';' (user-unreserved): look again after the '@'.
+        at -= base;
+        q = find_char(rest, '?', at + 1);
+        semi = kNpos;
         Str userinfo = rest.substr(0, at);
         size_t pw = find_char(userinfo, ':');
         u.user = userinfo.substr(0, pw);
@@ -172,8 +157,12 @@ Result<Uri> parse_uri(Str text)
         if (u.user.empty() || !valid_part(u.user, Part::User) || !valid_part(u.password, Part::Password))
             return Result<Uri>(Error::Malformed, "Bad URI user");
         rest = rest.substr(at + 1);
+        base += at + 1;
+        if (q != kNpos)
+            q -= at + 1;
+    } else if (q != kNpos) {
+        q -= base;
     }
-    size_t q = find_char(rest, '?');
     if (q != kNpos) {
         u.headers = rest.substr(q + 1);
         rest = rest.substr(0, q);
@@ -181,45 +170,30 @@ Result<Uri> parse_uri(Str text)
             return Result<Uri>(Error::Malformed, "Bad URI headers");
     }
     // The host never contains ';' (an IPv6 reference neither), so the first one starts params.
-    size_t semi = find_char(rest, ';');
+    semi = find_char(rest, ';');
     if (semi != kNpos) {
         u.params = rest.substr(semi);
         rest = rest.substr(0, semi);
         if (!valid_part(u.params, Part::Param))
             return Result<Uri>(Error::Malformed, "Bad URI parameter");
     }
-    TRY(parse_hostport(rest, u));
+    TRY(parse_hostport(rest, u.host, u.port));
     return u;
 }
 
 Str find_param(Str params, Str name, bool* found)
 {
+    Str result;
+    bool seen = false;
+    for_each_param(params, [&](Str pname, Str value, bool) {
+        if (!seen && ieq(pname, name)) {
+            seen = true;
+            result = value;
+        }
+    });
     if (found)
-        *found = false;
-    size_t i = 0;
-    while (i < params.size()) {
-        // Skip to the start of the next parameter.
-        while (i < params.size() && (params[i] == ';' || is_lws(params[i])))
-            i++;
-        size_t start = i;
-        bool quoted = false;
-        while (i < params.size() && (quoted || params[i] != ';')) {
-            if (params[i] == '\\' && quoted)
-                i++;
-            else if (params[i] == '"')
-                quoted = !quoted;
-            i++;
-        }
-        Str item = params.substr(start, (i < params.size() ? i : params.size()) - start);
-        size_t eq = find_char(item, '=');
-        Str pname = trim(item.substr(0, eq));
-        if (!pname.empty() && ieq(pname, name)) {
-            if (found)
-                *found = true;
-            return eq == kNpos ? Str {} : trim(item.substr(eq + 1));
-        }
-    }
-    return {};
+        *found = seen;
+    return result;
 }
 
 Str unquote(Str v)

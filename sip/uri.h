@@ -45,6 +45,47 @@ struct NameAddr {
 // parameters belong to the header, not to the URI (§20.10).
 Result<NameAddr> parse_name_addr(Str text);
 
+// host[:port] as in a SIP URI or a Via sent-by (RFC 3261 §25.1 hostport).
+Result<void> parse_hostport(Str text, Str& host, uint16_t& port);
+
+// Calls fn(name, value) for each ";name[=value]" parameter, in one pass (quoted values kept).
+template<typename Fn>
+void for_each_param(Str params, Fn fn)
+{
+    size_t i = 0;
+    while (i < params.size()) {
+        while (i < params.size() && (params[i] == ';' || is_lws(params[i])))
+            i++;
+        size_t start = i, eq = kNpos;
+        bool quoted = false;
+        for (; i < params.size(); i++) {
+            char c = params[i];
+            if (!kParamStops.v[uint8_t(c)])
+                continue;
+            if (quoted) {
+                if (c == '\\')
+                    i++;
+                else if (c == '"')
+                    quoted = false;
+                continue;
+            }
+            if (c == ';')
+                break;
+            if (c == '"')
+                quoted = true;
+            else if (c == '=' && eq == kNpos)
+                eq = i;
+        }
+        size_t end = i < params.size() ? i : params.size();
+        if (end == start)
+            continue;
+        if (eq == kNpos)
+            fn(trim(params.substr(start, end - start)), Str {}, false);
+        else
+            fn(trim(params.substr(start, eq - start)), trim(params.substr(eq + 1, end - eq - 1)), true);
+    }
+}
+
 // Parses "a.b.c.d" strictly (no leading zeros games, each octet <= 255).
 bool parse_ipv4(Str s, Ipv4Address& out);
 
