@@ -46,12 +46,16 @@ bool str_eq(const char* a, const char* b)
 
 void com_irq(void*)
 {
+    // The IRQ (on the BSP) and the shell thread's poll (anywhere) both drain the UART: the
+    // read and the push stay under one lock, or two CPUs could queue bytes out of order.
     bool any = false;
-    for (int c; (c = console_getc_nonblock()) >= 0;) {
+    {
         SpinLockIrqGuard g(s_rx_lock);
-        if (!s_rx.push(char(c)))
-            s_rx_overruns++;
-        any = true;
+        for (int c; (c = console_getc_nonblock()) >= 0;) {
+            if (!s_rx.push(char(c)))
+                s_rx_overruns++;
+            any = true;
+        }
     }
     if (any)
         s_rx_ready.up();

@@ -7,6 +7,7 @@
 #include "kernel/phone/phone_state.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time/time.h"
+#include "lib/ring_buffer.h"
 #include "sip/media/tones.h"
 
 namespace oh::kernel::phone {
@@ -30,7 +31,28 @@ private:
 
 constinit UdpMediaTransport s_transport;
 
-void apply(media::MediaSession& session, const MediaCommand& c, bool& held)
+// Digits typed faster than they can be sent wait here; RFC 4733 sends one event at a time.
+struct DigitQueue {
+    RingBuffer<char, 32> digits;
+    uint64_t next_at { 0 };
+
+    void pump(media::MediaSession& session, uint64_t now)
+    {
+        char d;
+        if (digits.is_empty() || now < next_at || !session.running())
+            return;
+        d = digits.front();
+        auto r = session.send_dtmf(d, 100);
+        if (r.is_error() && r.error() == Error::Busy)
+            return; // the previous event is still going out
+        digits.pop(d);
+        if (r.is_error())
+            printk("phone: cannot send DTMF %c: %s\n", d, r.error_info().text());
+        next_at = now + 160'000'000; // 100 ms tone + 60 ms pause, as a keypad would
+    }
+};
+
+void apply(media::MediaSession& session, const MediaCommand& c, bool& held, DigitQueue& dq)
 {
     uint64_t now = monotonic_ns();
     switch (c.kind) {
@@ -45,7 +67,7 @@ void apply(media::MediaSession& session, const MediaCommand& c, bool& held)
             session.stop(now); // sends the RTCP BYE
         break;
     case MediaCommand::Kind::Dtmf:
-        if (!session.running() || session.send_dtmf(c.digit, 100).is_error())
+        if (!session.running() || !dq.digits.push(c.digit))
             printk("phone: cannot send DTMF %c now\n", c.digit);
         break;
     case MediaCommand::Kind::Mute:
@@ -98,6 +120,7 @@ void media_thread(void*)
     int16_t capture[kAudioFrame];
     int16_t playback[kAudioFrame];
     bool held = false;
+    DigitQueue dq;
     for (;;) {
         audio.wait_frame();
         for (;;) {
@@ -107,7 +130,7 @@ void media_thread(void*)
                 if (!sh.commands.pop(c))
                     break;
             }
-            apply(*session, c, held);
+            apply(*session, c, held, dq);
         }
         drain_socket(*session, sh.rtp_socket, false);
         drain_socket(*session, sh.rtcp_socket, true);
@@ -117,6 +140,7 @@ void media_thread(void*)
         else
             source.generate(capture);
         uint64_t now = monotonic_ns();
+        dq.pump(*session, now);
         if (session->running()) {
             session->on_frame(capture, playback, now);
             session->poll_rtcp(now);
