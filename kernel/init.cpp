@@ -22,18 +22,24 @@ namespace oh::kernel {
 void audio_self_test(uint32_t hz, uint32_t seconds);
 void audio_register_commands();
 
-void kernel_late_init(const CommandLine& cl)
+// Storage (disk, block cache, FAT32, /offhook.cfg). Returns the command line to use from
+// here on: the boot command line merged over the disk's config file (the command line wins).
+// Weak default: no storage layer linked in.
+[[gnu::weak]] const CommandLine& storage_init(const CommandLine& cl) { return cl; }
+
+void kernel_late_init(const CommandLine& boot_cl)
 {
-    if (auto tests = cl.get("ktest")) {
+    if (auto tests = boot_cl.get("ktest")) {
         int failed = run_kernel_tests(*tests);
         kernel_exit(failed ? 1 : 0);
     }
-    if (auto bench = cl.get("kbench")) {
+    if (auto bench = boot_cl.get("kbench")) {
         run_kernel_bench(*bench);
         kernel_exit(0);
     }
     pci_init();
     shell_start();
+    const CommandLine& cl = storage_init(boot_cl);
     network_init(cl);
     phone_init(cl);
     audio_register_commands();

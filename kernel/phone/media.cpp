@@ -5,6 +5,7 @@
 #include "kernel/dev/platform.h"
 #include "kernel/net/network.h"
 #include "kernel/phone/phone_state.h"
+#include "kernel/phone/recorder.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time/time.h"
 #include "lib/ring_buffer.h"
@@ -59,12 +60,16 @@ void apply(media::MediaSession& session, const MediaCommand& c, bool& held, Digi
     case MediaCommand::Kind::Start:
         if (session.running())
             session.stop(now);
+        else
+            recorder_call_started(shared().peer);
         if (auto r = session.start(c.config, now); r.is_error())
             printk("phone: media start failed: %s\n", r.error_info().text());
         break;
     case MediaCommand::Kind::Stop:
-        if (session.running())
+        if (session.running()) {
             session.stop(now); // sends the RTCP BYE
+            recorder_call_ended();
+        }
         break;
     case MediaCommand::Kind::Dtmf:
         if (!session.running() || !dq.digits.push(c.digit))
@@ -146,6 +151,7 @@ void media_thread(void*)
             session->poll_rtcp(now);
             while (auto d = session->poll_dtmf())
                 printk("phone: dtmf received %c\n", *d);
+            recorder_frame(playback, capture, kAudioFrame);
         } else {
             for (auto& s : playback)
                 s = 0;
