@@ -80,6 +80,12 @@ uint32_t contact_expires(const Message& msg, const NameAddr& contact, uint32_t f
     return fallback;
 }
 
+bool has_sdp_body(const Message& m)
+{
+    const Header* ct = m.find(HeaderId::ContentType);
+    return !m.body.empty() && ct && istarts_with(ct->value, "application/sdp");
+}
+
 Str default_reason(uint16_t status)
 {
     switch (status) {

@@ -33,6 +33,9 @@ constexpr Str kBranchCookie = "z9hG4bK";
 // Expires of a Contact binding: its ;expires param, else the Expires header, else fallback.
 uint32_t contact_expires(const Message& msg, const NameAddr& contact, uint32_t fallback);
 
+// True when the message carries an application/sdp body.
+bool has_sdp_body(const Message& msg);
+
 // Reason phrase for the status codes the stack emits.
 Str default_reason(uint16_t status);
 

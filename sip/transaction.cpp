@@ -234,6 +234,22 @@ void TransactionLayer::respond(Transaction& tx, std::span<const uint8_t> respons
     }
 }
 
+bool TransactionLayer::respond_from_provisional(Transaction& tx, uint16_t status, Str reason, Str extra, Str sdp)
+{
+    Message last;
+    if (tx.kind != TxKind::InviteServer || parse_message(tx.message(), Framing::Datagram, last).is_error()
+        || last.is_request)
+        return false;
+    Writer w(m_scratch);
+    write_response_head(w, last, status, reason, {}, nullptr);
+    w.put(extra);
+    auto len = finish_message(w, "application/sdp", sdp);
+    if (!len)
+        return false;
+    respond(tx, std::span<const uint8_t>(m_scratch, *len), status);
+    return true;
+}
+
 Transaction* TransactionLayer::find_invite_for_cancel(const Message& cancel)
 {
     auto via = parse_via(cancel.top_via);

@@ -86,6 +86,11 @@ public:
     // Sends a response on a server transaction and moves it along §17.2.1/§17.2.2.
     void respond(Transaction& tx, std::span<const uint8_t> response, uint16_t status);
 
+    // A final response on an INVITE server transaction, built from the provisional it holds
+    // (which carries the INVITE's Via, From, To-with-tag, Call-ID and CSeq), so the INVITE
+    // itself need not be kept. `extra` is raw header lines.
+    bool respond_from_provisional(Transaction& tx, uint16_t status, Str reason, Str extra, Str sdp);
+
     // The INVITE server transaction a CANCEL targets (§9.2: same branch and sent-by).
     Transaction* find_invite_for_cancel(const Message& cancel);
 

@@ -12,30 +12,6 @@ namespace {
 constexpr Nanoseconds k64T1 = 64 * kT1;
 constexpr Str kAllowValue = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY";
 
-bool is_sdp(const Message& m)
-{
-    const Header* ct = m.find(HeaderId::ContentType);
-    return !m.body.empty() && ct && istarts_with(ct->value, "application/sdp");
-}
-
-// Builds a final response on an INVITE server transaction from the provisional it holds
-// (which carries the INVITE's Via, From, To-with-tag, Call-ID and CSeq).
-bool final_from_last(TransactionLayer& layer, Transaction& tx, uint16_t status, Str extra, Str body)
-{
-    Message last;
-    if (parse_message(tx.message(), Framing::Datagram, last).is_error())
-        return false;
-    auto buf = layer.scratch();
-    Writer w(buf);
-    write_response_head(w, last, status, {}, {}, nullptr);
-    w.put(extra);
-    auto len = finish_message(w, "application/sdp", body);
-    if (!len)
-        return false;
-    layer.respond(tx, buf.first(*len), status);
-    return true;
-}
-
 } // namespace
 
 Call* SipUserAgent::find_call(const Message& m, bool)
@@ -89,32 +65,11 @@ void SipUserAgent::incoming_invite(const Message& m, Transaction& tx, const Endp
         return;
     }
     *c = Call {};
-    c->local.rtp = { m_config.local.address, m_config.rtp_port };
-    c->local.codecs[0] = m_config.codecs[0];
-    c->local.codecs[1] = m_config.codecs[1];
-    c->local.codec_count = m_config.codec_count;
-    c->local.session_id = m_random.next_u32() & 0x7fffffff;
-    char sdp[600];
-    Writer sw(sdp, sizeof sdp);
-    if (!m.body.empty()) {
-        SessionDescription offer;
-        if (!is_sdp(m)) {
-            respond(tx, m, 415, tag.view());
-            return;
-        }
-        auto ms = parse_sdp(m.body, offer) ? negotiate_offer(offer, c->local, Direction::SendRecv)
-                                           : Result<MediaSession>(Error::Malformed);
-        if (!ms) {
-            respond(tx, m, 488, tag.view());
-            return;
-        }
-        c->media = *ms;
-        write_sdp_answer(sw, c->local, offer, *ms);
-    } else {
-        c->offer_in_ack = true; // delayed offer: we offer in the 200, the answer rides the ACK
-        write_sdp_offer(sw, c->local, Direction::SendRecv);
+    if (uint16_t refused = prepare_answer(*c, m)) {
+        respond(tx, m, refused, tag.view());
+        return;
     }
-    if (!sw.ok() || !c->answer_sdp.assign(sw.view()) || dialog_from_request(c->dialog, m, tag.view()).is_error()) {
+    if (dialog_from_request(c->dialog, m, tag.view()).is_error()) {
         respond(tx, m, 400, tag.view());
         return;
     }
@@ -136,6 +91,39 @@ void SipUserAgent::incoming_invite(const Message& m, Transaction& tx, const Endp
     }
 }
 
+void SipUserAgent::init_local_media(Call& c)
+{
+    c.local.rtp = { m_config.local.address, m_config.rtp_port };
+    c.local.codec_count = m_config.codec_count > 2 ? 2 : m_config.codec_count;
+    for (uint8_t i = 0; i < c.local.codec_count; i++)
+        c.local.codecs[i] = m_config.codecs[i];
+    c.local.session_id = m_random.next_u32() & 0x7fffffff; // RFC 4566 §5.2: an NTP-ish unique id
+}
+
+// Negotiates the INVITE's offer now, so a 488 goes out before we ring, and keeps the SDP for
+// the 200. Returns 0, or the status to refuse the INVITE with.
+uint16_t SipUserAgent::prepare_answer(Call& c, const Message& m)
+{
+    init_local_media(c);
+    char sdp[600];
+    Writer sw(sdp, sizeof sdp);
+    if (!m.body.empty()) {
+        SessionDescription offer;
+        if (!has_sdp_body(m))
+            return 415;
+        auto ms = parse_sdp(m.body, offer) ? negotiate_offer(offer, c.local, Direction::SendRecv)
+                                           : Result<MediaSession>(Error::Malformed);
+        if (!ms)
+            return 488;
+        c.media = *ms;
+        write_sdp_answer(sw, c.local, offer, *ms);
+    } else {
+        c.offer_in_ack = true; // delayed offer: we offer in the 200, the answer rides the ACK
+        write_sdp_offer(sw, c.local, Direction::SendRecv);
+    }
+    return sw.ok() && c.answer_sdp.assign(sw.view()) ? 0 : 500;
+}
+
 Result<void> SipUserAgent::answer(CallId id)
 {
     if (id >= kMaxCalls || m_calls[id].state != CallState::Incoming)
@@ -148,7 +136,7 @@ Result<void> SipUserAgent::answer(CallId id)
     Writer ew(extra, sizeof extra);
     write_contact(ew);
     ew.header("Allow", kAllowValue).header("Server", m_config.user_agent);
-    if (!final_from_last(m_tx, *tx, 200, ew.view(), c.answer_sdp.view()))
+    if (!m_tx.respond_from_provisional(*tx, 200, {}, ew.view(), c.answer_sdp.view()))
         return Result<void>(Error::NoSpace, "200 OK too large");
     // §13.3.1.4: the UA core retransmits the 2xx until the ACK arrives.
     Nanoseconds now = m_clock.now_ns();
@@ -185,11 +173,7 @@ Result<CallId> SipUserAgent::dial(Str target)
         return Result<CallId>(Error::InvalidArgument, "Bad URI");
     *c = Call {};
     c->outgoing = true;
-    c->local.rtp = { m_config.local.address, m_config.rtp_port };
-    c->local.codecs[0] = m_config.codecs[0];
-    c->local.codecs[1] = m_config.codecs[1];
-    c->local.codec_count = m_config.codec_count;
-    c->local.session_id = m_random.next_u32() & 0x7fffffff;
+    init_local_media(*c);
     char buf[200];
     Writer w(buf, sizeof buf);
     w.put_hex(m_random.next_u32(), 8).put_hex(m_random.next_u32(), 8).put('@').put_ipv4(m_config.local.address.value);
@@ -335,7 +319,7 @@ Result<void> SipUserAgent::hangup(CallId id)
     case CallState::Incoming: {
         Transaction* tx = tx_at(c.invite_tx, TxKind::InviteServer, c.invite_cseq);
         if (tx)
-            final_from_last(m_tx, *tx, 603, {}, {});
+            m_tx.respond_from_provisional(*tx, 603, {}, {}, {});
         m_listener.on_call_ended(id, EndReason::LocalHangup, 603);
         end_call(c, EndReason::LocalHangup, 603, false);
         return {};

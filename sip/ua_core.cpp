@@ -10,8 +10,10 @@ namespace oh::sip {
 namespace {
 
 constexpr Str kAllowHeader = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY\r\n";
+// No Supported: we implement neither replaces nor acting as a session-timer refresher (we
+// do answer refreshes), and claiming them would make Asterisk rely on them.
 constexpr Str kOptionsHeaders = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY\r\n"
-                                "Accept: application/sdp\r\nSupported: replaces, timer\r\n";
+                                "Accept: application/sdp\r\n";
 
 // FNV-1a: a stable To tag for stateless answers, so retransmissions get the same one.
 uint32_t fnv1a(Str a, uint32_t h = 2166136261u)
@@ -307,16 +309,7 @@ void SipUserAgent::handle_out_of_dialog(const Message& m, Transaction& tx, const
     respond(tx, m, 200, tag.view());
     for (auto& c : m_calls) {
         if (c.state == CallState::Incoming && !c.outgoing && c.invite_tx == tx_index(invite)) {
-            // The INVITE gets 487, built from our last provisional (it holds the INVITE's
-            // Via, From, To-with-tag, Call-ID and CSeq).
-            Message last;
-            if (parse_message(invite->message(), Framing::Datagram, last)) {
-                auto buf = m_tx.scratch();
-                Writer w(buf);
-                write_response_head(w, last, 487, {}, {}, nullptr);
-                if (auto len = finish_message(w, "", ""))
-                    m_tx.respond(*invite, buf.first(*len), 487);
-            }
+            m_tx.respond_from_provisional(*invite, 487, {}, {}, {});
             end_call(c, EndReason::Cancelled, 487);
         }
     }

@@ -12,12 +12,6 @@ namespace {
 
 constexpr Nanoseconds k64T1 = 64 * kT1;
 
-bool is_sdp(const Message& m)
-{
-    const Header* ct = m.find(HeaderId::ContentType);
-    return !m.body.empty() && ct && istarts_with(ct->value, "application/sdp");
-}
-
 EndReason reason_for(uint16_t status)
 {
     switch (status) {
@@ -33,40 +27,45 @@ EndReason reason_for(uint16_t status)
 Result<MediaSession> read_answer(const Message& m, const LocalMedia& local)
 {
     SessionDescription sd;
-    if (!is_sdp(m) || parse_sdp(m.body, sd).is_error())
+    if (!has_sdp_body(m) || parse_sdp(m.body, sd).is_error())
         return Result<MediaSession>(Error::Malformed, "No SDP answer");
     return accept_answer(sd, local);
 }
 
 } // namespace
 
+void SipUserAgent::reinvite_response(Call& c, const Message& m)
+{
+    if (m.status < 200 || c.state != CallState::Active)
+        return;
+    if (m.status < 300) {
+        if (c.reinvite_pending) {
+            char branch[24];
+            new_branch(branch);
+            c.ack_branch.assign(Str(branch, 23));
+            if (auto ms = read_answer(m, c.local))
+                set_media(c, *ms);
+            c.reinvite_pending = false;
+        }
+        send_ack_2xx(c);
+    } else if ((m.status == 401 || m.status == 407) && take_challenge(m, c.auth)) {
+        if (send_invite(c, false).is_error())
+            c.reinvite_pending = false;
+    } else if (m.status == 491) {
+        // §14.1 glare: try again after a random 2.1-4 s.
+        c.glare_retry_at = m_clock.now_ns() + (2100 + m_random.next_u32() % 1900) * kNsPerMs;
+    } else if (m.status == 481 || m.status == 408) {
+        end_call(c, EndReason::RemoteHangup, m.status); // §12.2.1.2: the dialog is gone
+    } else {
+        c.reinvite_pending = false;
+        c.holding = !c.holding; // the change was refused; media stays as it was
+    }
+}
+
 void SipUserAgent::invite_response(Call& c, const Message& m, Transaction& tx)
 {
     if (Purpose(tx.purpose) == Purpose::ReInvite) {
-        if (m.status < 200 || c.state != CallState::Active)
-            return;
-        if (m.status < 300) {
-            if (c.reinvite_pending) {
-                char branch[24];
-                new_branch(branch);
-                c.ack_branch.assign(Str(branch, 23));
-                if (auto ms = read_answer(m, c.local))
-                    set_media(c, *ms);
-                c.reinvite_pending = false;
-            }
-            send_ack_2xx(c);
-        } else if ((m.status == 401 || m.status == 407) && take_challenge(m, c.auth)) {
-            if (send_invite(c, false).is_error())
-                c.reinvite_pending = false;
-        } else if (m.status == 491) {
-            // §14.1 glare: try again after a random 2.1-4 s.
-            c.glare_retry_at = m_clock.now_ns() + (2100 + m_random.next_u32() % 1900) * kNsPerMs;
-        } else if (m.status == 481 || m.status == 408) {
-            end_call(c, EndReason::RemoteHangup, m.status); // §12.2.1.2: the dialog is gone
-        } else {
-            c.reinvite_pending = false;
-            c.holding = !c.holding; // the change was refused; media stays as it was
-        }
+        reinvite_response(c, m);
         return;
     }
     if (c.state == CallState::Idle || c.state == CallState::Ending)
@@ -81,7 +80,7 @@ void SipUserAgent::invite_response(Call& c, const Message& m, Transaction& tx)
             return;
         c.state = CallState::Ringing;
         m_listener.on_call_progress(id_of(c), m.status);
-        if (is_sdp(m)) {
+        if (has_sdp_body(m)) {
             if (auto ms = read_answer(m, c.local))
                 set_media(c, *ms); // early media (183 Session Progress)
         }
@@ -204,7 +203,7 @@ void SipUserAgent::reinvite(Call& c, const Message& m, Transaction& tx)
     Direction want = c.holding ? Direction::SendOnly : Direction::SendRecv;
     if (!m.body.empty()) {
         SessionDescription offer;
-        auto ms = is_sdp(m) && parse_sdp(m.body, offer) ? negotiate_offer(offer, c.local, want)
+        auto ms = has_sdp_body(m) && parse_sdp(m.body, offer) ? negotiate_offer(offer, c.local, want)
                                                          : Result<MediaSession>(Error::Malformed);
         if (!ms) {
             respond(tx, m, 488); // the old session stays in place (RFC 3261 §14.2)
@@ -307,15 +306,8 @@ void SipUserAgent::call_timers(Call& c, Nanoseconds now)
     if (c.ring_until && now >= c.ring_until) {
         c.ring_until = 0;
         if (c.state == CallState::Incoming) {
-            Transaction* tx = tx_at(c.invite_tx, TxKind::InviteServer, c.invite_cseq);
-            Message last;
-            if (tx && parse_message(tx->message(), Framing::Datagram, last)) {
-                auto buf = m_tx.scratch();
-                Writer w(buf);
-                write_response_head(w, last, 480, "No Answer", {}, nullptr);
-                if (auto len = finish_message(w, "", ""))
-                    m_tx.respond(*tx, buf.first(*len), 480);
-            }
+            if (Transaction* tx = tx_at(c.invite_tx, TxKind::InviteServer, c.invite_cseq))
+                m_tx.respond_from_provisional(*tx, 480, "No Answer", {}, {});
             end_call(c, EndReason::Timeout, 480);
         } else if (c.state == CallState::Calling || c.state == CallState::Ringing) {
             if (hangup(id_of(c)).is_error())

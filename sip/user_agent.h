@@ -191,6 +191,9 @@ private:
     void incoming_invite(const Message& m, Transaction& tx, const Endpoint& source);
     void in_dialog_request(const Message& m, Transaction* tx, const Endpoint& source);
     void invite_response(Call& c, const Message& m, Transaction& tx);
+    void reinvite_response(Call& c, const Message& m);
+    uint16_t prepare_answer(Call& c, const Message& invite);
+    void init_local_media(Call& c);
     void dialog_response(Call& c, const Message& m, Transaction& tx);
     void reinvite(Call& c, const Message& m, Transaction& tx);
     Result<void> send_invite(Call& c, bool initial);

@@ -76,8 +76,9 @@ void run_seed(uint64_t seed, SeedResult& out)
             && w.b->ua.call_state(callee) == CallState::Active;
     };
     for (int attempt = 0; attempt < 6 && !both_active(); attempt++) {
-        if (call != kNoCall && w.a->ua.call_state(call) != CallState::Idle)
+        if (call != kNoCall && w.a->ua.call_state(call) != CallState::Idle) {
             ASSERT_TRUE(w.a->ua.hangup(call)) << "seed " << seed;
+        }
         ASSERT_TRUE(w.run_until([&] { return call == kNoCall || w.a->ua.call_state(call) == CallState::Idle; },
                                 300 * kNsPerSec));
         ASSERT_TRUE(w.run_until([&] { return w.b->ua.call_state(0) == CallState::Idle

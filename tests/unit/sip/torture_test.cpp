@@ -152,7 +152,7 @@ TEST(TortureValid, UnusualAndEmptyReasonPhrases)
     std::string tail = "\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@b>;tag=1\r\nFrom: <sip:c@d>;tag=2\r\n"
                        "Call-ID: 9\r\nCSeq: 1 INVITE\r\n\r\n";
     Message m;
-    ASSERT_EQ(parse_valid("SIP/2.0 200 \xE2\x9C\x93 \xC3\xA7a marche \t ok" + tail, m), Error::None);
+    ASSERT_EQ(parse_valid("SIP/2.0 200 \xE2\x9C\x93 \xC3\xA7" "a marche \t ok" + tail, m), Error::None);
     EXPECT_EQ(m.status, 200);
     ASSERT_EQ(parse_valid("SIP/2.0 100 " + tail, m), Error::None);
     EXPECT_EQ(m.reason, "");
