@@ -35,6 +35,7 @@ const char* dhcp_state_name(DhcpState s)
     case DhcpState::Bound: return "bound";
     case DhcpState::Renewing: return "renewing";
     case DhcpState::Rebinding: return "rebinding";
+    case DhcpState::Rebooting: return "rebooting";
     }
     return "?";
 }
@@ -58,6 +59,30 @@ void DhcpClient::stop()
 {
     lose_lease();
     m_state = DhcpState::Stopped;
+}
+
+void DhcpClient::link_up(Nanoseconds now)
+{
+    switch (m_state) {
+    case DhcpState::Stopped:
+        return;
+    case DhcpState::Selecting:
+    case DhcpState::Requesting:
+        begin_discovery(now);
+        return;
+    case DhcpState::Bound:
+    case DhcpState::Renewing:
+    case DhcpState::Rebinding:
+    case DhcpState::Rebooting:
+        m_state = DhcpState::Rebooting;
+        m_xid = m_random.next_u32();
+        m_exchange_start = now;
+        m_retries = 0;
+        m_retry_interval = kDhcpFirstRetry;
+        send_request(now);
+        schedule_retry(now);
+        return;
+    }
 }
 
 void DhcpClient::begin_discovery(Nanoseconds now)
@@ -115,6 +140,9 @@ void DhcpClient::send_request(Nanoseconds now)
         f.requested_address = m_offered;
         f.server_id = m_offer_server;
         source = DhcpSource::Unspecified;
+    } else if (m_state == DhcpState::Rebooting) {
+        f.requested_address = m_lease.settings.address;
+        source = DhcpSource::Unspecified;
     } else {
         f.ciaddr = m_lease.settings.address;
         if (m_state == DhcpState::Renewing)
@@ -130,7 +158,7 @@ Result<void> DhcpClient::receive(std::span<const uint8_t> payload, Nanoseconds n
     if (m_state == DhcpState::Stopped || m.op != 2 || m.xid != m_xid || !(m.chaddr == m_mac))
         return Error::NotFound;
     bool requesting = m_state == DhcpState::Requesting || m_state == DhcpState::Renewing
-        || m_state == DhcpState::Rebinding;
+        || m_state == DhcpState::Rebinding || m_state == DhcpState::Rebooting;
     switch (m.type) {
     case DhcpMessageType::Offer:
         if (m_state != DhcpState::Selecting || m.yiaddr.is_unspecified() || m.server_id.is_unspecified())
@@ -259,6 +287,22 @@ void DhcpClient::poll(Nanoseconds now)
             schedule_renew_retry(now, m_t2_at);
         }
         return;
+    case DhcpState::Rebooting:
+        // RFC 2131 §3.2: no answer means no server objects; keep using the unexpired lease.
+        if (now >= m_expiry_at) {
+            lose_lease();
+            m_fallback_at = now + m_config.fallback_after;
+            begin_discovery(now);
+        } else if (now >= m_next_send) {
+            if (++m_retries > kDhcpMaxRequestRetries) {
+                m_state = now >= m_t1_at ? DhcpState::Renewing : DhcpState::Bound;
+                m_next_send = now;
+                return;
+            }
+            send_request(now);
+            schedule_retry(now);
+        }
+        return;
     case DhcpState::Rebinding:
         if (now >= m_expiry_at) {
             // RFC 2131 §4.4.5: the lease is gone; stop using the address and start over.
@@ -288,6 +332,7 @@ Nanoseconds DhcpClient::next_deadline() const
     case DhcpState::Renewing:
         return std::min(m_next_send, m_t2_at);
     case DhcpState::Rebinding:
+    case DhcpState::Rebooting:
         return std::min(m_next_send, m_expiry_at);
     }
     return kNever;

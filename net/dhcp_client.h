@@ -22,6 +22,7 @@ enum class DhcpState : uint8_t {
     Bound,
     Renewing,   // T1 passed: unicast REQUEST to the leasing server
     Rebinding,  // T2 passed: broadcast REQUEST to any server
+    Rebooting,  // link came back: INIT-REBOOT check that our lease still fits this network
 };
 
 const char* dhcp_state_name(DhcpState s);
@@ -69,6 +70,10 @@ public:
     // fallback_after; discovery goes on (slowly) after that and a later lease replaces them.
     void start(Nanoseconds now, const NetConfig& config);
     void stop();
+    // The link came up again (cable replugged, maybe another network): verify the lease
+    // with an INIT-REBOOT REQUEST (RFC 2131 §3.2), or restart discovery without waiting
+    // for the backoff timer.
+    void link_up(Nanoseconds now);
 
     // A datagram that arrived on port 68. NotFound: not meant for us or not expected in
     // this state (ignored). NeedMore/Malformed: from the parser.

@@ -63,6 +63,18 @@ void Stack::configure(const Ipv4Settings& settings)
         m_listener->on_address_changed(m_settings);
 }
 
+void Stack::link_changed(LinkState state)
+{
+    if (state != LinkState::Up)
+        return; // timers and retries carry on; nothing to undo while the cable is out
+    if (m_configured) {
+        m_announcements_left = kArpAnnounceCount;
+        announce();
+    }
+    if (m_mode == AddressMode::Dhcp)
+        m_dhcp.link_up(m_clock.now_ns());
+}
+
 void Stack::deconfigure()
 {
     m_configured = false;

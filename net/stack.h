@@ -56,6 +56,11 @@ enum class ServiceState : uint8_t {
     Enabled,
 };
 
+enum class LinkState : uint8_t {
+    Down,
+    Up,
+};
+
 struct SocketId {
     uint16_t value { 0xffff };
     constexpr bool operator==(const SocketId&) const = default;
@@ -102,6 +107,9 @@ public:
     // Timers: ARP retries and ageing, announcements, DHCP, DNS. Call by next_deadline().
     void poll();
     Nanoseconds next_deadline() const;
+    // From the NIC's link interrupt: on Up, re-announce our address and have DHCP verify
+    // the lease (or retry discovery at once).
+    void link_changed(LinkState state);
 
     void configure(const Ipv4Settings& settings);
     void deconfigure();

@@ -409,5 +409,64 @@ TEST_F(DhcpTest, IgnoresForeignAndMalformedReplies)
     EXPECT_FALSE(stack.configured());
 }
 
+TEST_F(DhcpTest, LinkUpVerifiesLease)
+{
+    start_dhcp();
+    run_for(100 * kNsPerSec);
+    seen.clear();
+    uint32_t announcements = count(Counter::ArpAnnouncementsOut);
+    stack.link_changed(LinkState::Up);
+    serve();
+    ASSERT_EQ(seen.size(), 1u);
+    const ClientMessage& reboot = seen[0];
+    EXPECT_EQ(reboot.type, DhcpMessageType::Request);
+    EXPECT_EQ(reboot.requested, kLeasedIp) << "INIT-REBOOT asks for the address it holds";
+    EXPECT_TRUE(reboot.ciaddr.is_unspecified());
+    EXPECT_TRUE(reboot.server_id.is_unspecified());
+    EXPECT_TRUE(reboot.ip_source.is_unspecified());
+    EXPECT_TRUE(reboot.ip_destination.is_broadcast());
+    EXPECT_EQ(stack.dhcp().state(), DhcpState::Bound);
+    EXPECT_EQ(stack.settings().address, kLeasedIp);
+    EXPECT_EQ(count(Counter::ArpAnnouncementsOut), announcements + 1) << "re-announced on link up";
+}
+
+TEST_F(DhcpTest, LinkUpOnAnotherNetworkGetsNak)
+{
+    start_dhcp();
+    nak = true;
+    seen.clear();
+    stack.link_changed(LinkState::Up);
+    serve();
+    ASSERT_GE(seen.size(), 3u);
+    EXPECT_EQ(seen[1].type, DhcpMessageType::Discover) << "NAK: the lease is gone, start over";
+    EXPECT_EQ(stack.dhcp().state(), DhcpState::Bound);
+}
+
+TEST_F(DhcpTest, LinkUpWithoutAnswerKeepsLease)
+{
+    start_dhcp();
+    answer = false;
+    seen.clear();
+    stack.link_changed(LinkState::Up);
+    run_for(200 * kNsPerSec);
+    EXPECT_EQ(seen.size(), 1u + kDhcpMaxRequestRetries);
+    EXPECT_EQ(stack.dhcp().state(), DhcpState::Bound);
+    EXPECT_TRUE(stack.configured());
+    EXPECT_EQ(stack.settings().address, kLeasedIp);
+}
+
+TEST_F(DhcpTest, LinkUpWhileSelectingRetriesAtOnce)
+{
+    answer = false;
+    start_dhcp();
+    run_for(30 * kNsPerSec);
+    size_t before = seen.size();
+    stack.link_changed(LinkState::Up);
+    serve();
+    ASSERT_EQ(seen.size(), before + 1);
+    EXPECT_EQ(seen.back().type, DhcpMessageType::Discover);
+    EXPECT_EQ(seen.back().at, clock.now_ns());
+}
+
 } // namespace
 } // namespace nettest
