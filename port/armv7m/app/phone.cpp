@@ -11,20 +11,33 @@ enum SocketKind { kSip, kRtp, kRtcp };
 
 void print_str(const char* label, sip::Str s) { kprint("%s%.*s", label, int(s.size()), s.data()); }
 
-// "192.0.2.1" or "192.0.2.1:5070".
-Result<Endpoint> parse_endpoint(std::string_view text, uint16_t default_port)
+// Retry pause after a failed lookup (NXDOMAIN, timeout): the resolver already retried.
+constexpr Nanoseconds kResolveRetry = 5 * kNsPerSec;
+
+struct HostPort {
+    std::string_view host;
+    uint16_t port;
+};
+
+// "192.0.2.1", "sip.lab.test" or either with ":5070".
+Result<HostPort> split_host_port(std::string_view text, uint16_t default_port)
 {
     auto colon = text.find(':');
-    Endpoint e;
-    e.address = TRY(net::parse_ipv4_address(text.substr(0, colon)));
-    e.port = default_port;
+    HostPort hp { text.substr(0, colon), default_port };
+    if (hp.host.empty())
+        return Error::Malformed;
     if (colon != std::string_view::npos) {
         auto port = kernel::parse_uint(text.substr(colon + 1));
         if (!port || *port == 0 || *port > 65535)
             return Error::Malformed;
-        e.port = uint16_t(*port);
+        hp.port = uint16_t(*port);
     }
-    return e;
+    return hp;
+}
+
+void print_ip(const char* label, Ipv4Address a)
+{
+    kprint("%s%u.%u.%u.%u", label, a.octet(0), a.octet(1), a.octet(2), a.octet(3));
 }
 
 } // namespace
@@ -37,15 +50,19 @@ bool Phone::configure(const kernel::CommandLine& c)
         kprint("sip: not configured (sip.server= and sip.user= missing)\n");
         return false;
     }
-    // Names would need the resolver before registering; the lab and most PBX set-ups on a
-    // LAN give an address, so only that form is accepted here.
-    auto ep = parse_endpoint(*server, 5060);
-    if (ep.is_error()) {
-        kprint("sip: sip.server=%.*s is not an IPv4 address[:port]\n", int(server->size()), server->data());
+    auto hp = split_host_port(*server, 5060);
+    if (hp.is_error()) {
+        kprint("sip: sip.server=%.*s is not host[:port]\n", int(server->size()), server->data());
         return false;
     }
-    m_config.server = ep.value();
-    m_config.domain = c.get_or("sip.domain", server->substr(0, server->find(':')));
+    // A name is looked up once the stack has an address (and its DNS server); the domain
+    // stays the name, as the user wrote it (RFC 3261 §10.2: the registrar's domain).
+    m_config.server.port = hp->port;
+    if (auto ip = net::parse_ipv4_address(hp->host); ip.has_value())
+        m_config.server.address = ip.value();
+    else
+        m_server_name = hp->host;
+    m_config.domain = c.get_or("sip.domain", hp->host);
     m_config.user = *user;
     m_config.password = c.get_or("sip.password", "");
     m_config.auth_user = c.get_or("sip.authuser", "");
@@ -71,6 +88,53 @@ void Phone::on_address(const net::Ipv4Settings& settings)
     m_rtp_socket = rtp.value();
     m_rtcp_socket = rtcp.value();
     m_config.local = { settings.address, 5060 };
+    m_sockets_open = true;
+    if (m_server_name.empty())
+        start_ua();
+    else
+        start_resolve();
+}
+
+void Phone::start_resolve()
+{
+    m_resolve_retry_at = 0;
+    auto q = m_stack.resolve(m_server_name);
+    if (q.is_error()) {
+        kprint("sip: cannot look up %.*s (%s)\n", int(m_server_name.size()), m_server_name.data(),
+            q.error_info().text());
+        m_resolve_retry_at = m_clock.now_ns() + kResolveRetry;
+        return;
+    }
+    m_resolve_query = q.value();
+    m_resolving = true;
+}
+
+void Phone::poll_resolve()
+{
+    if (!m_resolving) {
+        if (m_resolve_retry_at && m_clock.now_ns() >= m_resolve_retry_at)
+            start_resolve();
+        return;
+    }
+    auto r = m_stack.take_resolved(m_resolve_query);
+    if (r.is_error() && r.error() == Error::WouldBlock)
+        return;
+    m_resolving = false;
+    if (r.is_error()) {
+        kprint("sip: %.*s did not resolve (%s), retrying\n", int(m_server_name.size()), m_server_name.data(),
+            r.error_info().text());
+        m_resolve_retry_at = m_clock.now_ns() + kResolveRetry;
+        return;
+    }
+    m_config.server.address = r.value();
+    kprint("sip: %.*s is", int(m_server_name.size()), m_server_name.data());
+    print_ip(" ", r.value());
+    kprint("\n");
+    start_ua();
+}
+
+void Phone::start_ua()
+{
     m_ua.emplace(m_config, static_cast<sip::SipTransport&>(*this), m_clock, m_random,
         static_cast<sip::SipListener&>(*this));
     m_ua_ready = true;
@@ -95,11 +159,40 @@ void Phone::drain(net::SocketId socket, int kind)
     }
 }
 
+// Work the SIP callbacks asked for, now that the user agent has returned: answering and
+// starting the media session (its jitter buffer and PLC are reset by assignment, a few KiB of
+// stack each) would otherwise nest under the parser's and the INVITE handler's frames.
+void Phone::run_deferred()
+{
+    if (m_answer_call != sip::kNoCall) {
+        sip::CallId call = m_answer_call;
+        m_answer_call = sip::kNoCall;
+        if (m_ua->call_state(call) != sip::CallState::Idle && m_ua->answer(call).is_error())
+            kprint("sip: answer failed\n");
+    }
+    if (m_media_pending) {
+        m_media_pending = false;
+        Nanoseconds now = m_clock.now_ns();
+        if (m_media.running())
+            m_media.stop(now);
+        if (auto r = m_media.start(m_media_config, now); r.is_error()) {
+            kprint("media: start failed (%s)\n", r.error_info().text());
+            return;
+        }
+        auto& remote = m_media_config.remote_rtp;
+        print_ip("media: rtp to ", remote.address);
+        kprint(":%u pt %u\n", remote.port, m_media_config.payload_type);
+    }
+}
+
 void Phone::poll()
 {
+    if (m_sockets_open && !m_ua_ready)
+        poll_resolve();
     if (!m_ua_ready)
         return;
     drain(m_sip_socket, kSip);
+    run_deferred();
     drain(m_rtp_socket, kRtp);
     drain(m_rtcp_socket, kRtcp);
     Nanoseconds now = m_clock.now_ns();
@@ -117,7 +210,7 @@ void Phone::poll()
 Nanoseconds Phone::next_deadline() const
 {
     if (!m_ua_ready)
-        return ~Nanoseconds(0);
+        return m_resolve_retry_at ? m_resolve_retry_at : ~Nanoseconds(0);
     Nanoseconds next = m_ua->next_wakeup();
     if (m_hangup_at && m_hangup_at < next)
         next = m_hangup_at;
@@ -166,8 +259,8 @@ void Phone::on_incoming_call(sip::CallId call, sip::Str from_display, sip::Str f
 {
     print_str("sip: incoming call from ", from_uri);
     kprint("\n");
-    if (m_config.auto_answer && m_ua->answer(call).is_error())
-        kprint("sip: answer failed\n");
+    if (m_config.auto_answer)
+        m_answer_call = call;
 }
 
 void Phone::on_call_progress(sip::CallId, uint16_t status) { kprint("sip: progress %u\n", status); }
@@ -189,26 +282,23 @@ void Phone::on_call_ended(sip::CallId call, sip::EndReason reason, uint16_t stat
         m_media.stop(now);
     }
     m_hangup_at = 0;
+    m_media_pending = false;
+    if (m_answer_call == call)
+        m_answer_call = sip::kNoCall;
     kprint("sip: call %u ended (reason %u, status %u)\n", call, unsigned(reason), status);
 }
 
 void Phone::on_media(sip::CallId, const sip::MediaSession& sm)
 {
-    media::MediaConfig mc;
+    media::MediaConfig& mc = m_media_config;
+    mc = media::MediaConfig {};
     mc.law = sm.codec == sip::Codec::Pcma ? media::G711Law::Alaw : media::G711Law::Ulaw;
     mc.payload_type = sm.pt;
     mc.telephone_event_pt = sm.te_pt == sip::kNoPayloadType ? int16_t(-1) : int16_t(sm.te_pt);
     mc.remote_rtp = sm.remote;
     mc.remote_rtcp = { sm.remote.address, uint16_t(sm.remote.port + 1) };
     mc.cname = "offhook-arm";
-    Nanoseconds now = m_clock.now_ns();
-    if (m_media.running())
-        m_media.stop(now);
-    if (auto r = m_media.start(mc, now); r.is_error())
-        kprint("media: start failed (%s)\n", r.error_info().text());
-    else
-        kprint("media: rtp to %u.%u.%u.%u:%u pt %u\n", sm.remote.address.octet(0), sm.remote.address.octet(1),
-            sm.remote.address.octet(2), sm.remote.address.octet(3), sm.remote.port, sm.pt);
+    m_media_pending = true;
 }
 
 void Phone::on_dtmf(sip::CallId, char digit, uint16_t duration_ms)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <span>
+#include <string_view>
 
 #include "kernel/boot/cmdline.h"
 #include "lib/clock.h"
@@ -58,6 +59,10 @@ private:
     void on_dtmf(sip::CallId call, char digit, uint16_t duration_ms) override;
 
     void drain(net::SocketId socket, int kind);
+    void start_resolve();
+    void poll_resolve();
+    void start_ua();
+    void run_deferred();
 
     net::Stack& m_stack;
     const Clock& m_clock;
@@ -67,8 +72,18 @@ private:
     Late<sip::SipUserAgent> m_ua;
     bool m_ua_ready { false };
     bool m_configured { false };
+    bool m_sockets_open { false };
+    // sip.server given as a name: looked up through the stack's resolver (net/dns_resolver).
+    std::string_view m_server_name;
+    bool m_resolving { false };
+    uint16_t m_resolve_query { 0 };
+    Nanoseconds m_resolve_retry_at { 0 };
     sip::SipConfig m_config {};
     net::SocketId m_sip_socket, m_rtp_socket, m_rtcp_socket;
+    // Set by SIP callbacks, carried out by run_deferred() once the user agent returned.
+    sip::CallId m_answer_call { sip::kNoCall };
+    bool m_media_pending { false };
+    media::MediaConfig m_media_config {};
     Nanoseconds m_hangup_at { 0 };
     Nanoseconds m_call_limit { 0 };
     alignas(4) uint8_t m_rx[sip::kMaxMessageSize];

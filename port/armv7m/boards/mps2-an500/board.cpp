@@ -46,27 +46,33 @@ constinit Late<NetTask> s_net;
 constinit Late<Phone> s_phone;
 constinit bool s_net_up = false;
 
-// QEMU has no codec: the microphone is a 1 kHz test tone, the speaker a null sink that
-// only keeps count (what the phone sends is checked on the wire by the e2e test).
+// QEMU has no codec: the microphone is a test tone (`phone.tone=` Hz, 1 kHz by default, as
+// on x86), the speaker a null sink that only keeps count (what the phone sends is checked by
+// the far end in the e2e test).
 class ToneAndNullSink final : public AudioEndpoint {
 public:
+    explicit ToneAndNullSink(uint32_t frequency_hz) : m_frequency_hz(frequency_hz) { }
+
     void capture(std::span<int16_t, media::kFrameSamples> out) override
     {
         if (!m_tone.active())
-            m_tone.start_test_tone(1000, 8000);
+            m_tone.start_test_tone(m_frequency_hz, 8000);
         m_tone.generate(out);
     }
     void playback(std::span<const int16_t, media::kFrameSamples>) override { m_played++; }
 
 private:
     media::ToneGenerator m_tone;
+    uint32_t m_frequency_hz;
     uint32_t m_played { 0 };
 };
 constinit Late<ToneAndNullSink> s_audio;
 
 constinit Thread s_net_thread;
 constinit Thread s_audio_thread;
-alignas(8) constinit uint32_t s_net_stack[1024];
+// SIP + media in one thread: the INVITE path and the media session's resets take ~5 KiB at
+// their deepest (arm-none-eabi -fstack-usage); the audio report prints the high-water mark.
+alignas(8) constinit uint32_t s_net_stack[2048];
 alignas(8) constinit uint32_t s_audio_stack[512];
 constinit volatile uint32_t s_audio_frames = 0;
 
@@ -95,8 +101,10 @@ void audio_thread(void*)
         if (s_net_up)
             s_net->notify_audio_frame();
         if (s_audio_frames % 500 == 0)
-            kprint("audio: %lu frames, %lu late, worst wake-up %lu us\n", (unsigned long)s_audio_frames,
-                (unsigned long)late, (unsigned long)(worst / kNsPerUs));
+            kprint("audio: %lu frames, %lu late, worst wake-up %lu us; net stack %lu of %u bytes used\n",
+                (unsigned long)s_audio_frames, (unsigned long)late, (unsigned long)(worst / kNsPerUs),
+                (unsigned long)(sizeof s_net_stack - 4 * stack_unused_words(s_net_thread)),
+                unsigned(sizeof s_net_stack));
     }
 }
 
@@ -134,7 +142,11 @@ void start()
     auto& random = s_random.emplace(seed);
     auto& net = s_net.emplace(nic, s_clock, random);
     net.start(config.net);
-    auto& phone = s_phone.emplace(net.stack(), s_clock, random, s_audio.emplace());
+    // Audible range and below Nyquist at 8 kHz; anything else falls back to 1 kHz.
+    uint64_t tone = config.cmdline.get_uint("phone.tone").value_or(1000);
+    if (tone < 100 || tone > 3400)
+        tone = 1000;
+    auto& phone = s_phone.emplace(net.stack(), s_clock, random, s_audio.emplace(uint32_t(tone)));
     if (phone.configure(config.cmdline))
         net.set_phone(&phone);
     s_net_up = true;

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""The ARM port's phone end to end: the mps2-an500 image in qemu-system-arm on the lab's tap,
+with real peers (Kamailio registrar/proxy with digest auth, baresip).
+
+Run 1, static address, sip.server=192.0.2.1:
+- arm/registered_digest: Kamailio challenged (CHALLENGE REGISTER 1000) and then registered
+  1000 from the board's address, and the console says "sip: registered (200";
+- arm/incoming_autoanswer: baresip (2000) calls 1000 through Kamailio, the port auto-answers
+  (baresip CALL_ESTABLISHED, console "call N active" and "media: rtp to");
+- arm/rtp_timing: tshark on tap0 timestamps the port's RTP: sequence numbers without holes,
+  the mean interval is 20 ms and no gap exceeds 60 ms (media runs in the network thread);
+- arm/remote_hangup: baresip hangs up, baresip reports CALL_CLOSED and the console reports the
+  call ended with the media counters (packets sent > 0);
+- arm/sends_tone: baresip's received-audio recording holds the port's 440 Hz tone for most of
+  the call (audio.tone_presence), so the far end really decoded what the port sent.
+
+Run 2, DHCP, sip.server=sip.lab.test (dnsmasq resolves it), sip.hangup=4:
+- arm/dns_server: dnsmasq answered the board's query for sip.lab.test and Kamailio
+  registered 1000 from the leased address;
+- arm/local_hangup: baresip calls, the port answers and hangs up after 4 s by itself:
+  baresip CALL_CLOSED, the console reports the ended call, and the tone reached baresip.
+
+Prints PASS/FAIL/SKIP arm/<name> lines and always exits 0.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import netlab  # noqa: E402
+from peers import audio, baresip, kamailio  # noqa: E402
+
+ARM_MAC = "52:54:00:0f:f0:a8"
+PORT_IP = "192.0.2.11"
+TONE_HZ = 440
+USERS = {"1000": "secret1000", "2000": "secret2000"}
+SIP_COMMON = "sip.user=1000 sip.password=secret1000 sip.autoanswer=1 phone.tone=440"
+
+
+def result(name, ok, detail=""):
+    print(f"{'PASS' if ok else 'FAIL'} arm/{name}{'' if ok else ': ' + str(detail)[:700]}", flush=True)
+
+
+def skip(name, why):
+    print(f"SKIP arm/{name}: {why}", flush=True)
+
+
+def build(cmdline, dest):
+    """Builds the mps2-an500 image with `cmdline` baked in and copies it to `dest` (the
+    shared build/arm/ output is rebuilt by every test that bakes a different line)."""
+    r = subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "-j2",
+                        "build/arm/offhook-mps2-an500.elf", f"CMDLINE={cmdline}"],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        print(r.stdout[-2000:] + r.stderr[-2000:])
+        return None
+    shutil.copy(os.path.join(netlab.ROOT, "build", "arm", "offhook-mps2-an500.elf"), dest)
+    return dest
+
+
+def boot_arm(lab, elf):
+    args = ["timeout", "300", "qemu-system-arm", "-M", "mps2-an500", "-kernel", elf,
+            "-nographic", "-monitor", "none", "-serial", "stdio",
+            "-nic", f"tap,ifname={lab.tap},script=no,downscript=no,mac={ARM_MAC}"]
+    lab.qemu = lab.ns_popen(*args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    threading.Thread(target=lab._reader, daemon=True).start()
+
+
+def start_capture(lab, path):
+    """tshark on tap0: UDP from the port's RTP socket (4000), decoded as RTP."""
+    return lab.ns_popen("timeout", "120", "tshark", "-i", lab.tap, "-l", "-f", "udp src port 4000",
+                        "-d", "udp.port==4000,rtp", "-T", "fields", "-e", "frame.time_relative",
+                        "-e", "rtp.seq", stdout=open(path, "w"), stderr=subprocess.DEVNULL)
+
+
+def stop_capture(p):
+    if p and p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def rtp_timing(path):
+    """(packets, mean interval ms, worst gap ms, sequence holes) from the tshark fields."""
+    rows = []
+    for line in open(path):
+        parts = line.split()
+        if len(parts) == 2:
+            rows.append((float(parts[0]), int(parts[1])))
+    if len(rows) < 2:
+        return len(rows), 0.0, 0.0, 0
+    gaps = [(b[0] - a[0]) * 1000 for a, b in zip(rows, rows[1:])]
+    holes = sum(1 for a, b in zip(rows, rows[1:]) if (b[1] - a[1]) & 0xFFFF != 1)
+    return len(rows), sum(gaps) / len(gaps), max(gaps), holes
+
+
+def tone_check(b, name):
+    time.sleep(1)  # sndfile closes the dump when the call ends
+    rec = b.recording("dec")
+    if not rec:
+        result(name, False, "baresip recorded nothing")
+        return
+    p = audio.tone_presence(rec, TONE_HZ, tolerance=5)
+    ok = p["seconds"] >= 3 and p["within_tolerance"]
+    result(name, ok, f"{TONE_HZ} Hz for {p['seconds']:.2f} s in {rec}; {p}")
+    if ok:
+        print(f"info: {TONE_HZ} Hz in baresip's recording: {p['seconds']:.2f} s, longest run "
+              f"{p['longest']}, measured {p['frequency']:.1f} Hz, {len(p['runs'])} runs", flush=True)
+
+
+def wait_registered(lab, k, kmark, ip_regex):
+    reg = lab.wait_for(r"sip: registered \(200", timeout=60)
+    kreg = k.wait_log(rf"REGISTERED 1000 .*{ip_regex}", timeout=5, start=kmark) if reg else None
+    challenged = re.search(r"CHALLENGE REGISTER 1000", k.log()) is not None
+    return reg is not None and kreg is not None and challenged, \
+        f"console={reg is not None} kamailio_registered={kreg is not None} challenged={challenged}; " \
+        f"console: {lab.console_text()[-500:]!r}"
+
+
+def call_from_baresip(lab, b):
+    mark, bm = lab.mark(), b.mark()
+    b.dial("sip:1000@192.0.2.1")
+    est = b.wait_event("CALL_ESTABLISHED", timeout=20, start=bm)
+    active = lab.wait_for(r"sip: call \d+ active", timeout=20, start=mark)
+    media = lab.wait_for(r"media: rtp to", timeout=5, start=mark)
+    ok = est is not None and active is not None and media is not None
+    return ok, mark, bm, f"established={est is not None} active={active is not None} " \
+                         f"media={media is not None}; console: {lab.console_text()[-500:]!r}"
+
+
+def run_static(tmp):
+    elf = build(f"net={PORT_IP}/24,gw=192.0.2.1,dns=192.0.2.1 sip.server=192.0.2.1 {SIP_COMMON}",
+                os.path.join(tmp, "static.elf"))
+    if not elf:
+        result("build", False, "make build/arm/offhook-mps2-an500.elf failed")
+        return
+    with netlab.Lab() as lab:
+        lab.start_dnsmasq()
+        k = kamailio.Kamailio(lab.name, lab.tmp, users=USERS, min_expires=10)
+        b = None
+        cap = None
+        try:
+            k.start()
+            b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000")
+            b.start(timeout=20)
+            kmark = k.mark()
+            boot_arm(lab, elf)
+            if not lab.wait_for(r"Offhook ARMv7-M on mps2-an500", timeout=20):
+                result("boot", False, f"no banner: {lab.console_text()[-400:]!r}")
+                return
+            ok, why = wait_registered(lab, k, kmark, re.escape(PORT_IP))
+            result("registered_digest", ok, why)
+            if not ok:
+                return
+            cap_path = os.path.join(lab.tmp, "rtp.txt")
+            cap = start_capture(lab, cap_path)
+            time.sleep(1.5)  # tshark needs a moment before it captures
+            ok, mark, bm, why = call_from_baresip(lab, b)
+            result("incoming_autoanswer", ok, why)
+            if not ok:
+                return
+            time.sleep(8)
+            b.hangup()
+            closed = b.wait_event("CALL_CLOSED", timeout=10, start=bm)
+            ended = lab.wait_for(r"sip: call \d+ ended", timeout=10, start=mark)
+            sent = lab.wait_for(r"media: sent (\d+) packets, received (\d+)", timeout=1, start=mark)
+            result("remote_hangup", closed is not None and ended is not None and sent is not None
+                   and int(sent.group(1)) > 0,
+                   f"closed={closed is not None} ended={ended is not None}; {lab.console_text()[-400:]!r}")
+            if sent:
+                print(f"info: port media counters: {sent.group(0)}", flush=True)
+            stop_capture(cap)
+            n, mean, worst, holes = rtp_timing(cap_path)
+            print(f"info: RTP from the port on tap0: {n} packets, mean interval {mean:.2f} ms, "
+                  f"worst gap {worst:.1f} ms, {holes} sequence holes", flush=True)
+            if n < 2:
+                skip("rtp_timing", f"tshark captured {n} packets")
+            else:
+                result("rtp_timing", n >= 300 and 19.0 <= mean <= 21.0 and worst <= 60 and holes == 0,
+                       f"{n} packets, mean {mean:.2f} ms, worst gap {worst:.1f} ms, {holes} holes")
+            tone_check(b, "sends_tone")
+            a = lab.wait_for(r"audio: (\d+) frames, (\d+) late", timeout=15, start=mark)
+            if a:
+                print(f"info: {a.group(0)}", flush=True)
+        finally:
+            stop_capture(cap)
+            if b:
+                b.stop()
+            k.stop()
+
+
+def run_dns(tmp):
+    elf = build(f"net=dhcp sip.server={netlab.SIP_NAME} sip.hangup=4 {SIP_COMMON}",
+                os.path.join(tmp, "dns.elf"))
+    if not elf:
+        result("build", False, "make build/arm/offhook-mps2-an500.elf failed")
+        return
+    with netlab.Lab() as lab:
+        lab.start_dnsmasq()
+        k = kamailio.Kamailio(lab.name, lab.tmp, users=USERS, min_expires=10)
+        b = None
+        try:
+            k.start()
+            b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000")
+            b.start(timeout=20)
+            kmark = k.mark()
+            boot_arm(lab, elf)
+            lease = lab.wait_for(r"net: address (192\.0\.2\.\d+)/24", timeout=60)
+            if not lease:
+                result("dns_server", False, f"no lease: {lab.console_text()[-400:]!r}")
+                return
+            ok, why = wait_registered(lab, k, kmark, re.escape(lease.group(1)))
+            queried = re.search(rf"query\[A\] {re.escape(netlab.SIP_NAME)} from {re.escape(lease.group(1))}",
+                                lab.dnsmasq_log()) is not None
+            result("dns_server", ok and queried, f"dnsmasq saw the query={queried}; {why}")
+            if not ok:
+                return
+            ok, mark, bm, why = call_from_baresip(lab, b)
+            if not ok:
+                result("local_hangup", False, why)
+                return
+            closed = b.wait_event("CALL_CLOSED", timeout=15, start=bm)
+            ended = lab.wait_for(r"sip: call \d+ ended", timeout=5, start=mark)
+            result("local_hangup", closed is not None and ended is not None,
+                   f"closed={closed is not None} ended={ended is not None}; {lab.console_text()[-400:]!r}")
+            if closed is not None:
+                tone_check(b, "local_hangup_tone")
+        finally:
+            if b:
+                b.stop()
+            k.stop()
+
+
+def main():
+    for tool in ("qemu-system-arm", "kamailio", "baresip"):
+        if shutil.which(tool) is None:
+            skip("phone", f"{tool} is not installed")
+            return 0
+    tmp = netlab.tempfile.mkdtemp(prefix="ohl-arm-phone-")
+    try:
+        run_static(tmp)
+        run_dns(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
