@@ -16,6 +16,8 @@ UNIT_MODULES :=
 FUZZERS      :=
 KERNEL_PORTABLE_SRCS :=
 KERNEL_DRIVER_SRCS := drivers/pci/pci.cpp $(wildcard drivers/net/*.cpp) $(wildcard drivers/ac97/*.cpp)
+KERNEL_DRIVER_SRCS += $(wildcard drivers/ata/*.cpp)
+KERNEL_DRIVER_SRCS += $(wildcard kernel/block/*.cpp) $(wildcard kernel/fs/*.cpp)
 # The portable stack, linked into the kernel (compiled with SSE allowed: thread context only).
 KERNEL_PORTABLE_SRCS += $(wildcard net/*.cpp) $(wildcard sip/*.cpp) $(wildcard sip/media/*.cpp)
 -include $(sort $(wildcard tests/unit/*/module.mk))
