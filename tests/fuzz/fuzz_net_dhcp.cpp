@@ -64,6 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         if (now == ~oh::Nanoseconds(0))
             break;
         client.poll(now);
+        if (step == 8)
+            client.link_up(now);
         (void)client.receive(second, now);
     }
     return 0;

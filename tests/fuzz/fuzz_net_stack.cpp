@@ -1,7 +1,8 @@
 // libFuzzer target: a sequence of whole Ethernet frames and clock steps fed into a Stack.
 // Input: byte 0 picks the configuration; then records of
 //   [control][length hi][length lo][frame...]
-// where control's low 7 bits advance the clock in 100 ms steps and its top bit calls poll().
+// where control's low 7 bits advance the clock in 100 ms steps and its top bit calls poll();
+// a control of exactly 0x7f also reports the link coming up.
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         stack.receive_frame({ data + i, length });
         i += length;
         clock.advance(oh::Nanoseconds(control & 0x7f) * 100 * oh::kNsPerMs);
+        if (control == 0x7f)
+            stack.link_changed(LinkState::Up);
         if (control & 0x80)
             stack.poll();
         if (socket.has_value())
