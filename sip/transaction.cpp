@@ -169,8 +169,10 @@ TransactionLayer::Verdict TransactionLayer::on_request(const Message& req, const
     if (!via || !sent_by_key(*via, key))
         return Verdict::New; // the UA rejects it; nothing to match
     Method match = req.method == Method::Ack ? Method::Invite : req.method;
+    // Branches longer than we store are compared on the stored prefix.
+    Str branch = via->branch.substr(0, FixedString<64>::capacity());
     for (auto& tx : m_pool) {
-        if (tx.state == TxState::Free || tx.is_client() || tx.method != match || tx.branch.view() != via->branch
+        if (tx.state == TxState::Free || tx.is_client() || tx.method != match || tx.branch.view() != branch
             || tx.sent_by.view() != key.view())
             continue;
         if (req.method == Method::Ack) {
@@ -199,8 +201,7 @@ TransactionLayer::Verdict TransactionLayer::on_request(const Message& req, const
     tx->peer = source;
     tx->purpose = 0;
     tx->slot = 0;
-    if (!tx->branch.assign(via->branch))
-        tx->branch.assign(via->branch.substr(0, FixedString<64>::capacity()));
+    tx->branch.assign(branch);
     tx->sent_by.assign(key.view());
     out = tx;
     return Verdict::New;
@@ -256,8 +257,9 @@ Transaction* TransactionLayer::find_invite_for_cancel(const Message& cancel)
     FixedString<80> key;
     if (!via || !sent_by_key(*via, key))
         return nullptr;
+    Str branch = via->branch.substr(0, FixedString<64>::capacity());
     for (auto& tx : m_pool)
-        if (tx.state != TxState::Free && tx.kind == TxKind::InviteServer && tx.branch.view() == via->branch
+        if (tx.state != TxState::Free && tx.kind == TxKind::InviteServer && tx.branch.view() == branch
             && tx.sent_by.view() == key.view())
             return &tx;
     return nullptr;

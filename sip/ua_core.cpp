@@ -321,8 +321,8 @@ void SipUserAgent::handle_response(const Message& m, Transaction* tx)
         // A 2xx retransmission after our INVITE transaction ended: re-ACK (§13.2.2.4).
         if (m.cseq_method == Method::Invite && m.status >= 200 && m.status < 300) {
             for (auto& c : m_calls)
-                if (c.outgoing && c.state == CallState::Active && c.dialog.call_id.view() == m.call_id
-                    && c.invite_cseq == m.cseq)
+                if (c.state == CallState::Active && c.dialog.call_id.view() == m.call_id && c.invite_cseq == m.cseq
+                    && !c.ack_branch.empty())
                     send_ack_2xx(c);
         }
         return;
@@ -357,6 +357,8 @@ void SipUserAgent::on_transaction_timeout(Transaction& tx)
             end_call(c, c.state == CallState::Cancelling ? EndReason::Cancelled : EndReason::Timeout, 408);
         break;
     case Purpose::ReInvite:
+        if (c.reinvite_pending)
+            c.holding = !c.holding; // the hold/resume never happened
         c.reinvite_pending = false;
         break;
     case Purpose::Bye:

@@ -163,6 +163,17 @@ void SipUserAgent::in_dialog_request(const Message& m, Transaction* tx, const En
     }
     c->dialog.remote_cseq = m.cseq;
     c->dialog.remote_cseq_known = true;
+    if (c->retransmit_at && m.cseq > c->invite_cseq) {
+        // A newer request in the dialog means the peer has our 2xx (it may not start another
+        // INVITE before that one completed, §14.1): treat it as the lost ACK rather than
+        // tear the call down 64*T1 later.
+        c->retransmit_at = c->give_up_at = 0;
+        c->offer_in_ack = false;
+        if (c->state == CallState::Answering) {
+            c->state = CallState::Active;
+            m_listener.on_call_answered(id_of(*c));
+        }
+    }
     switch (m.method) {
     case Method::Bye:
         respond(*tx, m, 200);
@@ -293,7 +304,11 @@ void SipUserAgent::call_timers(Call& c, Nanoseconds now)
         c.give_up_at = c.retransmit_at = 0;
         if (c.state == CallState::Cancelling) {
             end_call(c, EndReason::Cancelled, 0);
-        } else if (c.state == CallState::Answering || c.state == CallState::Active) {
+        } else if (c.state == CallState::Active) {
+            // A re-INVITE's 2xx never ACKed. §14.2 says SHOULD send BYE; on a dialog that is
+            // already confirmed and whose peer just spoke to us the ACK was almost surely
+            // lost, so we keep the call rather than hang up on the user.
+        } else if (c.state == CallState::Answering) {
             // §13.3.1.4: no ACK within 64*T1 ends the dialog with a BYE.
             m_listener.on_call_ended(id_of(c), EndReason::Timeout, 408);
             c.state = CallState::Ending;

@@ -171,6 +171,7 @@ void SipUserAgent::registration_response(const Message& m)
     m_reg.interval_retries = 0;
     m_reg.state = RegState::Registered;
     m_reg.next_at = now + refresh_delay(m_reg.granted);
+    m_reg.bound_until = now + Nanoseconds(m_reg.granted) * kNsPerSec;
     m_reg.keepalive_at = m_config.keepalive_interval ? now + m_config.keepalive_interval : 0;
     m_listener.on_registration(RegState::Registered, m.status, m.reason);
 }
@@ -192,6 +193,16 @@ void SipUserAgent::registration_failed(uint16_t status, Str reason)
     if (delay > kRetryMax)
         delay = kRetryMax;
     delay += (delay / 4) * (m_random.next_u32() % 1000) / 1000;
+    // A refresh lost to the network (timeout, 5xx) while the binding still holds: retry
+    // within the remaining lifetime and stay registered; the phone keeps working meanwhile.
+    bool transient = status == 408 || status >= 500 || status == 0;
+    if (transient && m_reg.state == RegState::Registered && now < m_reg.bound_until) {
+        Nanoseconds half = (m_reg.bound_until - now) / 2;
+        if (half < 5 * kNsPerSec)
+            half = 5 * kNsPerSec;
+        m_reg.next_at = now + (delay < half ? delay : half);
+        return;
+    }
     m_reg.state = RegState::Failed;
     m_reg.next_at = now + delay;
     m_reg.keepalive_at = 0;

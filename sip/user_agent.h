@@ -129,6 +129,7 @@ struct Registration {
     FixedString<32> from_tag;
     Endpoint contact;              // as the registrar sees us (rport/received)
     Nanoseconds next_at { 0 };     // refresh or retry
+    Nanoseconds bound_until { 0 }; // when the registrar forgets us without a refresh
     Nanoseconds keepalive_at { 0 };
     AuthState auth;
 };

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 using namespace sip_test;
 using oh::kNsPerSec;
 
@@ -36,6 +38,17 @@ struct World {
         b_cfg.trusted_count = 1;
         a = std::make_unique<Phone>(net, clock, a_cfg, seed * 2 + 1);
         b = std::make_unique<Phone>(net, clock, b_cfg, seed * 2 + 2);
+    }
+
+    // SIP_SIM_TRACE=1 prints the signalling of a failing seed (LOST marks dropped datagrams).
+    void dump()
+    {
+        if (!getenv("SIP_SIM_TRACE"))
+            return;
+        for (auto& l : net.log())
+            if (l.text.size() > 2)
+                printf("%8.3f %d->%d %s %.*s\n", double(l.at) / 1e9 - 1000, l.from.address.octet(3),
+                       l.to.address.octet(3), l.dropped ? "LOST" : "    ", int(l.text.find("\r\n")), l.text.c_str());
     }
 
     // Runs in 1 s steps until pred() or the limit; returns whether pred() held.
@@ -110,16 +123,40 @@ void run_seed(uint64_t seed, SeedResult& out)
     EXPECT_EQ(am->codec, Codec::Pcmu);
     EXPECT_EQ(bm->te_pt, 101);
 
-    // Carried for 60 simulated seconds (registration refreshes happen meanwhile).
+    // Carried for at least 60 simulated seconds (registration refreshes with stale nonces
+    // happen meanwhile). Alice puts Bob on hold at 5 s and resumes once the hold is in place;
+    // a re-INVITE the network ate is tried again, as a user would press the key again.
     size_t a_ended = w.a->rec.ended.size(), b_ended = w.b->rec.ended.size();
-    for (int s = 0; s < 60; s++) {
+    auto directions_are = [&](Direction a_dir, Direction b_dir) {
+        const MediaSession* x = w.a->ua.media(call);
+        const MediaSession* y = w.b->ua.media(callee);
+        return x && y && x->direction == a_dir && y->direction == b_dir;
+    };
+    bool held = false, resumed = false;
+    for (int s = 0; s < 60 || (!resumed && s < 200); s++) {
+        if (!held && s >= 5) {
+            held = directions_are(Direction::SendOnly, Direction::RecvOnly);
+            if (!held)
+                (void)w.a->ua.hold(call).is_error(); // Busy while the previous try is in flight
+        }
+        if (held && !resumed) {
+            resumed = directions_are(Direction::SendRecv, Direction::SendRecv);
+            if (!resumed)
+                (void)w.a->ua.resume(call).is_error();
+        }
         w.net.run_for(kNsPerSec);
+        if (!both_active())
+            w.dump();
         ASSERT_TRUE(both_active()) << "seed " << seed << " dropped at " << s << " s";
     }
+    EXPECT_TRUE(held && resumed) << "seed " << seed;
     EXPECT_EQ(w.a->rec.ended.size(), a_ended);
     EXPECT_EQ(w.b->rec.ended.size(), b_ended);
-    EXPECT_EQ(w.a->ua.registration_state(), RegState::Registered) << "seed " << seed;
-    EXPECT_EQ(w.b->ua.registration_state(), RegState::Registered) << "seed " << seed;
+    // Refreshes may be in flight or have lapsed on a bad streak: registered again soon after.
+    bool reregistered = w.run_until(registered, 600 * kNsPerSec);
+    EXPECT_TRUE(reregistered) << "seed " << seed;
+    if (!reregistered)
+        w.dump();
 
     // Torn down: both ends idle, Bob told the far end hung up.
     ASSERT_TRUE(w.a->ua.hangup(call));
@@ -135,9 +172,10 @@ void run_seed(uint64_t seed, SeedResult& out)
 
 TEST(CallSim, RegisterCallSixtySecondsHangupUnderLoss)
 {
-    constexpr int kSeeds = 200;
+    // SIP_SIM_SEEDS=5000 for a longer soak; 200 keeps the unit tier fast.
+    const int kSeeds = getenv("SIP_SIM_SEEDS") ? atoi(getenv("SIP_SIM_SEEDS")) : 200;
     int dials = 0, max_dials = 0, max_registers = 0;
-    for (uint64_t seed = 1; seed <= kSeeds; seed++) {
+    for (uint64_t seed = 1; seed <= uint64_t(kSeeds); seed++) {
         SeedResult r;
         run_seed(seed, r);
         if (HasFatalFailure())

@@ -66,6 +66,7 @@ public:
         m_log.push_back({ m_clock.now_ns(), from, to, std::string(reinterpret_cast<const char*>(data.data()), data.size()) });
         if (m_rng.next_u32() % 100 < m_loss) {
             m_stats.dropped++;
+            m_log.back().dropped = true;
             return;
         }
         int copies = 1;
@@ -131,6 +132,7 @@ public:
         Nanoseconds at;
         Endpoint from, to;
         std::string text;
+        bool dropped = false;
     };
     const std::vector<Logged>& log() const { return m_log; }
     void clear_log() { m_log.clear(); }
