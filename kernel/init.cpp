@@ -43,6 +43,7 @@ void kernel_late_init(const CommandLine& boot_cl)
     network_init(cl);
     phone_init(cl);
     audio_register_commands();
+    kbench_register_commands();
     if (auto t = cl.get("audio.test")) {
         size_t colon = t->find(':');
         uint32_t hz = uint32_t(parse_uint(t->substr(0, colon)).value_or(1000));

@@ -17,7 +17,8 @@ namespace oh::ac97 {
 constexpr uint32_t kPhoneRate = 8000;
 constexpr uint32_t kNativeRate = 48000;     // every AC'97 codec runs at 48 kHz
 constexpr size_t kFrameSamples = 160;       // mono samples per 20 ms at 8 kHz
-constexpr size_t kBuffers = 4;              // DMA buffers per direction (80 ms of ring)
+constexpr size_t kBuffers = 8;              // DMA buffers per direction (160 ms of ring: emulated
+                                            // audio and busy hosts deliver completions late)
 constexpr size_t kPlaybackPrefill = 2;      // 40 ms queued before playback starts
 constexpr size_t kMaxBufferBytes = kFrameSamples * kRatio * 2 * sizeof(int16_t); // 48 kHz stereo
 

@@ -6,6 +6,7 @@
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/console/console.h"
 #include "kernel/console/shell.h"
+#include "kernel/kernel.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/memory.h"
 #include "kernel/sync/spinlock.h"
@@ -105,12 +106,19 @@ void pci_init()
 size_t pci_device_count() { return s_device_count; }
 const pci::Device* pci_devices() { return s_devices; }
 
-bool pci_route_irq(const pci::Device& dev, uint8_t vector)
+bool pci_attach_irq(const pci::Device& dev, IrqHandler handler, void* ctx)
 {
     if (dev.interrupt_pin == 0 || dev.interrupt_line == 0xff || dev.interrupt_line >= 16)
         return false;
     // QEMU's PIIX routes PCI INTx links to ISA IRQs 5/9/10/11, which the MADT overrides
-    // mark level-triggered: ioapic_route_isa applies those flags.
+    // mark level-triggered: ioapic_route_isa applies those flags. One vector per line, so
+    // two devices on IRQ 11 (e1000 and AC97 in QEMU) both get their interrupts.
+    uint32_t gsi = kernel_madt().isa_irq(dev.interrupt_line).gsi;
+    if (gsi >= 0xe0 - kIrqVectorBase)
+        return false;
+    uint8_t vector = uint8_t(kIrqVectorBase + gsi);
+    if (!irq_register(vector, handler, ctx))
+        return false;
     return ioapic_route_isa(dev.interrupt_line, vector, g_cpus[0].apic_id);
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "drivers/pci/pci.h"
+#include "kernel/arch/x86_64/interrupts.h"
 #include "lib/random.h"
 #include "lib/result.h"
 
@@ -21,9 +22,10 @@ PciConfigPorts& pci_config();
 void pci_init();                       // enumerate once; `pci` shell command lists them
 size_t pci_device_count();
 const pci::Device* pci_devices();
-// Route a device's legacy INTx (its firmware-assigned ISA IRQ line, level-triggered per the
-// MADT overrides) to `vector` on the BSP.
-bool pci_route_irq(const pci::Device& dev, uint8_t vector);
+// Attach a handler to a device's legacy INTx (its firmware-assigned ISA IRQ line, level-
+// triggered per the MADT overrides), routed to the BSP. Devices sharing a line share its
+// vector (0x20 + GSI) and every handler runs: each must check its own device's status.
+bool pci_attach_irq(const pci::Device& dev, IrqHandler handler, void* ctx);
 
 struct DmaRegion {
     void* cpu { nullptr };

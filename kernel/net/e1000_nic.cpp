@@ -14,7 +14,6 @@ namespace oh::kernel {
 
 namespace {
 
-constexpr uint8_t kVector = kIrqVectorBase + 0x10; // any free vector above the ISA range
 
 class KernelMmio final : public drivers::Mmio {
 public:
@@ -114,8 +113,7 @@ Nic* e1000_probe_and_start(void (*on_event)())
         return nullptr;
     }
     s_nic.m_on_event = on_event;
-    irq_register(kVector, irq_handler, nullptr);
-    if (!pci_route_irq(*dev, kVector))
+    if (!pci_attach_irq(*dev, irq_handler, nullptr))
         printk("e1000: no usable interrupt line; polling only\n");
     auto m = s_nic.mac();
     printk("net: e1000 at %02x:%02x.%u mac %02x:%02x:%02x:%02x:%02x:%02x irq %u link %s\n", dev->address.bus,

@@ -34,6 +34,7 @@ constinit Listener s_listener;
 constinit KernelClock s_clock;
 constinit WaitQueue s_udp_wq;
 constinit uint32_t s_udp_generation[kMaxWaitSockets] {};
+constinit NetDrainHook s_drain_hook = nullptr;
 
 void print_ip(const char* label, Ipv4Address a)
 {
@@ -68,14 +69,18 @@ void net_thread(void*)
                 deadline = next;
         }
         s_kick.down_timeout(deadline);
-        MutexGuard g(s_lock);
-        // Bounded batch: a flood cannot keep the stack's timers from running.
+        // Bounded batch (a flood cannot keep the stack's timers from running), and the lock
+        // is taken per frame so other threads' sends slot in between.
         for (int i = 0; i < 256; i++) {
+            MutexGuard g(s_lock);
             size_t n = s_nic->receive(frame);
             if (!n)
                 break;
             s_stack->receive_frame({ frame, n });
+            if (s_drain_hook)
+                s_drain_hook(*s_stack);
         }
+        MutexGuard g(s_lock);
         s_stack->poll();
     }
 }
@@ -203,6 +208,7 @@ void network_init(const CommandLine& cl)
 }
 
 bool network_ready() { return s_ready; }
+void network_set_drain_hook(NetDrainHook hook) { __atomic_store_n(&s_drain_hook, hook, __ATOMIC_RELEASE); }
 Mutex& network_lock() { return s_lock; }
 net::Stack& network_stack() { return *s_stack; }
 void network_kick() { s_kick.up(); }

@@ -35,6 +35,12 @@ net::Stack& network_stack();
 // Wake the network thread (an IRQ arrived, or a caller queued work with a deadline).
 void network_kick();
 
+// Called by the network thread after each receive batch, with the network lock held: a
+// real-time user (the phone's media path) moves its datagrams into its own queue here, so
+// it never waits for the network lock or loses packets to the stack's short socket queues.
+using NetDrainHook = void (*)(net::Stack& stack);
+void network_set_drain_hook(NetDrainHook hook);
+
 // Blocking helpers for kernel users of UDP (the phone). The lock is taken inside.
 // Sleeps until a datagram is queued on `socket` or `deadline_ns` passes.
 bool network_wait_udp(net::SocketId socket, uint64_t deadline_ns);

@@ -23,8 +23,10 @@ public:
     virtual const char* name() const = 0;
     virtual bool playback_live() const = 0; // samples really reach a speaker (or a WAV)
     virtual bool capture_live() const = 0;  // read_frame() returns real input
-    // Block until the next frame period begins (at most ~40 ms).
-    virtual void wait_frame() = 0;
+    // Block until the next frame period begins (at most ~40 ms). Returns how many frames
+    // the device wants now (usually 1; more when completions arrived in a burst or the
+    // caller was late, so the playback ring is topped back up instead of running dry).
+    virtual int wait_frame() = 0;
     virtual void read_frame(std::span<int16_t, kAudioFrame> out) = 0;
     virtual void write_frame(std::span<const int16_t, kAudioFrame> in) = 0;
     virtual AudioCounters counters() const = 0;

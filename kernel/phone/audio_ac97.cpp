@@ -16,8 +16,8 @@ namespace oh::kernel {
 
 namespace {
 
-constexpr uint8_t kVector = kIrqVectorBase + 0x11;
 constexpr uint64_t kPeriodNs = 20'000'000;
+constexpr size_t kTargetQueued = 5; // 100 ms queued: the cushion against late wake-ups
 
 class Ports final : public ac97::PortIo {
 public:
@@ -51,13 +51,14 @@ public:
     bool playback_live() const override { return true; }
     bool capture_live() const override { return m_capture_live; }
 
-    void wait_frame() override
+    int wait_frame() override
     {
         uint64_t now = monotonic_ns();
         if (!m_next)
             m_next = now;
         m_next += kPeriodNs;
-        // A playback buffer completing is the tick; the deadline only catches a silent device.
+        // The codec's clock paces the media path: a completed playback buffer is the tick.
+        // The deadline only catches a device that stopped interrupting.
         if (!m_tick.down_timeout(m_next + kPeriodNs)) {
             m_counters.late_wakeups++;
             m_next = monotonic_ns();
@@ -69,6 +70,10 @@ public:
         m_last_captured = captured;
         m_counters.underruns = m_dev->stats().underruns;
         m_counters.overruns = m_dev->stats().overruns;
+        // Completions can arrive two at a time (one interrupt, one tick): refill to the
+        // target depth rather than trusting one tick per buffer.
+        size_t queued = m_dev->playback_queued();
+        return queued >= kTargetQueued ? 1 : int(kTargetQueued - queued);
     }
 
     void read_frame(std::span<int16_t, kAudioFrame> out) override
@@ -81,7 +86,9 @@ public:
     void write_frame(std::span<const int16_t, kAudioFrame> in) override
     {
         SpinLockIrqGuard g(m_lock);
-        if (m_dev->write_frame(in).is_error())
+        // A full ring means the device plays slower than our clock: drop this frame (a
+        // 20 ms skip) rather than block the media path.
+        if (m_dev->playback_queued() >= ac97::kBuffers || m_dev->write_frame(in).is_error())
             m_counters.overruns++;
     }
 
@@ -143,13 +150,11 @@ AudioDevice* open()
     }
     s_audio.m_dev->set_output_volume(0, ac97::Mute::Off);
     s_audio.m_dev->set_input_gain(8, ac97::Mute::Off, false);
-    irq_register(kVector, irq_handler, nullptr);
-    if (!pci_route_irq(*dev, kVector))
+    if (!pci_attach_irq(*dev, irq_handler, nullptr))
         printk("ac97: no interrupt line; timer pacing only\n");
-    // Prime playback with silence: one frame per period is written after each completion,
-    // so this is the cushion against a late wake-up (60 ms of the 80 ms ring).
+    // Prime playback with silence up to the target depth: the cushion against late wake-ups.
     int16_t silence[kAudioFrame] = {};
-    for (size_t i = 0; i + 1 < ac97::kBuffers; i++)
+    for (size_t i = 0; i < kTargetQueued; i++)
         s_audio.write_frame(silence);
     if (auto r = s_audio.m_dev->start(); r.is_error()) {
         printk("ac97: start failed: %s\n", r.error_info().text());

@@ -16,7 +16,7 @@ public:
     const char* name() const override { return "timer (no sound card)"; }
     bool playback_live() const override { return false; }
     bool capture_live() const override { return false; }
-    void wait_frame() override
+    int wait_frame() override
     {
         uint64_t now = monotonic_ns();
         if (!m_next)
@@ -28,6 +28,7 @@ public:
         }
         thread_sleep_until(m_next);
         m_counters.frames++;
+        return 1;
     }
     void read_frame(std::span<int16_t, kAudioFrame> out) override { fill_bytes(out.data(), 0, out.size_bytes()); }
     void write_frame(std::span<const int16_t, kAudioFrame>) override { }

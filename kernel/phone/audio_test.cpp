@@ -46,14 +46,15 @@ void audio_self_test(uint32_t hz, uint32_t seconds)
     int16_t in[kAudioFrame];
     uint64_t frames = uint64_t(seconds) * 50;
     uint64_t start = monotonic_ns();
-    for (uint64_t i = 0; i < frames; i++) {
-        dev.wait_frame();
-        tone.generate(out);
-        dev.write_frame(out);
-        if (dev.capture_live()) {
-            dev.read_frame(in);
-            meter.add(in);
-            meter.live_frames++;
+    for (uint64_t i = 0; i < frames;) {
+        for (int due = dev.wait_frame(); due > 0 && i < frames; due--, i++) {
+            tone.generate(out);
+            dev.write_frame(out);
+            if (dev.capture_live()) {
+                dev.read_frame(in);
+                meter.add(in);
+                meter.live_frames++;
+            }
         }
     }
     // Let the queued buffers drain before anyone stops the device.

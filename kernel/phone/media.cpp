@@ -88,23 +88,52 @@ void apply(media::MediaSession& session, const MediaCommand& c, bool& held, Digi
     }
 }
 
-void drain_socket(media::MediaSession& session, net::SocketId socket, bool rtcp)
+// Network thread, network lock held: move queued RTP/RTCP into the media ring.
+void drain_into_ring(net::Stack& stack)
 {
-    static uint8_t buf[1500];
-    for (int i = 0; i < 16; i++) {
-        Result<net::UdpReceived> got = [&]() -> Result<net::UdpReceived> {
-            MutexGuard g(network_lock());
-            return network_stack().udp_receive(socket, buf);
-        }();
-        if (got.is_error())
-            return;
+    Shared& sh = shared();
+    static MediaPacket pkt;
+    for (int pass = 0; pass < 2; pass++) {
+        net::SocketId sock = pass ? sh.rtcp_socket : sh.rtp_socket;
+        for (int i = 0; i < 16; i++) {
+            auto got = stack.udp_receive(sock, pkt.data);
+            if (got.is_error())
+                break;
+            if (got->length != got->datagram) {
+                sh.rx_oversize++;
+                continue;
+            }
+            pkt.length = uint16_t(got->length);
+            pkt.rtcp = pass == 1;
+            pkt.from = got->from;
+            SpinLockIrqGuard g(sh.rx_lock);
+            if (sh.rx.is_full()) { // keep the newest: old audio is useless to a phone
+                MediaPacket old;
+                sh.rx.pop(old);
+                sh.rx_overflow++;
+            }
+            sh.rx.push(pkt);
+        }
+    }
+}
+
+void take_packets(media::MediaSession& session)
+{
+    Shared& sh = shared();
+    static MediaPacket pkt;
+    for (;;) {
+        {
+            SpinLockIrqGuard g(sh.rx_lock);
+            if (!sh.rx.pop(pkt))
+                return;
+        }
         if (!session.running())
             continue;
-        std::span<const uint8_t> pkt { buf, got->length };
-        if (rtcp)
-            session.on_rtcp_packet(pkt, got->from, monotonic_ns());
+        std::span<const uint8_t> data { pkt.data, pkt.length };
+        if (pkt.rtcp)
+            session.on_rtcp_packet(data, pkt.from, monotonic_ns());
         else
-            session.on_rtp_packet(pkt, got->from, monotonic_ns());
+            session.on_rtp_packet(data, pkt.from, monotonic_ns());
     }
 }
 
@@ -114,6 +143,7 @@ void media_thread(void*)
 {
     Shared& sh = shared();
     AudioDevice& audio = audio_open();
+    network_set_drain_hook(drain_into_ring);
     printk("phone: media thread on cpu %d, audio: %s (playback %s, capture %s)\n", thread_cpu(thread_current()),
            audio.name(), audio.playback_live() ? "live" : "none", audio.capture_live() ? "live" : "not live");
     auto* session = new media::MediaSession(s_transport, kernel_random());
@@ -127,7 +157,7 @@ void media_thread(void*)
     bool held = false;
     DigitQueue dq;
     for (;;) {
-        audio.wait_frame();
+        int due = audio.wait_frame();
         for (;;) {
             MediaCommand c;
             {
@@ -137,26 +167,26 @@ void media_thread(void*)
             }
             apply(*session, c, held, dq);
         }
-        drain_socket(*session, sh.rtp_socket, false);
-        drain_socket(*session, sh.rtcp_socket, true);
-
-        if (audio.capture_live())
-            audio.read_frame(capture);
-        else
-            source.generate(capture);
-        uint64_t now = monotonic_ns();
-        dq.pump(*session, now);
-        if (session->running()) {
-            session->on_frame(capture, playback, now);
-            session->poll_rtcp(now);
-            while (auto d = session->poll_dtmf())
-                printk("phone: dtmf received %c\n", *d);
-            recorder_frame(playback, capture, kAudioFrame);
-        } else {
-            for (auto& s : playback)
-                s = 0;
+        for (; due > 0; due--) {
+            take_packets(*session);
+            if (audio.capture_live())
+                audio.read_frame(capture);
+            else
+                source.generate(capture);
+            uint64_t now = monotonic_ns();
+            dq.pump(*session, now);
+            if (session->running()) {
+                session->on_frame(capture, playback, now);
+                session->poll_rtcp(now);
+                while (auto d = session->poll_dtmf())
+                    printk("phone: dtmf received %c\n", *d);
+                recorder_frame(playback, capture, kAudioFrame);
+            } else {
+                for (auto& s : playback)
+                    s = 0;
+            }
+            audio.write_frame(playback);
         }
-        audio.write_frame(playback);
 
         SpinLockIrqGuard g(sh.stats_lock);
         sh.media_stats = session->stats();

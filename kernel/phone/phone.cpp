@@ -2,6 +2,7 @@
 // address (DNS when it is a name), the UDP sockets, and the user agent's event loop.
 #include "kernel/phone/phone.h"
 
+#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/console/console.h"
 #include "kernel/dev/platform.h"
@@ -76,8 +77,11 @@ public:
         bool was = sh.reg == sip::RegState::Registered;
         sh.reg = state;
         sh.reg_status = status;
-        if (state == sip::RegState::Registered && !was)
+        if (state == sip::RegState::Registered && !was) {
             sh.registered_at_ns = monotonic_ns();
+            printk("phone: registered %lu ms after kernel entry\n",
+                   tsc_to_ns(x86::rdtsc() - boot_tsc()) / 1000000);
+        }
         if (state == sip::RegState::Failed)
             printk("phone: registration failed: %u %.*s (will retry with back-off)\n", status, int(reason.size()),
                    reason.data());

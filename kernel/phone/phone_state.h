@@ -30,6 +30,14 @@ struct Options {
     char dial_at_start[128] {}; // sip.dial=: call this once registered
 };
 
+// RTP/RTCP datagrams moved out of the stack by the network thread for the media thread.
+struct MediaPacket {
+    uint16_t length { 0 };
+    bool rtcp { false };
+    Endpoint from {};
+    uint8_t data[320];   // 20 ms of G.711 + RTP header, or an RTCP compound
+};
+
 struct Shared {
     // Guarded by `ua_lock`.
     Mutex ua_lock;
@@ -53,6 +61,11 @@ struct Shared {
     media::MediaStats media_stats {};
     AudioCounters audio {};
     bool media_running { false };
+
+    SpinLock rx_lock;
+    RingBuffer<MediaPacket, 32> rx;   // 640 ms of RTP: bursts from the network survive
+    uint32_t rx_overflow { 0 };
+    uint32_t rx_oversize { 0 };
 
     net::SocketId sip_socket;
     net::SocketId rtp_socket;

@@ -4,6 +4,7 @@
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/boot/cmdline.h"
 #include "kernel/console/console.h"
+#include "kernel/console/shell.h"
 #include "kernel/mm/memory.h"
 #include "kernel/sched/sched.h"
 #include "kernel/tests/ktest.h"
@@ -54,7 +55,39 @@ void sort(uint64_t* v, size_t n)
             }
 }
 
+// `load on|off`: a busy normal-priority thread on every CPU (for tests under load).
+constinit volatile bool s_load_stop = false;
+constinit int s_load_threads = 0;
+
+void load_hog(void*)
+{
+    while (!s_load_stop)
+        x86::pause();
+    __atomic_fetch_sub(&s_load_threads, 1, __ATOMIC_RELAXED);
+}
+
+void cmd_load(int argc, const char* const* argv)
+{
+    bool on = argc > 1 && argv[1][0] == 'o' && argv[1][1] == 'n';
+    if (on && s_load_threads == 0) {
+        s_load_stop = false;
+        int n = online_cpu_count();
+        for (int i = 0; i < n; i++) {
+            ThreadOptions o;
+            o.affinity = 1ull << i;
+            if (thread_create("load", load_hog, nullptr, o))
+                __atomic_fetch_add(&s_load_threads, 1, __ATOMIC_RELAXED);
+        }
+        printk("load: %d busy threads\n", s_load_threads);
+    } else if (!on) {
+        s_load_stop = true;
+        printk("load: stopping\n");
+    }
+}
+
 } // namespace
+
+void kbench_register_commands() { shell_register("load", "load on|off: a busy thread on every CPU", cmd_load); }
 
 void run_kernel_bench(std::string_view which)
 {

@@ -9,5 +9,6 @@ namespace oh::kernel {
 // line per test and a summary; returns the number of failures.
 int run_kernel_tests(std::string_view which);
 void run_kernel_bench(std::string_view which);
+void kbench_register_commands();
 
 } // namespace oh::kernel

@@ -86,7 +86,7 @@ TEST(Ac97, BringUpAt8kHzWithVra)
             EXPECT_TRUE(oh::load_le16(e + 6) & a::bd::kIoc);
             EXPECT_EQ(oh::load_le32(e) % 2, 0u);
         }
-        EXPECT_EQ(oh::load_le32(r.hw.phys(bdbar)), oh::load_le32(r.hw.phys(bdbar + 4 * 8))); // 4-buffer ring
+        EXPECT_EQ(oh::load_le32(r.hw.phys(bdbar)), oh::load_le32(r.hw.phys(bdbar + a::kBuffers * 8))); // the ring wraps
     }
     // No 8- or 32-bit access to the mixer: the codec registers are 16-bit only.
     for (const auto& e : r.hw.log) {
@@ -205,17 +205,17 @@ TEST(Ac97, OverrunIsCountedAndCaptureNeverOverwritesUnreadBuffers)
         r.hw.mic.push_back(int16_t(i / 2));
     ASSERT_TRUE(r.dev->start().has_value());
     int16_t keep[160];
-    for (int t = 0; t < 8; ++t) { // we do not read: four buffers fill, then it halts
+    for (int t = 0; t < int(2 * a::kBuffers); ++t) { // we do not read: the ring fills, then it halts
         tick(r, 320);
         std::fill(keep, keep + 160, 0);
         while (r.dev->playback_queued() < 2) // playback keeps going meanwhile
             ASSERT_TRUE(r.dev->write_frame(std::span<const int16_t, 160>(keep, 160)).has_value());
     }
     EXPECT_EQ(r.dev->stats().overruns, 1u);
-    EXPECT_EQ(r.dev->capture_available(), 4u);
-    // The four oldest buffers are intact: samples 0..639 in order.
+    EXPECT_EQ(r.dev->capture_available(), a::kBuffers);
+    // The oldest buffers are intact: samples in order from 0.
     int16_t frame[160];
-    for (int b = 0; b < 4; ++b) {
+    for (int b = 0; b < int(a::kBuffers); ++b) {
         ASSERT_TRUE(r.dev->read_frame(std::span<int16_t, 160>(frame, 160)).has_value());
         EXPECT_EQ(frame[0], int16_t(b * 160)) << b;
         EXPECT_EQ(frame[159], int16_t(b * 160 + 159)) << b;
@@ -230,11 +230,11 @@ TEST(Ac97, RingFullIsReportedNotOverwritten)
     ASSERT_TRUE(r.bring_up().has_value());
     ASSERT_TRUE(r.dev->start().has_value());
     int16_t frame[160] {};
-    EXPECT_TRUE(r.dev->write_frame(std::span<const int16_t, 160>(frame, 160)).has_value());
-    EXPECT_TRUE(r.dev->write_frame(std::span<const int16_t, 160>(frame, 160)).has_value());
+    for (size_t i = a::kPlaybackPrefill; i < a::kBuffers; i++)
+        EXPECT_TRUE(r.dev->write_frame(std::span<const int16_t, 160>(frame, 160)).has_value());
     EXPECT_EQ(r.dev->write_frame(std::span<const int16_t, 160>(frame, 160)).error(), oh::Error::WouldBlock);
     EXPECT_EQ(r.dev->stats().write_full, 1u);
-    EXPECT_EQ(r.hw.box[1].lvi, 3); // prefill 0,1 then our 2,3
+    EXPECT_EQ(r.hw.box[1].lvi, a::kBuffers - 1); // prefill then ours, up to the last entry
 }
 
 TEST(Ac97, ResampledPathKeepsTheToneFrequency)
