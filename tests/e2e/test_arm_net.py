@@ -7,13 +7,18 @@ dnsmasq from tools/netlab.py).
   our MAC, and the console reports the address it handed out);
 - arm/ping: the host pings the board 50 times with no loss;
 - arm/udp_echo: RFC 862 echo on port 7 returns datagrams of 1..1472 bytes byte for byte;
-- arm/audio_rt: the real-time 20 ms thread kept its period (0 late wake-ups) during all that.
+- arm/audio_rt: the real-time 20 ms thread kept its period during all that: two successive
+  500-frame reports arrive 10 s apart by the host's clock (the port's clock, a free-running
+  timer, keeps real time) and at most 5% of the wake-ups were over 2 ms late. Not zero: the
+  port now measures lateness against real time, and QEMU on a busy 2-core host is
+  descheduled now and then (the SysTick count used to stop with it, hiding those stalls).
 """
 import os
 import re
 import subprocess
 import sys
 import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
@@ -90,9 +95,18 @@ def main():
         e = lab.ns("python3", "-c", UDP_ECHO, ip, check=False, timeout=120)
         result("udp_echo", "bad 0" in e.stdout, (e.stdout + e.stderr)[-300:])
 
-        a = lab.wait_for(r"audio: (\d+) frames, (\d+) late", timeout=30)
-        result("audio_rt", a is not None and a.group(2) == "0",
-               a.group(0) if a else "no audio report in 30 s")
+        mark = lab.mark()
+        a1 = lab.wait_for(r"audio: (\d+) frames, (\d+) late", timeout=15, start=mark)
+        t1 = time.time()
+        a2 = lab.wait_for(r"audio: (\d+) frames, (\d+) late", timeout=15, start=lab.mark()) if a1 else None
+        t2 = time.time()
+        if a2:
+            frames, late = int(a2.group(1)), int(a2.group(2))
+            ok = 8.5 <= t2 - t1 <= 11.5 and late * 20 <= frames
+            print(f"info: {a2.group(0)}; 500 frames in {t2 - t1:.2f} s of host time", flush=True)
+            result("audio_rt", ok, f"{a2.group(0)}; 500 frames took {t2 - t1:.2f} s")
+        else:
+            result("audio_rt", False, "no two audio reports in 30 s")
     return 0
 
 

