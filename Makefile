@@ -23,7 +23,7 @@ KERNEL_PORTABLE_SRCS += $(wildcard net/*.cpp) $(wildcard sip/*.cpp) $(wildcard s
 -include $(sort $(wildcard tests/unit/*/module.mk))
 -include $(sort $(wildcard tests/fuzz/*.mk))
 -include port/armv7m/arm.mk
-.PHONY: all iso run debug deps test test-unit test-kernel test-e2e test-fuzz bench clean kernel
+.PHONY: all iso run demo debug deps test test-unit test-kernel test-e2e test-fuzz bench clean kernel
 
 # ---------------------------------------------------------------------------------------
 # Kernel (x86-64, freestanding host g++)
@@ -92,8 +92,30 @@ QEMU_ARGS := -M pc -smp $(SMP) -m $(MEM) -accel $(ACCEL) -cdrom $(BUILD)/offhook
              -serial stdio -display none -no-reboot \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-run: all
-	$(QEMU) $(QEMU_ARGS)
+# `make run SIP_SERVER=pbx.example SIP_USER=1000 SIP_PASSWORD=...` points the phone at a PBX.
+# Networking is QEMU's user mode with SIP (5060) and RTP (4000/4001) forwarded from the host,
+# so a PBX reaches the phone at this host's address (chan_pjsip: rtp_symmetric, force_rport,
+# rewrite_contact). AUDIO=pa plays through PulseAudio; AUDIO=wav records to build/speaker.wav.
+SIP_SERVER   ?=
+SIP_USER     ?=
+SIP_PASSWORD ?=
+SIP_DOMAIN   ?=
+AUDIO        ?= none
+RUN_CMDLINE  := $(strip $(CMDLINE) $(if $(SIP_SERVER),sip.server=$(SIP_SERVER)) \
+                $(if $(SIP_USER),sip.user=$(SIP_USER)) $(if $(SIP_PASSWORD),sip.password=$(SIP_PASSWORD)) \
+                $(if $(SIP_DOMAIN),sip.domain=$(SIP_DOMAIN)))
+comma        := ,
+RUN_AUDIO    := $(if $(filter wav,$(AUDIO)),wav$(comma)id=snd$(comma)path=$(BUILD)/speaker.wav,$(AUDIO)$(comma)id=snd)
+RUN_NET      := -netdev user,id=n0,hostfwd=udp::5060-:5060,hostfwd=udp::4000-:4000,hostfwd=udp::4001-:4001 \
+                -device e1000,netdev=n0 -device AC97,audiodev=snd -audiodev $(RUN_AUDIO)
+
+run: deps build/kernel.elf
+	$(MAKE) --no-print-directory iso CMDLINE='$(RUN_CMDLINE)'
+	$(QEMU) $(QEMU_ARGS) $(RUN_NET)
+
+# The phone in the lab (netns + Kamailio + baresip), a call, a summary; see tools/demo.py.
+demo: deps build/kernel.elf
+	python3 tools/demo.py
 
 debug: all
 	$(QEMU) $(QEMU_ARGS) -s -S & \
