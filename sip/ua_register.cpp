@@ -141,20 +141,9 @@ void SipUserAgent::registration_response(const Message& m)
         m_listener.on_registration(RegState::Unregistered, m.status, m.reason);
         return;
     }
-    // RFC 3581: the registrar tells us our public address; register that as the Contact.
-    if (auto via = parse_via(m.top_via); via && !m_reg.contact_rewritten) {
-        Endpoint seen = m_reg.contact;
-        Ipv4Address received;
-        if (parse_ipv4(via->received, received))
-            seen.address = received;
-        if (via->rport)
-            seen.port = via->rport;
-        if (!(seen == m_reg.contact)) {
-            m_reg.contact = seen;
-            m_reg.contact_rewritten = true;
-            send_register();
-            return;
-        }
+    if (learn_public_contact(m)) {
+        send_register(); // bind the address the registrar can actually reach
+        return;
     }
     uint32_t granted = m_reg.expires;
     for (const Header* h = m.find(HeaderId::Contact); h; h = m.next(HeaderId::Contact, h)) {
@@ -174,6 +163,26 @@ void SipUserAgent::registration_response(const Message& m)
     m_reg.bound_until = now + Nanoseconds(m_reg.granted) * kNsPerSec;
     m_reg.keepalive_at = m_config.keepalive_interval ? now + m_config.keepalive_interval : 0;
     m_listener.on_registration(RegState::Registered, m.status, m.reason);
+}
+
+// RFC 3581: the registrar tells us, in received/rport, the address our REGISTER came from
+// (our NAT's public side). True when that differs from our Contact, which now changes.
+bool SipUserAgent::learn_public_contact(const Message& m)
+{
+    auto via = parse_via(m.top_via);
+    if (!via || m_reg.contact_rewritten)
+        return false;
+    Endpoint seen = m_reg.contact;
+    Ipv4Address received;
+    if (parse_ipv4(via->received, received))
+        seen.address = received;
+    if (via->rport)
+        seen.port = via->rport;
+    if (seen == m_reg.contact)
+        return false;
+    m_reg.contact = seen;
+    m_reg.contact_rewritten = true;
+    return true;
 }
 
 void SipUserAgent::registration_failed(uint16_t status, Str reason)

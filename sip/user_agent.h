@@ -186,6 +186,7 @@ private:
     bool send_register(); // false: not sent (already reported as a failure)
     void registration_response(const Message& m);
     void registration_failed(uint16_t status, Str reason);
+    bool learn_public_contact(const Message& m);
     void registration_timers(Nanoseconds now);
 
     // ua_call.cpp

@@ -455,6 +455,11 @@ TEST_F(CallTest, BusyAnd488AndUntrustedAndBan)
     stranger->send(phone_ep, request("OPTIONS", "z9hG4bKopt", "", 1, "", "", "198.51.100.66", "scan-o"));
     run(0.1);
     EXPECT_EQ(stranger->starting("SIP/2.0 200").size(), 0u);
+    // The ban is temporary (10 minutes by default).
+    run(601);
+    stranger->send(phone_ep, request("OPTIONS", "z9hG4bKopt2", "", 1, "", "", "198.51.100.66", "scan-o2"));
+    run(0.1);
+    EXPECT_EQ(stranger->starting("SIP/2.0 200").size(), 1u);
     // The PBX is never banned and always gets its OPTIONS answered.
     pbx->send(phone_ep, request("OPTIONS", "z9hG4bKq1", "", 1, "", "", "192.0.2.1", "q-1"));
     run(0.1);
