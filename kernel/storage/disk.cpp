@@ -144,7 +144,9 @@ void flusher_main(void*)
         s_glue.lock();
         uint64_t now = monotonic_ns();
         Nanoseconds next = s_cache->flush(now);
-        s_disk->poll(now);
+        // Read the clock again: flush() may just have started a command stamped after `now`,
+        // and poll() takes `now - started` as unsigned (an earlier `now` looks like a timeout).
+        s_disk->poll(monotonic_ns());
         s_glue.unlock();
         uint64_t deadline = now + kPollPeriodNs;
         if (next && next < deadline)

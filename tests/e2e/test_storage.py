@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Storage end to end in QEMU (PIIX IDE disk, block cache, FAT32, /offhook.cfg, recorder):
+
+- config: an mtools-made FAT32 image holds /offhook.cfg; its keys reach the kernel's command
+  line (`config KEY` prints the effective value) and the boot command line overrides them;
+- persist: `storage.selftest=write` writes a small file, a 100000-byte multi-cluster file and
+  a long-named file, syncs; a second boot on the same image (`verify`) reads them back
+  byte-exact and appends a line; the host (mtype/mcopy) reads back what the kernel wrote;
+- fsck: `fsck.fat -n` finds the image clean after every run;
+- record: `storage.fakecall=1000:3` feeds a 1 kHz tone through the recorder hooks; the WAV
+  copied out with mcopy holds 3 s of 1000 Hz (mono mix by default, stereo with
+  `phone.record=stereo`: tone on the left/heard channel, silence on the right/sent one);
+- mbr: the same over an MBR-partitioned image; no_disk / garbage_disk: the kernel boots on.
+Prints PASS/FAIL/SKIP storage/<name> lines; always exits 0.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import wave
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import qemu  # noqa: E402
+from peers import audio  # noqa: E402
+
+MKDISK = os.path.join(qemu.ROOT, "tools", "mkdisk.sh")
+SMALL = b"hello from offhook storage\n"
+LINE1 = b"line 1 written at first boot\n"
+LINE2 = b"line 2 appended after a reboot\n"
+CONFIG = b"""# offhook.cfg written by test_storage.py
+phone.record=1
+storage.marker=blue  storage.override=file
+net=192.0.2.77/24   # a comment after a word
+"""
+
+
+def result(name, ok, detail=""):
+    print(f"{'PASS' if ok else 'FAIL'} storage/{name}{'' if ok else ': ' + detail}", flush=True)
+
+
+def big_pattern(n=100000):
+    return bytes(((i * 31) + (i >> 9)) & 0xFF for i in range(n))
+
+
+def boot(cmdline, img=None, timeout=120):
+    extra = ["-boot", "d", "-nic", "none"]  # the disk must not be tried as a boot device
+    if img:
+        extra += ["-drive", f"file={img},format=raw,if=ide,bus=0,unit=0"]
+    code, out, secs = qemu.boot("exit=1 " + cmdline, smp=2, timeout=timeout, extra=extra)
+    return code, out.replace("\r", "")
+
+
+def fsck(img, name):
+    r = subprocess.run(["fsck.fat", "-n", img], capture_output=True, text=True)
+    dirty = r.returncode != 0 or re.search(r"(?i)(differ|lost|mismatch|dirty|free cluster summary wrong)", r.stdout)
+    result(f"fsck_{name}", not dirty, (r.stdout + r.stderr)[-400:])
+
+
+def mread(target, path):
+    r = subprocess.run(["mcopy", "-n", "-i", target, "::" + path, "-"], capture_output=True)
+    return r.stdout if r.returncode == 0 else None
+
+
+def brief(out):
+    return repr(out[-600:])
+
+
+def test_config_and_persist(tmp):
+    cfg = os.path.join(tmp, "offhook.cfg")
+    with open(cfg, "wb") as f:
+        f.write(CONFIG)
+    img = os.path.join(tmp, "disk.img")
+    subprocess.run([MKDISK, img, "64", f"{cfg}=/offhook.cfg"], check=True)
+
+    code, out = boot("storage.override=boot storage.selftest=write "
+                     "storage.do=config:storage.marker,config:storage.override,config:net,write:/SHELL.TXT:hi:there,sync",
+                     img)
+    m = re.search(r"storage: config sets (\d+) keys", out)
+    result("config_read", m is not None and int(m.group(1)) == 4, m.group(0) if m else brief(out))
+    ok = "config: storage.marker=blue" in out and "config: net=192.0.2.77/24" in out
+    result("config_applied", ok, brief(out))
+    result("config_boot_line_wins", "config: storage.override=boot" in out, brief(out))
+    fails = re.findall(r"selftest: \S+ FAILED.*", out)
+    synced = re.search(r"sync: ok, (\d+) blocks written in (\d+) us \((\d+) KiB/s\)", out)
+    result("write_run", code == 0 and not fails and out.count("selftest:") == 4 and synced is not None,
+           f"exit {code}; {fails} {brief(out)}")
+    if synced:
+        print(f"INFO storage/sync_after_selftest: {synced.group(0)}", flush=True)
+    fsck(img, "after_write")
+    host_small = mread(img, "/SELFTEST/SMALL.TXT")
+    host_big = mread(img, "/SELFTEST/BIG.BIN")
+    host_long = mread(img, "/SELFTEST/Append log.txt")
+    host_shell = mread(img, "/SHELL.TXT")
+    result("host_reads_kernel_files",
+           host_small == SMALL and host_big == big_pattern() and host_long == LINE1 and host_shell == b"hi there\n",
+           f"small {host_small!r}, big {len(host_big or b'')} bytes "
+           f"{'ok' if host_big == big_pattern() else 'differs'}, long {host_long!r}, shell {host_shell!r}")
+
+    code, out = boot("storage.selftest=verify storage.do=cat:/SHELL.TXT", img)
+    verify = re.findall(r"selftest: verify-\S+ (ok|FAILED.*)", out)
+    result("reboot_reads_back", code == 0 and verify == ["ok", "ok", "ok"], f"exit {code}; {verify} {brief(out)}")
+    result("reboot_cat", "hi there\n" in out, brief(out))
+    fsck(img, "after_verify")
+    host_long = mread(img, "/SELFTEST/Append log.txt")
+    result("append_after_reboot", host_long == LINE1 + LINE2, repr(host_long))
+    return img
+
+
+def check_wav(path, channels):
+    with wave.open(path) as w:
+        if w.getframerate() != 8000 or w.getsampwidth() != 2 or w.getnchannels() != channels:
+            return False, f"format {w.getframerate()} Hz x{w.getnchannels()} {w.getsampwidth() * 8} bit"
+        frames = w.readframes(w.getnframes())
+    if channels == 2:  # left = heard (the tone), right = sent (silence)
+        left = bytearray()
+        right_peak = 0
+        for i in range(0, len(frames), 4):
+            left += frames[i:i + 2]
+            right_peak = max(right_peak, abs(int.from_bytes(frames[i + 2:i + 4], "little", signed=True)))
+        mono = os.path.splitext(path)[0] + "_left.wav"
+        with wave.open(mono, "wb") as o:
+            o.setnchannels(1)
+            o.setsampwidth(2)
+            o.setframerate(8000)
+            o.writeframes(bytes(left))
+        if right_peak != 0:
+            return False, f"sent channel not silent (peak {right_peak})"
+        path = mono
+    p = audio.tone_presence(audio.load(path), 1000, tolerance=2)
+    longest = p["longest"][1] if p["longest"] else 0
+    ok = longest >= 2.9 and p["within_tolerance"]
+    return ok, f"longest 1 kHz run {longest:.2f} s, runs {p['runs']}, measured {p['frequency']} Hz"
+
+
+def test_record(tmp, img):
+    code, out = boot("storage.fakecall=1000:3 storage.do=recordings", img)
+    m = re.search(r"recorder: closed (/REC/CALL\d{4}\.WAV), (\d+\.\d+) s", out)
+    result("record_mono_closed", code == 0 and m is not None and m.group(2) == "3.00", brief(out))
+    fsck(img, "after_record")
+    if m:
+        wav = os.path.join(tmp, "mono.wav")
+        data = mread(img, m.group(1))
+        if data is None:
+            result("record_mono_tone", False, f"mcopy could not read {m.group(1)}")
+        else:
+            open(wav, "wb").write(data)
+            result("record_mono_tone", *check_wav(wav, 1))
+    result("recordings_listed", re.search(r"CALL\d{4}\.WAV 48044 bytes 3\.000 s mono", out) is not None, brief(out))
+
+    code, out = boot("phone.record=stereo storage.fakecall=1000:3", img)
+    m = re.search(r"recorder: closed (/REC/CALL\d{4}\.WAV), (\d+\.\d+) s", out)
+    result("record_stereo_closed", code == 0 and m is not None and m.group(2) == "3.00", brief(out))
+    fsck(img, "after_stereo")
+    if m:
+        wav = os.path.join(tmp, "stereo.wav")
+        data = mread(img, m.group(1))
+        if data is None:
+            result("record_stereo_tone", False, f"mcopy could not read {m.group(1)}")
+        else:
+            open(wav, "wb").write(data)
+            result("record_stereo_tone", *check_wav(wav, 2))
+
+
+def test_mbr(tmp):
+    cfg = os.path.join(tmp, "mbr.cfg")
+    with open(cfg, "wb") as f:
+        f.write(b"storage.marker=partitioned\n")
+    img = os.path.join(tmp, "mbr.img")
+    subprocess.run([MKDISK, img, "48", "--mbr", f"{cfg}=/offhook.cfg"], check=True)
+    code, out = boot("storage.do=config:storage.marker,write:/MBR.TXT:inside:the:partition,sync", img)
+    ok = "storage: FAT32 partition at sector 2048" in out and "config: storage.marker=partitioned" in out
+    result("mbr_mount_config", code == 0 and ok, brief(out))
+    result("mbr_host_reads", mread(img + "@@1M", "/MBR.TXT") == b"inside the partition\n",
+           repr(mread(img + "@@1M", "/MBR.TXT")))
+    part = os.path.join(tmp, "part.img")
+    subprocess.run(["dd", f"if={img}", f"of={part}", "bs=1M", "skip=1", "status=none"], check=True)
+    fsck(part, "mbr")
+
+
+def test_bad_disks(tmp):
+    code, out = boot("")
+    result("no_disk_boots", code == 0 and "offhook: up" in out and "storage: FAT32 mounted" not in out, brief(out))
+    img = os.path.join(tmp, "garbage.img")
+    with open(img, "wb") as f:
+        f.write(os.urandom(4 * 1024 * 1024))
+    code, out = boot("", img)
+    ok = code == 0 and "offhook: up" in out and "storage: no FAT32 filesystem" in out
+    result("garbage_disk_boots", ok, brief(out))
+
+
+def main():
+    r = subprocess.run(["make", "-C", qemu.ROOT, "--no-print-directory", "build/kernel.elf"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        result("build", False, "kernel build failed")
+        return 0
+    missing = [t for t in ("mformat", "mcopy", "fsck.fat", "qemu-system-x86_64") if not shutil.which(t)]
+    if missing:
+        print(f"SKIP storage/all: missing {' '.join(missing)} (apt-get install mtools dosfstools qemu-system-x86)")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        img = test_config_and_persist(tmp)
+        test_record(tmp, img)
+        test_mbr(tmp)
+        test_bad_disks(tmp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
