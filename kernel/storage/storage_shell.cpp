@@ -118,6 +118,46 @@ void cmd_sync(int, const char* const*)
         (unsigned long long)writes, (unsigned long long)us, (unsigned long long)kib_s);
 }
 
+// fill FILE KIB: write KIB KiB through the cache, then sync; reports both phases' rates.
+void cmd_fill(int argc, const char* const* argv)
+{
+    if (argc < 3 || !need_fs()) {
+        printk("usage: fill FILE KIB\n");
+        return;
+    }
+    static uint8_t chunk[4096];
+    uint64_t kib = parse_uint(argv[2]).value_or(0);
+    for (size_t i = 0; i < sizeof chunk; i++)
+        chunk[i] = uint8_t(i * 7);
+    // One open file (its chain-walk hint kept), like the recorder: reopening per chunk would
+    // walk the cluster chain from the start every time.
+    if (auto r = fs_write_file(argv[1], {}, false); r.is_error()) {
+        printk("fill: %s: %s\n", argv[1], r.error_info().text());
+        return;
+    }
+    uint64_t t0 = monotonic_ns();
+    {
+        MutexGuard guard(fs_mutex());
+        auto f = fs_volume().open(argv[1]);
+        for (uint64_t done = 0; !f.is_error() && done < kib; done += 4) {
+            auto w = fs_volume().append(*f, chunk);
+            if (w.is_error() || *w != sizeof chunk) {
+                printk("fill: %s after %llu KiB\n", w.is_error() ? w.error_info().text() : "short write",
+                    (unsigned long long)done);
+                return;
+            }
+        }
+    }
+    uint64_t t1 = monotonic_ns();
+    auto r = fs_sync();
+    uint64_t t2 = monotonic_ns();
+    uint64_t wus = (t1 - t0) / 1000 + 1, sus = (t2 - t1) / 1000 + 1;
+    printk("fill: %llu KiB written in %llu us (%llu KiB/s), sync %s in %llu us; total %llu KiB/s\n",
+        (unsigned long long)kib, (unsigned long long)wus, (unsigned long long)(kib * 1000000 / wus),
+        r.is_error() ? r.error_info().text() : "ok", (unsigned long long)sus,
+        (unsigned long long)(kib * 1000000 / (wus + sus)));
+}
+
 void cmd_disk(int, const char* const*)
 {
     if (!disk_present()) {
@@ -208,6 +248,7 @@ void storage_register_commands()
     shell_register("append", "append FILE TEXT: add a line", cmd_append);
     shell_register("rm", "rm PATH: remove a file or empty directory", cmd_rm);
     shell_register("sync", "write every dirty block to disk", cmd_sync);
+    shell_register("fill", "fill FILE KIB: write-throughput test", cmd_fill);
     shell_register("df", "disk, cache and filesystem counters", cmd_disk);
     shell_register("disk", "disk, cache and filesystem counters", cmd_disk);
     shell_register("recordings", "list call recordings", cmd_recordings);

@@ -10,7 +10,8 @@
 - record: `storage.fakecall=1000:3` feeds a 1 kHz tone through the recorder hooks; the WAV
   copied out with mcopy holds 3 s of 1000 Hz (mono mix by default, stereo with
   `phone.record=stereo`: tone on the left/heard channel, silence on the right/sent one);
-- mbr: the same over an MBR-partitioned image; no_disk / garbage_disk: the kernel boots on.
+- mbr: the same over an MBR-partitioned image, plus a 2 MiB `fill` (write + sync rates
+  printed as INFO) read back by the host; no_disk / garbage_disk: the kernel boots on.
 Prints PASS/FAIL/SKIP storage/<name> lines; always exits 0.
 """
 import os
@@ -170,11 +171,17 @@ def test_mbr(tmp):
         f.write(b"storage.marker=partitioned\n")
     img = os.path.join(tmp, "mbr.img")
     subprocess.run([MKDISK, img, "48", "--mbr", f"{cfg}=/offhook.cfg"], check=True)
-    code, out = boot("storage.do=config:storage.marker,write:/MBR.TXT:inside:the:partition,sync", img)
+    code, out = boot("storage.do=config:storage.marker,write:/MBR.TXT:inside:the:partition,sync,"
+                     "fill:/FILL.BIN:2048", img)
     ok = "storage: FAT32 partition at sector 2048" in out and "config: storage.marker=partitioned" in out
     result("mbr_mount_config", code == 0 and ok, brief(out))
     result("mbr_host_reads", mread(img + "@@1M", "/MBR.TXT") == b"inside the partition\n",
            repr(mread(img + "@@1M", "/MBR.TXT")))
+    m = re.search(r"fill: (\d+) KiB written in (\d+) us \((\d+) KiB/s\), sync ok in (\d+) us; total (\d+) KiB/s", out)
+    if m:
+        print(f"INFO storage/throughput: {m.group(0)}", flush=True)
+    pattern = bytes((i * 7) & 0xFF for i in range(4096)) * 512
+    result("mbr_fill_2mib", m is not None and mread(img + "@@1M", "/FILL.BIN") == pattern, brief(out))
     part = os.path.join(tmp, "part.img")
     subprocess.run(["dd", f"if={img}", f"of={part}", "bs=1M", "skip=1", "status=none"], check=True)
     fsck(part, "mbr")
