@@ -10,6 +10,8 @@
 - record: `storage.fakecall=1000:3` feeds a 1 kHz tone through the recorder hooks; the WAV
   copied out with mcopy holds 3 s of 1000 Hz (mono mix by default, stereo with
   `phone.record=stereo`: tone on the left/heard channel, silence on the right/sent one);
+- real_call (bonus, needs the network lab): baresip calls the phone through Kamailio; the
+  disk's /offhook.cfg turns stereo recording on; the WAV holds 1 kHz heard and 440 Hz sent;
 - mbr: the same over an MBR-partitioned image, plus a 2 MiB `fill` (write + sync rates
   printed as INFO) read back by the host; no_disk / garbage_disk: the kernel boots on.
 Prints PASS/FAIL/SKIP storage/<name> lines; always exits 0.
@@ -20,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import wave
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -187,6 +190,86 @@ def test_mbr(tmp):
     fsck(part, "mbr")
 
 
+def split_stereo(path, tmp):
+    """The two channels of a stereo WAV as two mono WAV paths (left = heard, right = sent)."""
+    with wave.open(path) as w:
+        frames = w.readframes(w.getnframes())
+    outs = []
+    for ch in (0, 1):
+        samples = b"".join(frames[i + 2 * ch:i + 2 * ch + 2] for i in range(0, len(frames), 4))
+        out = os.path.join(tmp, f"call_ch{ch}.wav")
+        with wave.open(out, "wb") as o:
+            o.setnchannels(1)
+            o.setsampwidth(2)
+            o.setframerate(8000)
+            o.writeframes(samples)
+        outs.append(out)
+    return outs
+
+
+def test_real_call(tmp):
+    """Bonus: a real call in the network lab (Kamailio + baresip), recorded in stereo because
+    the disk's /offhook.cfg says so: baresip's 1 kHz on the heard channel, the phone's 440 Hz
+    (phone.tone=440) on the sent one."""
+    try:
+        import netlab
+        from peers import baresip, kamailio
+    except Exception as e:  # noqa: BLE001
+        print(f"SKIP storage/real_call: lab unavailable ({e})")
+        return
+    if os.geteuid() != 0 or not all(shutil.which(t) for t in ("kamailio", "baresip", "dnsmasq")):
+        print("SKIP storage/real_call: needs root, kamailio, baresip and dnsmasq")
+        return
+    cfg = os.path.join(tmp, "call.cfg")
+    with open(cfg, "wb") as f:
+        f.write(b"phone.record=stereo\n")
+    img = os.path.join(tmp, "call.img")
+    subprocess.run([MKDISK, img, "48", f"{cfg}=/offhook.cfg"], check=True)
+    users = {"1000": "secret1000", "2000": "secret2000"}
+    with netlab.Lab() as lab:
+        lab.start_dnsmasq()
+        k = kamailio.Kamailio(lab.name, lab.tmp, users=users, min_expires=10)
+        k.start()
+        try:
+            b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000", auto_answer=True)
+            b.start(timeout=20)
+            lab.boot("net=192.0.2.10/24,gw=192.0.2.1,dns=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 "
+                     "sip.password=secret1000 sip.autoanswer=1 phone.tone=440", smp=2,
+                     extra=["-boot", "d", "-drive", f"file={img},format=raw,if=ide,bus=0,unit=0",
+                            "-device", "AC97,audiodev=snd", "-audiodev",
+                            f"wav,id=snd,path={os.path.join(lab.tmp, 'speaker.wav')}"])
+            if not lab.wait_for(r"phone: registered \(200\)", timeout=60):
+                result("real_call_recorded", False, "phone did not register: " + lab.console_text()[-400:])
+                return
+            mark = lab.mark()
+            bm = b.mark()
+            b.dial("sip:1000@192.0.2.1")
+            est = b.wait_event("CALL_ESTABLISHED", timeout=20, start=bm)
+            time.sleep(6)
+            b.hangup()
+            closed = lab.wait_for(r"recorder: closed (/REC/CALL\d{4}\.WAV), (\d+)\.(\d+) s", timeout=20, start=mark)
+            ok = est is not None and closed is not None and int(closed.group(2)) >= 4
+            result("real_call_recorded", ok, lab.console_text()[-500:])
+        finally:
+            k.stop()
+    if not closed:
+        return
+    fsck(img, "after_real_call")
+    data = mread(img, closed.group(1))
+    if not data:
+        result("real_call_tones", False, "mcopy read nothing")
+        return
+    wav = os.path.join(tmp, "call.wav")
+    open(wav, "wb").write(data)
+    heard, sent = split_stereo(wav, tmp)
+    ph = audio.tone_presence(audio.load(heard), 1000, tolerance=5)
+    ps = audio.tone_presence(audio.load(sent), 440, tolerance=5)
+    print(f"INFO storage/real_call: {closed.group(0)}; heard 1 kHz {ph['seconds']} s "
+          f"({ph['frequency']} Hz), sent 440 Hz {ps['seconds']} s ({ps['frequency']} Hz)", flush=True)
+    result("real_call_tones", ph["seconds"] >= 3 and ps["seconds"] >= 3,
+           f"heard 1 kHz {ph['seconds']} s, sent 440 Hz {ps['seconds']} s")
+
+
 def test_bad_disks(tmp):
     code, out = boot("")
     result("no_disk_boots", code == 0 and "offhook: up" in out and "storage: FAT32 mounted" not in out, brief(out))
@@ -213,6 +296,7 @@ def main():
         test_record(tmp, img)
         test_mbr(tmp)
         test_bad_disks(tmp)
+        test_real_call(tmp)
     return 0
 
 
