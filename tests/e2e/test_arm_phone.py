@@ -8,7 +8,9 @@ Run 1, static address, sip.server=192.0.2.1:
 - arm/incoming_autoanswer: baresip (2000) calls 1000 through Kamailio, the port auto-answers
   (baresip CALL_ESTABLISHED, console "call N active" and "media: rtp to");
 - arm/rtp_timing: tshark on tap0 timestamps the port's RTP: sequence numbers without holes,
-  the mean interval is 20 ms and no gap exceeds 60 ms (media runs in the network thread);
+  a mean interval of 20 ms (+-0.5) and no gap longer than 60 ms, or than QEMU's own stall
+  on a busy host (the real-time audio thread's worst wake-up, from its console report) plus
+  40 ms: media runs in the network thread and must not add gaps of its own;
 - arm/remote_hangup: baresip hangs up, baresip reports CALL_CLOSED and the console reports the
   call ended with the media counters (packets sent > 0);
 - arm/sends_tone: baresip's received-audio recording holds the port's 440 Hz tone for most of
@@ -121,11 +123,16 @@ def tone_check(b, name):
 
 
 def wait_registered(lab, k, kmark, ip_regex):
+    """Console "registered (200" and, in Kamailio's log since `kmark`, a digest challenge
+    for 1000 followed by REGISTERED 1000 from the board's address."""
     reg = lab.wait_for(r"sip: registered \(200", timeout=60)
     kreg = k.wait_log(rf"REGISTERED 1000 .*{ip_regex}", timeout=5, start=kmark) if reg else None
-    challenged = re.search(r"CHALLENGE REGISTER 1000", k.log()) is not None
-    return reg is not None and kreg is not None and challenged, \
-        f"console={reg is not None} kamailio_registered={kreg is not None} challenged={challenged}; " \
+    log = k.log()[kmark:]
+    challenge = log.find("CHALLENGE REGISTER 1000")
+    registered = re.search(rf"\bREGISTERED 1000 .*{ip_regex}", log)
+    in_order = challenge >= 0 and registered is not None and challenge < registered.start()
+    return reg is not None and kreg is not None and in_order, \
+        f"console={reg is not None} kamailio_registered={kreg is not None} challenge_first={in_order}; " \
         f"console: {lab.console_text()[-500:]!r}"
 
 
@@ -176,12 +183,20 @@ def run_static(tmp):
             closed = b.wait_event("CALL_CLOSED", timeout=10, start=bm)
             ended = lab.wait_for(r"sip: call \d+ ended", timeout=10, start=mark)
             sent = lab.wait_for(r"media: sent (\d+) packets, received (\d+)", timeout=1, start=mark)
+            after = lab.mark()
             result("remote_hangup", closed is not None and ended is not None and sent is not None
                    and int(sent.group(1)) > 0,
                    f"closed={closed is not None} ended={ended is not None}; {lab.console_text()[-400:]!r}")
             if sent:
                 print(f"info: port media counters: {sent.group(0)}", flush=True)
             stop_capture(cap)
+            tone_check(b, "sends_tone")
+            # The audio thread's report (every 500 frames) gives its worst wake-up since boot:
+            # a stall of QEMU itself on the busy host, since that thread has top priority.
+            a = lab.wait_for(r"audio: \d+ frames, \d+ late, worst wake-up (\d+) us.*", timeout=15, start=after)
+            stall_ms = int(a.group(1)) / 1000 if a else 0.0
+            if a:
+                print(f"info: after the call: {a.group(0)}", flush=True)
             n, mean, worst, long_gaps, holes = rtp_timing(cap_path)
             print(f"info: RTP from the port on tap0: {n} packets, mean interval {mean:.2f} ms, "
                   f"worst gap {worst:.1f} ms, {long_gaps} gaps over 40 ms, {holes} sequence holes",
@@ -189,14 +204,13 @@ def run_static(tmp):
             if n < 8:
                 skip("rtp_timing", f"tshark captured {n} packets")
             else:
-                # A stall of the emulator on a busy host shows as a gap followed by a burst
-                # (frames are worked off, not dropped); 200 ms is baresip's jitter buffer.
-                result("rtp_timing", n >= 300 and 19.5 <= mean <= 20.5 and worst <= 200 and holes == 0,
-                       f"{n} packets, mean {mean:.2f} ms, worst gap {worst:.1f} ms, {holes} holes")
-            tone_check(b, "sends_tone")
-            a = lab.wait_for(r"audio: \d+ frames.*", timeout=15, start=mark)
-            if a:
-                print(f"info: after the call: {a.group(0)}", flush=True)
+                # A gap on the wire may be as long as the emulator's own stall (then the
+                # frames are worked off in a burst, never dropped) plus two frames; anything
+                # longer would be the port's media path.
+                allowed = max(60.0, stall_ms + 40)
+                result("rtp_timing", n >= 300 and 19.5 <= mean <= 20.5 and worst <= allowed and holes == 0,
+                       f"{n} packets, mean {mean:.2f} ms, worst gap {worst:.1f} ms (allowed {allowed:.0f}: "
+                       f"emulator stall {stall_ms:.0f} ms), {holes} holes")
         finally:
             stop_capture(cap)
             if b:
