@@ -178,8 +178,10 @@ void close_recording()
     auto synced = fs_volume().sync();
     uint32_t bytes = s_wav.data_bytes();
     uint32_t per_sec = kRate * 2 * (s_active == RecordMode::Stereo ? 2 : 1);
-    printk("recorder: closed %s, %u.%02u s, %u data bytes%s%s\n", s_path, bytes / per_sec,
-        (bytes % per_sec) * 100 / per_sec, bytes, r.is_error() || synced.is_error() ? ", ERROR: " : "",
+    uint64_t dropped = __atomic_exchange_n(&s_dropped, 0, __ATOMIC_RELAXED);
+    printk("recorder: closed %s, %u.%02u s, %u data bytes, %llu frames dropped%s%s\n", s_path, bytes / per_sec,
+        (bytes % per_sec) * 100 / per_sec, bytes, (unsigned long long)dropped,
+        r.is_error() || synced.is_error() ? ", ERROR: " : "",
         r.is_error() ? r.error_info().text() : synced.is_error() ? synced.error_info().text() : "");
     s_active = RecordMode::Off;
 }

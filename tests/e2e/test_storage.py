@@ -13,7 +13,9 @@
 - real_call (bonus, needs the network lab): baresip calls the phone through Kamailio; the
   disk's /offhook.cfg turns stereo recording on; the WAV holds 1 kHz heard and 440 Hz sent;
 - mbr: the same over an MBR-partitioned image, plus a 2 MiB `fill` (write + sync rates
-  printed as INFO) read back by the host; no_disk / garbage_disk: the kernel boots on.
+  printed as INFO) read back by the host; no_disk / garbage_disk: the kernel boots on;
+- io errors: QEMU blkdebug fails every write (the sync reports io-error) or every read (the
+  disk does not mount): the kernel reports it and boots on.
 Prints PASS/FAIL/SKIP storage/<name> lines; always exits 0.
 """
 import os
@@ -141,8 +143,9 @@ def check_wav(path, channels):
 
 def test_record(tmp, img):
     code, out = boot("storage.fakecall=1000:3 storage.do=recordings", img)
-    m = re.search(r"recorder: closed (/REC/CALL\d{4}\.WAV), (\d+\.\d+) s", out)
-    result("record_mono_closed", code == 0 and m is not None and m.group(2) == "3.00", brief(out))
+    m = re.search(r"recorder: closed (/REC/CALL\d{4}\.WAV), (\d+\.\d+) s, \d+ data bytes, (\d+) frames dropped", out)
+    result("record_mono_closed", code == 0 and m is not None and m.group(2) == "3.00" and m.group(3) == "0",
+           brief(out))
     fsck(img, "after_record")
     if m:
         wav = os.path.join(tmp, "mono.wav")
@@ -270,6 +273,26 @@ def test_real_call(tmp):
            f"heard 1 kHz {ph['seconds']} s, sent 440 Hz {ps['seconds']} s")
 
 
+def test_io_errors(tmp):
+    """QEMU's blkdebug fails every write (then every read) with EIO: the kernel reports the
+    failed sync and the unmountable disk, and boots on."""
+    img = os.path.join(tmp, "eio.img")
+    subprocess.run([MKDISK, img, "48"], check=True)
+    for event, name in (("write_aio", "write_errors_reported"), ("read_aio", "read_errors_survived")):
+        cfg = os.path.join(tmp, f"{event}.cfg")
+        with open(cfg, "w") as f:
+            f.write(f'[inject-error]\nevent = "{event}"\nerrno = "5"\n')
+        code, out, _ = qemu.boot("exit=1 storage.selftest=write storage.do=df", smp=2, timeout=120, extra=[
+            "-boot", "d", "-nic", "none", "-drive", f"file=blkdebug:{cfg}:{img},format=raw,if=ide,bus=0,unit=0"])
+        out = out.replace("\r", "")
+        if event == "write_aio":
+            m = re.search(r"write-errors (\d+)", out)
+            ok = "sync: io-error" in out and m is not None and int(m.group(1)) > 0
+        else:
+            ok = "storage: no FAT32 filesystem on the disk (io-error)" in out
+        result(name, code == 0 and ok and "offhook: up" in out, brief(out))
+
+
 def test_bad_disks(tmp):
     code, out = boot("")
     result("no_disk_boots", code == 0 and "offhook: up" in out and "storage: FAT32 mounted" not in out, brief(out))
@@ -296,6 +319,7 @@ def main():
         test_record(tmp, img)
         test_mbr(tmp)
         test_bad_disks(tmp)
+        test_io_errors(tmp)
         test_real_call(tmp)
     return 0
 
