@@ -12,6 +12,8 @@ dnsmasq from tools/netlab.py).
   timer, keeps real time) and at most 5% of the wake-ups were over 2 ms late. Not zero: the
   port now measures lateness against real time, and QEMU on a busy 2-core host is
   descheduled now and then (the SysTick count used to stop with it, hiding those stalls).
+  When the host's load average exceeds its CPU count, the late count is printed, not judged:
+  from inside the guest a stall of QEMU cannot be told from a late wake-up.
 """
 import os
 import re
@@ -102,8 +104,11 @@ def main():
         t2 = time.time()
         if a2:
             frames, late = int(a2.group(1)), int(a2.group(2))
-            ok = 8.5 <= t2 - t1 <= 11.5 and late * 20 <= frames
-            print(f"info: {a2.group(0)}; 500 frames in {t2 - t1:.2f} s of host time", flush=True)
+            busy = os.getloadavg()[0] > (os.cpu_count() or 1)
+            ok = 8.5 <= t2 - t1 <= 11.5 and (busy or late * 20 <= frames)
+            print(f"info: {a2.group(0)}; 500 frames in {t2 - t1:.2f} s of host time; host load "
+                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+                  f"{' (late wake-ups not judged)' if busy else ''}", flush=True)
             result("audio_rt", ok, f"{a2.group(0)}; 500 frames took {t2 - t1:.2f} s")
         else:
             result("audio_rt", False, "no two audio reports in 30 s")
