@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""RTP rhythm benchmark (not a test), in the lab: a call between the phone (QEMU) and baresip
+(host Linux, in the lab namespace) through Kamailio; tshark on the lab's tap records both
+directions. Prints the gaps between consecutive RTP packets of each sender as deviation from
+20 ms (p50/p99/max), idle and under fire (sipp OPTIONS flood at 500/s and a UDP garbage flood
+at the phone's SIP and RTP ports, a busy thread on every guest CPU and on every host CPU),
+and the ratio phone p99 / baresip p99. Also prints the phone's time from kernel entry to
+registered.
+
+Usage: tools/bench/rtp_rhythm.py [SECONDS_PER_PHASE]   (default 60)
+"""
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import netlab  # noqa: E402
+from peers import baresip, kamailio, sipp  # noqa: E402
+
+PHONE_IP = "192.0.2.10"
+FLOOD_SIP_IP = "192.0.2.2"
+FLOOD_UDP_IP = "192.0.2.3"
+
+
+def gaps_ms(pcap, lab, src_ip, src_port):
+    r = lab.ns("tshark", "-r", pcap, "-Y", f"ip.src=={src_ip} && udp.srcport=={src_port} && udp.length > 100",
+               "-T", "fields", "-e", "frame.time_epoch", check=False, timeout=120)
+    t = [float(x) for x in r.stdout.split()]
+    return [(b - a) * 1000 for a, b in zip(t, t[1:])]
+
+
+def deviation_stats(gaps):
+    if len(gaps) < 10:
+        return None
+    dev = sorted(abs(g - 20.0) for g in gaps)
+    return {"packets": len(gaps) + 1, "p50": dev[len(dev) // 2], "p99": dev[min(len(dev) - 1, len(dev) * 99 // 100)],
+            "max": dev[-1], "mean_gap": statistics.mean(gaps)}
+
+
+def udp_flood(lab, seconds, rate=2000):
+    code = f"""
+import os, socket, time, random
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("{FLOOD_UDP_IP}", 0))
+end = time.time() + {seconds}
+n = 0
+while time.time() < end:
+    for port in (5060, 4000, 4001):
+        s.sendto(os.urandom(random.randint(1, 1400)), ("{PHONE_IP}", port))
+        n += 1
+    time.sleep(3.0 / {rate})
+print(n)
+"""
+    return lab.ns_popen(sys.executable, "-c", code, stdout=subprocess.PIPE, text=True)
+
+
+def host_hogs():
+    code = "import time\nwhile True: pass\n"
+    return [subprocess.Popen([sys.executable, "-c", code]) for _ in range(os.cpu_count() or 2)]
+
+
+class Call:
+    """Lab, Kamailio, baresip (2000, auto-answer) and the phone (1000) in a call."""
+
+    def __init__(self, lab):
+        self.lab = lab
+        self.k = kamailio.Kamailio(lab.name, lab.tmp, users={"1000": "secret1000", "2000": "secret2000"})
+        self.b = None
+
+    def start(self):
+        lab = self.lab
+        lab.ns("ip", "addr", "add", f"{FLOOD_SIP_IP}/24", "dev", lab.tap)
+        lab.ns("ip", "addr", "add", f"{FLOOD_UDP_IP}/24", "dev", lab.tap)
+        self.k.start()
+        self.b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000", auto_answer=True)
+        self.b.start(timeout=20)
+        wav = os.path.join(lab.tmp, "speaker.wav")
+        lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000",
+                 smp=2, extra=["-device", "AC97,audiodev=snd", "-audiodev", f"wav,id=snd,path={wav}"])
+        m = lab.wait_for(r"phone: registered (\d+) ms after kernel entry", timeout=90)
+        self.registered_ms = int(m.group(1)) if m else None
+        if not m:
+            return False
+        mark = lab.mark()
+        lab.send("dial 2000")
+        return lab.wait_for(r"phone: call answered", timeout=30, start=mark) is not None
+
+    def stats(self):
+        mark = self.lab.mark()
+        self.lab.send("stats")
+        m = self.lab.wait_for(r"stats: rtp_sent=.*", timeout=10, start=mark)
+        g = self.lab.wait_for(r"stats: sip admitted=.*", timeout=10, start=mark)
+        vals = {}
+        for line in (m.group(0) if m else "", g.group(0) if g else ""):
+            for k, v in re.findall(r"(\w+)=(-?\d+)", line):
+                vals[k] = int(v)
+        return vals
+
+    def stop(self):
+        if self.b:
+            self.b.stop()
+        self.k.stop()
+
+
+def phase(lab, call, seconds, under_fire):
+    pcap = os.path.join(lab.tmp, f"rtp-{'fire' if under_fire else 'idle'}.pcap")
+    ts = lab.ns_popen("tshark", "-q", "-i", lab.tap, "-f", "udp", "-w", pcap,
+                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    before = call.stats()
+    procs = []
+    hogs = []
+    if under_fire:
+        lab.send("load on")
+        procs.append(sipp.run_scenario(lab.name, lab.tmp, os.path.join(ROOT, "tests", "e2e", "scenarios",
+                                                                       "options_flood.xml"),
+                                       remote=f"{PHONE_IP}:5060", local_ip=FLOOD_SIP_IP, local_port=5099,
+                                       args=["-s", "1000", "-r", "500", "-m", str(500 * seconds)],
+                                       wait=False, timeout=seconds + 30))
+        procs.append(udp_flood(lab, seconds))
+        hogs = host_hogs()
+    time.sleep(seconds)
+    for h in hogs:
+        h.kill()
+    if under_fire:
+        lab.send("load off")
+        for p in procs:
+            if hasattr(p, "stop"):
+                p.stop()
+            else:
+                p.wait(timeout=30)
+    after = call.stats()
+    ts.send_signal(signal.SIGINT)
+    ts.wait(timeout=15)
+    phone = deviation_stats(gaps_ms(pcap, lab, PHONE_IP, 4000))
+    peer_ip = "192.0.2.1"
+    peer = deviation_stats(gaps_ms(pcap, lab, peer_ip, call.b.rtp_ports[0]) if hasattr(call.b, "rtp_ports") else [])
+    if peer is None:
+        # baresip picks its RTP port in a range: take whichever port sent to the phone.
+        r = lab.ns("tshark", "-r", pcap, "-Y", f"ip.src=={peer_ip} && ip.dst=={PHONE_IP} && udp.dstport==4000",
+                   "-T", "fields", "-e", "frame.time_epoch", check=False, timeout=120)
+        t = [float(x) for x in r.stdout.split()]
+        peer = deviation_stats([(b - a) * 1000 for a, b in zip(t, t[1:])])
+    return {"phone": phone, "baresip": peer, "before": before, "after": after}
+
+
+def fmt(s):
+    if not s:
+        return "no packets"
+    return (f"{s['packets']} packets, deviation from 20 ms p50 {s['p50']:.2f} ms, p99 {s['p99']:.2f} ms, "
+            f"max {s['max']:.2f} ms (mean gap {s['mean_gap']:.2f} ms)")
+
+
+def run(seconds, report=print):
+    subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf"], check=True,
+                   capture_output=True)
+    out = {}
+    with netlab.Lab() as lab:
+        lab.start_dnsmasq()
+        call = Call(lab)
+        try:
+            if not call.start():
+                report("call did not start: " + lab.console_text()[-800:])
+                return None
+            out["registered_ms"] = call.registered_ms
+            out["idle"] = phase(lab, call, seconds, False)
+            out["fire"] = phase(lab, call, seconds, True)
+            mark = lab.mark()
+            bm = call.b.mark()
+            lab.send("hangup")
+            out["ended"] = lab.wait_for(r"phone: call ended \(local hangup", timeout=20, start=mark) is not None
+            out["closed"] = call.b.wait_event("CALL_CLOSED", timeout=15, start=bm) is not None
+            out["ended_early"] = re.search(r"phone: call ended", "\n".join(lab.console[:mark])) is not None
+        finally:
+            call.stop()
+    return out
+
+
+def main():
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 60
+    out = run(seconds)
+    if not out:
+        return 1
+    print(f"time from kernel entry to registered: {out['registered_ms']} ms")
+    for name in ("idle", "fire"):
+        print(f"{name}: phone   {fmt(out[name]['phone'])}")
+        print(f"{name}: baresip {fmt(out[name]['baresip'])}")
+        p, b = out[name]["phone"], out[name]["baresip"]
+        if p and b and b["p99"] > 0:
+            print(f"{name}: phone p99 / baresip p99 = {p['p99'] / b['p99']:.2f}")
+    a, z = out["fire"]["before"], out["fire"]["after"]
+    print(f"under fire: AC97 underruns +{z.get('audio_underruns', 0) - a.get('audio_underruns', 0)}, "
+          f"SIP rate-limited +{z.get('rate_limited', 0) - a.get('rate_limited', 0)}, "
+          f"bans +{z.get('bans', 0) - a.get('bans', 0)}, malformed +{z.get('malformed', 0) - a.get('malformed', 0)}")
+    print(f"call ended normally: {out['ended'] and out['closed'] and not out['ended_early']} "
+          f"(phone saw local hangup: {out['ended']}, baresip closed: {out['closed']}, "
+          f"ended before the hang-up: {out['ended_early']})")
+    print(f"host: {os.cpu_count()} cores, accel {os.environ.get('OFFHOOK_ACCEL', 'tcg')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
