@@ -113,6 +113,7 @@ void open_recording(RecordMode mode)
         printk("recorder: cannot create %s: %s\n", kDir, r.error_info().text());
         return;
     }
+    fs_stamp_locked(); // the recording's creation time
     if (s_next_number == 0)
         s_next_number = highest_recording_number() + 1;
     for (int tries = 0; tries < 16; tries++) {

@@ -134,8 +134,11 @@ Mutex& fs_mutex() { return s_mutex; }
 fs::Fat32Volume& fs_volume() { return s_volume; }
 const CommandLine& storage_cmdline() { return s_cmdline; }
 
+void fs_stamp_locked() { s_volume.set_timestamp(rtc_dos_timestamp()); }
+
 Result<void> fs_mkdirs_locked(std::string_view path)
 {
+    fs_stamp_locked();
     for (size_t i = 1; i <= path.size(); i++) {
         if (i != path.size() && path[i] != '/')
             continue;
@@ -151,6 +154,7 @@ Result<void> fs_write_file(std::string_view path, std::span<const uint8_t> data,
     if (!s_mounted)
         return Error::NotFound;
     MutexGuard guard(s_mutex);
+    fs_stamp_locked();
     fs::FatFile f;
     if (auto opened = s_volume.open(path); !opened.is_error())
         f = *opened;

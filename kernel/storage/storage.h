@@ -29,6 +29,11 @@ Result<void> fs_mkdirs_locked(std::string_view path);
 
 // init.cpp's hook (strong definition here): returns the command line to use from now on.
 const CommandLine& storage_init(const CommandLine& boot_cl);
+// The CMOS clock as a FAT date/time (rtc.cpp); the volume's default date if it is invalid.
+fs::DosTimestamp rtc_dos_timestamp();
+// The volume's timestamp for what is created or written next (mutex held).
+void fs_stamp_locked();
+
 // The command line in effect after storage_init().
 const CommandLine& storage_cmdline();
 

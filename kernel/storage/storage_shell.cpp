@@ -6,6 +6,7 @@
 #include "kernel/storage/storage.h"
 #include "kernel/time/time.h"
 #include "lib/bytes.h"
+#include "lib/format.h"
 
 namespace oh::kernel {
 
@@ -225,6 +226,14 @@ void cmd_record(int argc, const char* const* argv)
     printk("record: %s (from the next call)\n", m == RecordMode::Off ? "off" : m == RecordMode::Stereo ? "stereo" : "mono");
 }
 
+// fakecall [HZ [SECONDS]]: a tone through the recorder hooks, as a call would.
+void cmd_fakecall(int argc, const char* const* argv)
+{
+    char spec[32];
+    format(spec, sizeof spec, "%s:%s", argc > 1 ? argv[1] : "1000", argc > 2 ? argv[2] : "3");
+    storage_fake_call(spec);
+}
+
 void cmd_config(int argc, const char* const* argv)
 {
     if (argc < 2) {
@@ -253,6 +262,7 @@ void storage_register_commands()
     shell_register("disk", "disk, cache and filesystem counters", cmd_disk);
     shell_register("recordings", "list call recordings", cmd_recordings);
     shell_register("record", "record on|off|stereo", cmd_record);
+    shell_register("fakecall", "fakecall [HZ [SECONDS]]: record a test tone call", cmd_fakecall);
     shell_register("config", "config [KEY]: the effective command line", cmd_config);
 }
 

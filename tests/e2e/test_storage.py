@@ -157,9 +157,16 @@ def test_record(tmp, img):
             result("record_mono_tone", *check_wav(wav, 1))
     result("recordings_listed", re.search(r"CALL\d{4}\.WAV 48044 bytes 3\.000 s mono", out) is not None, brief(out))
 
-    code, out = boot("phone.record=stereo storage.fakecall=1000:3", img)
+    # The boot line turns recording off over the file's phone.record=1; the shell turns it
+    # back on in stereo: only the second fake call is recorded.
+    code, out = boot("phone.record=0 storage.do=fakecall:1000:1,record:stereo,fakecall:1000:3", img)
     m = re.search(r"recorder: closed (/REC/CALL\d{4}\.WAV), (\d+\.\d+) s", out)
-    result("record_stereo_closed", code == 0 and m is not None and m.group(2) == "3.00", brief(out))
+    result("record_off_then_stereo", code == 0 and m is not None and m.group(2) == "3.00"
+           and out.count("recorder: closed") == 1 and "recording to /REC/CALL0002.WAV (stereo)" in out, brief(out))
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    listing = subprocess.run(["mdir", "-i", img, "::/REC"], capture_output=True, text=True).stdout
+    stamped = re.search(r"CALL0002 WAV\s+\d+ (\d{4}-\d{2}-\d{2})", listing)
+    result("recording_rtc_date", stamped is not None and stamped.group(1) == today, f"{listing!r}, today {today}")
     fsck(img, "after_stereo")
     if m:
         wav = os.path.join(tmp, "stereo.wav")
