@@ -260,6 +260,14 @@ def test_real_call(tmp):
             closed = lab.wait_for(r"recorder: closed (/REC/CALL\d{4}\.WAV), (\d+)\.(\d+) s", timeout=20, start=mark)
             ok = est is not None and closed is not None and int(closed.group(2)) >= 4
             result("real_call_recorded", ok, lab.console_text()[-500:])
+            # The shell over the serial line, as a user would type it.
+            mark = lab.mark()
+            lab.send("recordings")
+            listed = lab.wait_for(r"CALL0001\.WAV (\d+) bytes (\d+)\.\d+ s stereo", timeout=10, start=mark)
+            lab.send("df")
+            stats = lab.wait_for(r"cache: hits (\d+) misses (\d+)", timeout=10, start=mark)
+            result("shell_recordings_df", listed is not None and stats is not None and int(listed.group(2)) >= 4,
+                   lab.console_text()[-400:])
         finally:
             k.stop()
     if not closed:
