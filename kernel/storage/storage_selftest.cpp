@@ -94,23 +94,26 @@ void storage_selftest(std::string_view mode)
 }
 
 // A call as the media thread makes one: start, a frame every 20 ms, end. `heard` is the
-// tone at -10 dBm0, `sent` silence.
+// tone at -10 dBm0, `sent` 440 Hz at -19 dBm0 (so the mono mix holds both, distinguishable).
 void storage_fake_call(std::string_view spec)
 {
     size_t colon = spec.find(':');
     uint32_t hz = uint32_t(parse_uint(spec.substr(0, colon)).value_or(1000));
     uint32_t secs = colon == std::string_view::npos ? 3 : uint32_t(parse_uint(spec.substr(colon + 1)).value_or(3));
     constexpr size_t kFrame = 160;
-    media::Oscillator osc;
+    media::Oscillator osc, osc_sent;
     osc.set(hz, media::kLevelMinus10dBm0);
+    osc_sent.set(440, media::kLevelMinus19dBm0);
     int16_t heard[kFrame];
-    int16_t sent[kFrame] = {};
+    int16_t sent[kFrame];
     printk("fakecall: %u Hz for %u s\n", hz, secs);
     recorder_call_started("fakecall");
     uint64_t next = monotonic_ns();
     for (uint32_t f = 0; f < secs * 50; f++) {
-        for (auto& s : heard)
-            s = osc.next();
+        for (size_t i = 0; i < kFrame; i++) {
+            heard[i] = osc.next();
+            sent[i] = osc_sent.next();
+        }
         recorder_frame(heard, sent, kFrame);
         next += 20'000'000;
         thread_sleep_until(next);

@@ -7,9 +7,9 @@
   a long-named file, syncs; a second boot on the same image (`verify`) reads them back
   byte-exact and appends a line; the host (mtype/mcopy) reads back what the kernel wrote;
 - fsck: `fsck.fat -n` finds the image clean after every run;
-- record: `storage.fakecall=1000:3` feeds a 1 kHz tone through the recorder hooks; the WAV
-  copied out with mcopy holds 3 s of 1000 Hz (mono mix by default, stereo with
-  `phone.record=stereo`: tone on the left/heard channel, silence on the right/sent one);
+- record: `storage.fakecall=1000:3` feeds 1 kHz as heard and 440 Hz as sent through the
+  recorder hooks; the WAV copied out with mcopy holds 3 s of both, mixed (mono, the default:
+  the peak is their sum) or one per channel (`record stereo`: heard left, sent right);
 - real_call (bonus, needs the network lab): baresip calls the phone through Kamailio; the
   disk's /offhook.cfg turns stereo recording on; the WAV holds 1 kHz heard and 440 Hz sent;
 - mbr: the same over an MBR-partitioned image, plus a 2 MiB `fill` (write + sync rates
@@ -115,30 +115,45 @@ def test_config_and_persist(tmp):
     return img
 
 
+def mono_wav(path, samples):
+    with wave.open(path, "wb") as o:
+        o.setnchannels(1)
+        o.setsampwidth(2)
+        o.setframerate(8000)
+        o.writeframes(samples)
+    return path
+
+
+def tone_seconds(path, freq, min_ratio):
+    p = audio.tone_presence(audio.load(path), freq, tolerance=2, min_ratio=min_ratio)
+    longest = p["longest"][1] if p["longest"] and p["within_tolerance"] else 0
+    return longest, p["frequency"]
+
+
+def peak(samples):
+    return max(abs(int.from_bytes(samples[i:i + 2], "little", signed=True)) for i in range(0, len(samples), 2))
+
+
 def check_wav(path, channels):
+    """The fake call: heard = 1 kHz at -10 dBm0 (peak 7218), sent = 440 Hz at -19 dBm0 (peak
+    2561). Mono must be their sum (1 kHz dominant, 440 Hz present, peak near 9779); stereo
+    must carry each alone on its channel (left heard, right sent)."""
     with wave.open(path) as w:
         if w.getframerate() != 8000 or w.getsampwidth() != 2 or w.getnchannels() != channels:
             return False, f"format {w.getframerate()} Hz x{w.getnchannels()} {w.getsampwidth() * 8} bit"
         frames = w.readframes(w.getnframes())
-    if channels == 2:  # left = heard (the tone), right = sent (silence)
-        left = bytearray()
-        right_peak = 0
-        for i in range(0, len(frames), 4):
-            left += frames[i:i + 2]
-            right_peak = max(right_peak, abs(int.from_bytes(frames[i + 2:i + 4], "little", signed=True)))
-        mono = os.path.splitext(path)[0] + "_left.wav"
-        with wave.open(mono, "wb") as o:
-            o.setnchannels(1)
-            o.setsampwidth(2)
-            o.setframerate(8000)
-            o.writeframes(bytes(left))
-        if right_peak != 0:
-            return False, f"sent channel not silent (peak {right_peak})"
-        path = mono
-    p = audio.tone_presence(audio.load(path), 1000, tolerance=2)
-    longest = p["longest"][1] if p["longest"] else 0
-    ok = longest >= 2.9 and p["within_tolerance"]
-    return ok, f"longest 1 kHz run {longest:.2f} s, runs {p['runs']}, measured {p['frequency']} Hz"
+    base = os.path.splitext(path)[0]
+    if channels == 2:
+        left = b"".join(frames[i:i + 2] for i in range(0, len(frames), 4))
+        right = b"".join(frames[i + 2:i + 4] for i in range(0, len(frames), 4))
+        l_s, l_f = tone_seconds(mono_wav(base + "_l.wav", left), 1000, 0.5)
+        r_s, r_f = tone_seconds(mono_wav(base + "_r.wav", right), 440, 0.5)
+        ok = l_s >= 2.9 and r_s >= 2.9 and 7000 <= peak(left) <= 7300 and 2400 <= peak(right) <= 2700
+        return ok, f"left 1 kHz {l_s} s ({l_f} Hz) peak {peak(left)}, right 440 Hz {r_s} s ({r_f} Hz) peak {peak(right)}"
+    k_s, k_f = tone_seconds(path, 1000, 0.5)
+    a_s, a_f = tone_seconds(path, 440, 0.05)
+    ok = k_s >= 2.9 and a_s >= 2.9 and 9000 <= peak(frames) <= 10000
+    return ok, f"1 kHz {k_s} s ({k_f} Hz), 440 Hz {a_s} s ({a_f} Hz), peak {peak(frames)}"
 
 
 def test_record(tmp, img):
