@@ -24,19 +24,44 @@ bool sent_by_key(const Via& via, FixedString<80>& out)
 
 } // namespace
 
+// A transaction that has already delivered its result and only lingers to absorb
+// retransmissions over UDP (Timer D/K for clients, I/J for servers, RFC 3261 §17.1.1.2,
+// §17.1.2.2, §17.2.1, §17.2.2). Giving one up early costs at most a re-sent ACK or response.
+static bool lingering(const Transaction& tx)
+{
+    if (tx.state == TxState::Completed)
+        return tx.is_client() || tx.kind == TxKind::NonInviteServer;
+    return tx.state == TxState::Confirmed;
+}
+
 Transaction* TransactionLayer::allocate()
 {
+    Transaction* found = nullptr;
     for (auto& tx : m_pool) {
         if (tx.state == TxState::Free) {
-            tx.retransmit_at = tx.deadline = tx.interval = 0;
-            tx.status = 0;
-            tx.length = 0;
-            tx.branch.clear();
-            tx.sent_by.clear();
-            return &tx;
+            found = &tx;
+            break;
         }
     }
-    return nullptr;
+    // Pool full of finished-but-lingering transactions (a busy minute of short calls and
+    // registration refreshes): reuse the one whose linger ends soonest rather than fail a
+    // new request.
+    if (!found) {
+        for (auto& tx : m_pool)
+            if (lingering(tx) && (!found || tx.deadline < found->deadline))
+                found = &tx;
+        if (found)
+            m_reclaimed++;
+    }
+    if (found) {
+        found->state = TxState::Free;
+        found->retransmit_at = found->deadline = found->interval = 0;
+        found->status = 0;
+        found->length = 0;
+        found->branch.clear();
+        found->sent_by.clear();
+    }
+    return found;
 }
 
 void TransactionLayer::send(Transaction& tx)

@@ -97,6 +97,8 @@ public:
     void poll(TransactionEvents& events);
     Nanoseconds next_deadline() const;
     size_t active() const;
+    // Lingering transactions given up early because the pool was full.
+    uint32_t reclaimed() const { return m_reclaimed; }
     void release(Transaction& tx) { tx.state = TxState::Free; }
 
     Transaction* at(size_t index) { return index < kMaxTransactions ? &m_pool[index] : nullptr; }
@@ -116,6 +118,7 @@ private:
     const Clock& m_clock;
     Transaction m_pool[kMaxTransactions];
     uint8_t m_scratch[kMaxMessageSize];
+    uint32_t m_reclaimed { 0 };
 };
 
 } // namespace oh::sip
