@@ -11,8 +11,12 @@
 
 namespace oh::kernel {
 
+// Weak default; kernel/storage defines it when linked in (syncs the disk cache).
+[[gnu::weak]] void storage_shutdown() { }
+
 [[noreturn]] void kernel_exit(int code)
 {
+    storage_shutdown();
     // QEMU's isa-debug-exit at port 0xf4 (the Makefile and tests add the device).
     x86::outl(0xf4, uint32_t(code));
     printk("kernel_exit(%d): no debug-exit device, halting\n", code);

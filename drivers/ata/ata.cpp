@@ -341,7 +341,9 @@ void AtaDisk::handle_irq()
 
 void AtaDisk::poll(Nanoseconds now)
 {
-    if (m_phase == Phase::Idle || now - m_started < m_config.command_timeout)
+    // `now` may have been read before the command started (another CPU started it since):
+    // that is not a timeout.
+    if (m_phase == Phase::Idle || now < m_started || now - m_started < m_config.command_timeout)
         return;
     m_stats.timeouts++;
     reset_channel();
