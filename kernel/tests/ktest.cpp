@@ -119,7 +119,10 @@ void test_rt_priority(TestContext& ctx)
     st.stop = true;
     thread_join(normal);
     KCHECK(ctx, st.normal_spins > 0, "normal thread never ran");
-    KCHECK(ctx, st.rt_wake_latency_ns < 5'000'000, "RT woke %lu us late behind a busy normal thread",
+    // Without preemption the RT thread would wait for the idle-CPU fallback timer (50 ms).
+    // The bound leaves room for an emulator's host-side stalls (TCG on a busy 2-core host
+    // has shown 6 ms), not for a scheduler that waits for the hog.
+    KCHECK(ctx, st.rt_wake_latency_ns < 20'000'000, "RT woke %lu us late behind a busy normal thread",
            st.rt_wake_latency_ns / 1000);
     KCHECK(ctx, st.high_rt_ran_ns && st.high_rt_ran_ns < st.low_rt_done_ns,
            "high RT ran at %lu, low RT finished at %lu", st.high_rt_ran_ns, st.low_rt_done_ns);
