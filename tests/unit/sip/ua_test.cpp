@@ -257,6 +257,16 @@ struct CallTest : Fixture {
         auto to = parse_name_addr(m.to);
         return to ? std::string(std::string_view(to->tag())) : "";
     }
+    std::string reply_ok(const Message& req)
+    {
+        std::string s = "SIP/2.0 200 OK\r\n";
+        for (auto* h = req.find(HeaderId::Via); h; h = req.next(HeaderId::Via, h))
+            s += "Via: " + std::string(std::string_view(h->value)) + "\r\n";
+        return s + "From: " + std::string(std::string_view(req.from)) + "\r\nTo: " +
+            std::string(std::string_view(req.to)) + "\r\nCall-ID: " + std::string(std::string_view(req.call_id)) +
+            "\r\nCSeq: " + std::to_string(req.cseq) + " " + std::string(std::string_view(req.cseq_method_text)) +
+            "\r\nContent-Length: 0\r\n\r\n";
+    }
     // Rings the phone with an offer; returns the phone's To tag from its 180.
     std::string ring()
     {
@@ -310,6 +320,35 @@ TEST_F(CallTest, IncomingRingAnswerAckAndRemoteBye)
     auto byes = pbx->starting("SIP/2.0 200");
     EXPECT_EQ(pbx->starting("SIP/2.0 481").size(), 1u);
     EXPECT_EQ(phone->rec.ended.size(), 1u);
+}
+
+TEST_F(CallTest, UnacknowledgedAnswerEndsWithByeAndUnansweredRingTimesOut)
+{
+    cfg.auto_answer = true;
+    cfg.ring_timeout = 30 * kNsPerSec;
+    make();
+    ring();
+    run(40); // §13.3.1.4: 2xx retransmitted (T1 doubling to T2) for 64*T1, then BYE
+    EXPECT_EQ(pbx->starting("SIP/2.0 200").size(), 11u);
+    auto byes = pbx->starting("BYE "); // one BYE transaction, retransmitted (Timer E)
+    ASSERT_GE(byes.size(), 1u);
+    for (auto& b : byes)
+        EXPECT_EQ(pbx->parsed(b).cseq, pbx->parsed(byes[0]).cseq);
+    ASSERT_EQ(phone->rec.ended.size(), 1u);
+    EXPECT_EQ(phone->rec.ended[0].reason, EndReason::Timeout);
+    // The next call nobody answers: 480 after the ring timeout.
+    pbx->send(phone_ep, reply_ok(pbx->parsed(byes[0])));
+    cfg.auto_answer = false;
+    auto quiet = std::make_unique<Phone>(net, clock, cfg, 12); // re-attaches at the same address
+    pbx->got.clear();
+    pbx->send(phone_ep, request("INVITE", "z9hG4bKinv9", "", 1, sdp("198.51.100.5", 12000), "application/sdp",
+                                "192.0.2.1", "call-9"));
+    run(31);
+    auto unavailable = pbx->starting("SIP/2.0 480"); // retransmitted by Timer G until ACKed
+    ASSERT_GE(unavailable.size(), 1u);
+    EXPECT_EQ(unavailable.back(), unavailable.front());
+    ASSERT_EQ(quiet->rec.ended.size(), 1u);
+    EXPECT_EQ(quiet->rec.ended[0].status, 480);
 }
 
 TEST_F(CallTest, ReInviteHoldMoveRefreshInfoAndOptions)
