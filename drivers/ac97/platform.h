@@ -4,47 +4,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "drivers/common/port_io.h"
 #include "lib/result.h"
 
 namespace oh::ac97 {
 
-// x86 port I/O (in/out instructions in the kernel, a register file model in tests).
-class PortIo {
-public:
-    virtual uint8_t in8(uint16_t port) = 0;
-    virtual uint16_t in16(uint16_t port) = 0;
-    virtual uint32_t in32(uint16_t port) = 0;
-    virtual void out8(uint16_t port, uint8_t value) = 0;
-    virtual void out16(uint16_t port, uint16_t value) = 0;
-    virtual void out32(uint16_t port, uint32_t value) = 0;
-
-protected:
-    ~PortIo() = default;
-};
-
-// Memory the controller can reach: ICH bus masters take 32-bit physical addresses.
-struct DmaBuffer {
-    void* cpu { nullptr };
-    uint32_t physical { 0 };
-    size_t size { 0 };
-};
-
-class DmaMemory {
-public:
-    // Zeroed, physically contiguous, cache-coherent for device access.
-    virtual Result<DmaBuffer> allocate(size_t bytes, size_t alignment) = 0;
-
-protected:
-    ~DmaMemory() = default;
-};
-
-class Delay {
-public:
-    virtual void delay_us(uint32_t microseconds) = 0;
-
-protected:
-    ~Delay() = default;
-};
+// The shared legacy-driver platform interfaces (drivers/common/port_io.h).
+using PortIo = drivers::PortIo;
+using DmaBuffer = drivers::Dma32Buffer;
+using DmaMemory = drivers::Dma32Memory;
+using Delay = drivers::Delay;
 
 // What PCI enumeration found, in the shape probe() needs; filled by the kernel's PCI code.
 struct PciFunction {

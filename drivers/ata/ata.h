@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "drivers/ata/ata_regs.h"
+#include "drivers/common/port_io.h"
 #include "drivers/pci/pci.h"
 #include "kernel/block/block_device.h"
 #include "lib/clock.h"
@@ -15,34 +16,11 @@
 
 namespace oh::ata {
 
-// x86 port I/O (in/out instructions in the kernel, a register-file model in tests).
-class PortIo {
-public:
-    virtual uint8_t in8(uint16_t port) = 0;
-    virtual uint16_t in16(uint16_t port) = 0;
-    virtual void out8(uint16_t port, uint8_t value) = 0;
-    virtual void out16(uint16_t port, uint16_t value) = 0;
-    virtual void out32(uint16_t port, uint32_t value) = 0;
-
-protected:
-    ~PortIo() = default;
-};
-
-// Memory the bus master can reach: PIIX takes 32-bit physical addresses.
-struct DmaBuffer {
-    void* cpu { nullptr };
-    uint32_t physical { 0 };
-    size_t size { 0 };
-};
-
-class DmaMemory {
-public:
-    // Zeroed, physically contiguous, not crossing a 64 KiB boundary.
-    virtual Result<DmaBuffer> allocate(size_t bytes, size_t alignment) = 0;
-
-protected:
-    ~DmaMemory() = default;
-};
+// The shared legacy-driver platform interfaces (drivers/common/port_io.h). The ATA bounce
+// buffer asks DmaMemory for 64 KiB alignment: a PRD region must not cross a 64 KiB boundary.
+using PortIo = drivers::PortIo;
+using DmaBuffer = drivers::Dma32Buffer;
+using DmaMemory = drivers::Dma32Memory;
 
 // Where finished requests go (the block cache's complete(), through the kernel glue).
 class CompletionSink {

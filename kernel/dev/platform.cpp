@@ -133,6 +133,50 @@ Result<DmaRegion> dma_alloc(size_t bytes, uint64_t below)
     return DmaRegion { cpu, phys.value(), pages * kPageSize };
 }
 
+namespace {
+
+class KernelPortIo final : public drivers::PortIo {
+public:
+    uint8_t in8(uint16_t p) override { return x86::inb(p); }
+    uint16_t in16(uint16_t p) override { return x86::inw(p); }
+    uint32_t in32(uint16_t p) override { return x86::inl(p); }
+    void out8(uint16_t p, uint8_t v) override { x86::outb(p, v); }
+    void out16(uint16_t p, uint16_t v) override { x86::outw(p, v); }
+    void out32(uint16_t p, uint32_t v) override { x86::outl(p, v); }
+};
+
+// dma_alloc gives page-aligned frames below 4 GiB; larger alignments (the IDE bounce buffer
+// must not cross a 64 KiB boundary) come from over-allocating and rounding up.
+class KernelDma32 final : public drivers::Dma32Memory {
+public:
+    Result<drivers::Dma32Buffer> allocate(size_t bytes, size_t alignment) override
+    {
+        size_t extra = alignment > kPageSize ? alignment : 0;
+        auto r = dma_alloc(bytes + extra, 1ull << 32);
+        if (r.is_error())
+            return r.error();
+        uint64_t phys = r->physical;
+        uint64_t aligned = extra ? align_up<uint64_t>(phys, alignment) : phys;
+        auto* cpu = static_cast<uint8_t*>(r->cpu) + (aligned - phys);
+        return drivers::Dma32Buffer { cpu, uint32_t(aligned), bytes };
+    }
+};
+
+class KernelDelay final : public drivers::Delay {
+public:
+    void delay_us(uint32_t us) override { udelay(us); }
+};
+
+constinit KernelPortIo s_port_io;
+constinit KernelDma32 s_dma32;
+constinit KernelDelay s_delay;
+
+} // namespace
+
+drivers::PortIo& kernel_port_io() { return s_port_io; }
+drivers::Dma32Memory& kernel_dma32() { return s_dma32; }
+drivers::Delay& kernel_delay() { return s_delay; }
+
 volatile void* mmio_map(uint64_t phys, size_t)
 {
     // The direct map covers the 3-4 GiB hole uncached (paging_init).

@@ -19,32 +19,6 @@ namespace {
 constexpr uint64_t kPeriodNs = 20'000'000;
 constexpr size_t kTargetQueued = 5; // 100 ms queued: the cushion against late wake-ups
 
-class Ports final : public ac97::PortIo {
-public:
-    uint8_t in8(uint16_t p) override { return x86::inb(p); }
-    uint16_t in16(uint16_t p) override { return x86::inw(p); }
-    uint32_t in32(uint16_t p) override { return x86::inl(p); }
-    void out8(uint16_t p, uint8_t v) override { x86::outb(p, v); }
-    void out16(uint16_t p, uint16_t v) override { x86::outw(p, v); }
-    void out32(uint16_t p, uint32_t v) override { x86::outl(p, v); }
-};
-
-class Dma final : public ac97::DmaMemory {
-public:
-    Result<ac97::DmaBuffer> allocate(size_t bytes, size_t) override
-    {
-        auto r = dma_alloc(bytes, 1ull << 32);
-        if (r.is_error())
-            return r.error();
-        return ac97::DmaBuffer { r->cpu, uint32_t(r->physical), r->size };
-    }
-};
-
-class Wait final : public ac97::Delay {
-public:
-    void delay_us(uint32_t us) override { udelay(us); }
-};
-
 class Ac97Audio final : public AudioDevice {
 public:
     const char* name() const override { return "AC97"; }
@@ -114,9 +88,6 @@ public:
     AudioCounters m_counters;
 };
 
-constinit Ports s_ports;
-constinit Dma s_dma;
-constinit Wait s_wait;
 constinit Ac97Audio s_audio;
 constinit bool s_tried = false;
 constinit AudioDevice* s_result = nullptr;
@@ -138,7 +109,7 @@ AudioDevice* open()
     if (!dev)
         return nullptr;
     pci::enable(pci_config(), *dev, true);
-    auto created = ac97::Ac97::create(f, s_ports, s_dma, s_wait);
+    auto created = ac97::Ac97::create(f, kernel_port_io(), kernel_dma32(), kernel_delay());
     if (created.is_error()) {
         printk("ac97: %s\n", created.error_info().text());
         return nullptr;

@@ -28,32 +28,6 @@ constexpr uint64_t kPollPeriodNs = 100'000'000; // ATA command timeouts are chec
 constexpr uint64_t kWaitSliceNs = 250'000'000;  // a waiter re-checks the cache at least this often
 constexpr block::DeviceId kDevice = 0;
 
-class Ports final : public ata::PortIo {
-public:
-    uint8_t in8(uint16_t p) override { return x86::inb(p); }
-    uint16_t in16(uint16_t p) override { return x86::inw(p); }
-    void out8(uint16_t p, uint8_t v) override { x86::outb(p, v); }
-    void out16(uint16_t p, uint16_t v) override { x86::outw(p, v); }
-    void out32(uint16_t p, uint32_t v) override { x86::outl(p, v); }
-};
-
-// dma_alloc gives page-aligned frames; larger alignments (the 64 KiB bounce buffer must not
-// cross a 64 KiB boundary) are had by over-allocating and rounding up.
-class Dma final : public ata::DmaMemory {
-public:
-    Result<ata::DmaBuffer> allocate(size_t bytes, size_t alignment) override
-    {
-        size_t extra = alignment > 4096 ? alignment : 0;
-        auto r = dma_alloc(bytes + extra, 1ull << 32);
-        if (r.is_error())
-            return r.error();
-        uint64_t phys = r->physical;
-        uint64_t aligned = extra ? (phys + alignment - 1) & ~uint64_t(alignment - 1) : phys;
-        auto* cpu = static_cast<uint8_t*>(r->cpu) + (aligned - phys);
-        return ata::DmaBuffer { cpu, uint32_t(aligned), bytes };
-    }
-};
-
 // The cache's environment: one IRQ-safe spinlock, generation-counted wait queues.
 class Glue final : public block::CacheGlue, public ata::CompletionSink {
 public:
@@ -113,8 +87,6 @@ private:
 };
 
 constinit block::BlockCacheStorage<kCacheBlocks, 512> s_storage {};
-constinit Ports s_ports;
-constinit Dma s_dma;
 constinit KernelClock s_clock;
 constinit Glue s_glue;
 constinit std::optional<block::BlockCache> s_cache;
@@ -158,7 +130,7 @@ void flusher_main(void*)
 Result<void> try_drive(const pci::Device& dev, uint8_t channel, uint8_t drive)
 {
     ata::ChannelConfig cfg = ata::AtaDisk::channel_config(dev, channel, drive);
-    s_disk.emplace(TRY(ata::AtaDisk::create(cfg, s_ports, s_dma, s_clock, s_glue)));
+    s_disk.emplace(TRY(ata::AtaDisk::create(cfg, kernel_port_io(), kernel_dma32(), s_clock, s_glue)));
     if (auto r = s_disk->initialize(); r.is_error()) {
         s_disk.reset();
         return r;

@@ -21,7 +21,15 @@ public:
     {
     }
 
+    int bad_width_reads = 0;
+
     // --- PortIo ---
+    // No IDE register is 32 bits wide: a dword read is a driver bug, and reads float high.
+    uint32_t in32(uint16_t) override
+    {
+        bad_width_reads++;
+        return 0xffffffff;
+    }
     uint8_t in8(uint16_t port) override
     {
         if (absent)
