@@ -79,7 +79,11 @@ class Call:
         lab.ns("ip", "addr", "add", f"{FLOOD_SIP_IP}/24", "dev", lab.tap)
         lab.ns("ip", "addr", "add", f"{FLOOD_UDP_IP}/24", "dev", lab.tap)
         self.k.start()
-        self.b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000", auto_answer=True)
+        # baresip hangs up when its aufile source ends: give it a tone longer than the run.
+        tone = os.path.join(lab.tmp, "long-tone.wav")
+        baresip.make_tone(tone, freq=1000, seconds=600)
+        self.b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000", auto_answer=True,
+                                 source_wav=tone)
         self.b.start(timeout=20)
         wav = os.path.join(lab.tmp, "speaker.wav")
         lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000",
@@ -177,7 +181,13 @@ def run(seconds, report=print):
             lab.send("hangup")
             out["ended"] = lab.wait_for(r"phone: call ended \(local hangup", timeout=20, start=mark) is not None
             out["closed"] = call.b.wait_event("CALL_CLOSED", timeout=15, start=bm) is not None
-            out["ended_early"] = re.search(r"phone: call ended", "\n".join(lab.console[:mark])) is not None
+            early = re.search(r"phone: call ended.*", "\n".join(lab.console[:mark]))
+            out["ended_early"] = early is not None
+            out["end_line"] = early.group(0) if early else ""
+            if early:
+                lines = lab.console[:mark]
+                idx = max(i for i, l in enumerate(lines) if "phone: call ended" in l)
+                out["end_context"] = "\n".join(lines[max(0, idx - 15):idx + 1])
         finally:
             call.stop()
     return out
@@ -202,6 +212,8 @@ def main():
     print(f"call ended normally: {out['ended'] and out['closed'] and not out['ended_early']} "
           f"(phone saw local hangup: {out['ended']}, baresip closed: {out['closed']}, "
           f"ended before the hang-up: {out['ended_early']})")
+    if out.get("end_context"):
+        print("the call ended early; console before that:\n" + out["end_context"])
     print(f"host: {os.cpu_count()} cores, accel {os.environ.get('OFFHOOK_ACCEL', 'tcg')}")
     return 0
 
