@@ -275,6 +275,21 @@ Direction answer_direction(Direction offered, Direction want)
     return want;
 }
 
+// The first format of the remote m= line (its order of preference) that we support.
+static bool choose_codec(const SdpMedia& m, const LocalMedia& local, MediaSession& ms)
+{
+    for (uint8_t i = 0; i < m.format_count; i++) {
+        for (uint8_t k = 0; k < local.codec_count; k++) {
+            if (m.formats[i].codec == local.codecs[k]) {
+                ms.codec = local.codecs[k];
+                ms.pt = m.formats[i].pt;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 Result<MediaSession> negotiate_offer(const SessionDescription& offer, const LocalMedia& local, Direction want)
 {
     int idx = pick_audio(offer);
@@ -284,15 +299,7 @@ Result<MediaSession> negotiate_offer(const SessionDescription& offer, const Loca
     MediaSession ms = remote_session(offer, m);
     ms.media_index = uint8_t(idx);
     // RFC 3264 §6.1: keep the offerer's preference among what we support.
-    for (uint8_t i = 0; i < m.format_count && ms.codec == Codec::None; i++) {
-        for (uint8_t k = 0; k < local.codec_count; k++) {
-            if (m.formats[i].codec == local.codecs[k]) {
-                ms.codec = local.codecs[k];
-                ms.pt = m.formats[i].pt;
-            }
-        }
-    }
-    if (ms.codec == Codec::None)
+    if (!choose_codec(m, local, ms))
         return Result<MediaSession>(Error::Unsupported, "No common codec");
     ms.direction = answer_direction(remote_direction(offer, m), want);
     return ms;
@@ -306,15 +313,7 @@ Result<MediaSession> accept_answer(const SessionDescription& answer, const Local
     const SdpMedia& m = answer.media[idx];
     MediaSession ms = remote_session(answer, m);
     ms.media_index = uint8_t(idx);
-    for (uint8_t i = 0; i < m.format_count && ms.codec == Codec::None; i++) {
-        for (uint8_t k = 0; k < local.codec_count; k++) {
-            if (m.formats[i].codec == local.codecs[k]) {
-                ms.codec = local.codecs[k];
-                ms.pt = m.formats[i].pt;
-            }
-        }
-    }
-    if (ms.codec == Codec::None)
+    if (!choose_codec(m, local, ms))
         return Result<MediaSession>(Error::Unsupported, "No common codec");
     // Our direction is the mirror of theirs.
     switch (remote_direction(answer, m)) {

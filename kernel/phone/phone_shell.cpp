@@ -86,18 +86,21 @@ void cmd_dial(int argc, const char* const* argv)
     printk("phone: dialing %s\n", argv[1]);
 }
 
-void with_call(const char* what, Result<void> (sip::SipUserAgent::*fn)(sip::CallId))
+bool with_call(const char* what, Result<void> (sip::SipUserAgent::*fn)(sip::CallId))
 {
     Shared& sh = shared();
     if (!have_ua())
-        return;
+        return false;
     MutexGuard g(sh.ua_lock);
     if (sh.call == sip::kNoCall) {
         printk("%s: no call\n", what);
-        return;
+        return false;
     }
-    if (auto r = (sh.ua->*fn)(sh.call); r.is_error())
+    if (auto r = (sh.ua->*fn)(sh.call); r.is_error()) {
         printk("%s: %s\n", what, r.error_info().text());
+        return false;
+    }
+    return true;
 }
 
 void cmd_answer(int, const char* const*) { with_call("answer", &sip::SipUserAgent::answer); }
@@ -107,7 +110,10 @@ void cmd_hold(int, const char* const*)
 {
     Shared& sh = shared();
     bool held = sh.held;
-    with_call("hold", held ? &sip::SipUserAgent::resume : &sip::SipUserAgent::hold);
+    // Only a re-INVITE that went out changes the state (a refused one, e.g. while another
+    // re-INVITE is pending, leaves it as it was).
+    if (!with_call("hold", held ? &sip::SipUserAgent::resume : &sip::SipUserAgent::hold))
+        return;
     sh.held = !held;
     printk("phone: %s\n", sh.held ? "holding" : "resumed");
 }

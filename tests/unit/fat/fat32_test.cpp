@@ -12,8 +12,7 @@ class Fat32Tools : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        if (!have_tools())
-            GTEST_SKIP() << "mtools/dosfstools not installed";
+        REQUIRE_TOOLS(have_tools(), "mtools/dosfstools");
         img = dir.file("disk.img");
         // 64 MiB, one sector per cluster: > 65525 clusters, so FAT32 by every tool's rule.
         ASSERT_EQ(sh("mformat -i " + img + " -F -C -T 131072 -c 1 -v OFFHOOK ::").status, 0);

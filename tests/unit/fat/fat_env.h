@@ -40,6 +40,15 @@ inline Shell sh(const std::string& cmd)
 
 inline bool have_tools() { return sh("command -v mformat && command -v fsck.fat || test -x /usr/sbin/fsck.fat").status == 0; }
 
+// These tests exist to check interoperability with the real tools, so a missing tool is a
+// failure, not a skip: a skip would let a machine without mtools/dosfstools/sox (a missing
+// install step in tools/deps.sh) pass while checking nothing. `make deps` installs them.
+#define REQUIRE_TOOLS(ok, what)                                                     \
+    do {                                                                            \
+        if (!(ok))                                                                  \
+            FAIL() << what << " not installed: run `make deps` (tools/deps.sh)";    \
+    } while (0)
+
 inline std::string fsck_path() { return access("/usr/sbin/fsck.fat", X_OK) == 0 ? "/usr/sbin/fsck.fat" : "fsck.fat"; }
 
 class TempDir {

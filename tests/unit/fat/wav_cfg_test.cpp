@@ -41,8 +41,7 @@ TEST(WavWriter, HeaderBytes)
 
 TEST(WavWriter, RecordingOnFat32IsReadBySoxAndMtools)
 {
-    if (!have_tools() || sh("command -v soxi").status != 0)
-        GTEST_SKIP() << "mtools/dosfstools/sox not installed";
+    REQUIRE_TOOLS(have_tools() && sh("command -v soxi").status == 0, "mtools/dosfstools/sox");
     TempDir dir;
     std::string img = dir.file("rec.img");
     // 1 KiB clusters, so a cluster spans several sectors (and mtools still calls it FAT32).
@@ -156,8 +155,7 @@ TEST(OffhookCfg, BadWordsAreSkippedAndCounted)
 
 TEST(OffhookCfg, ReadFromAFat32Image)
 {
-    if (!have_tools())
-        GTEST_SKIP() << "mtools not installed";
+    REQUIRE_TOOLS(have_tools(), "mtools");
     TempDir dir;
     std::string img = dir.file("cfg.img");
     ASSERT_EQ(sh("mformat -i " + img + " -F -C -T 131072 -c 1 ::").status, 0);
