@@ -8,6 +8,7 @@
 #include "kernel/kernel.h"
 #include "kernel/sched/sched.h"
 #include "kernel/tests/ktest.h"
+#include "kernel/time/time.h"
 
 namespace oh::kernel {
 
@@ -42,9 +43,12 @@ void kernel_late_init(const CommandLine& boot_cl)
         kernel_exit(0);
     }
     pci_init();
+    boot_mark("pci enumerated");
     shell_start();
     const CommandLine& cl = storage_init(boot_cl);
+    boot_mark("storage ready");
     network_init(cl);
+    boot_mark("network started");
     phone_init(cl);
     audio_register_commands();
     kbench_register_commands();

@@ -109,7 +109,9 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint64_t mbi_phys)
     lapic_init(s_madt.lapic_address);
     ioapic_init(s_madt);
     time_init();
+    boot_mark("tsc calibrated");
     lapic_timer_calibrate();
+    boot_mark("lapic timer calibrated");
     printk("time: tsc %lu MHz, lapic timer %lu kHz\n", tsc_hz() / 1000000, lapic_timer_hz() / 1000);
 
     scheduler_init();

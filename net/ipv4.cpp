@@ -46,10 +46,11 @@ void write_ipv4_header(std::span<uint8_t> out, const Ipv4HeaderFields& f)
 {
     uint8_t* p = out.data();
     p[0] = 0x45;
-    p[1] = 0; // DSCP/ECN: best effort (RTP marking is a policy for the caller to add)
+    p[1] = uint8_t(f.dscp << 2); // ECN not used
     store_be16(p + 2, uint16_t(kIpv4HeaderSize + f.payload_length));
     store_be16(p + 4, f.identification);
-    store_be16(p + 6, uint16_t((f.more_fragments ? 0x2000 : 0) | ((f.fragment_offset / 8) & 0x1fff)));
+    store_be16(p + 6, uint16_t((f.dont_fragment ? 0x4000 : 0) | (f.more_fragments ? 0x2000 : 0) |
+                                ((f.fragment_offset / 8) & 0x1fff)));
     p[8] = f.ttl;
     p[9] = uint8_t(f.protocol);
     store_be16(p + 10, 0);

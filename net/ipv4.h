@@ -46,9 +46,11 @@ struct Ipv4HeaderFields {
     uint8_t ttl { kDefaultTtl };
     uint16_t fragment_offset { 0 }; // bytes, a multiple of 8
     bool more_fragments { false };
+    bool dont_fragment { false };
+    uint8_t dscp { 0 }; // RFC 2474 §3; RFC 4594 §4.2: telephony media as EF (46)
 };
 
-// Writes a 20-byte header with DF clear, no options, and a valid checksum.
+// Writes a 20-byte header with no options and a valid checksum.
 void write_ipv4_header(std::span<uint8_t> out, const Ipv4HeaderFields& fields);
 
 } // namespace oh::net

@@ -26,6 +26,7 @@
 #include "net/net_device.h"
 #include "net/packet_pool.h"
 #include "net/udp.h"
+#include "net/udp_flow.h"
 
 namespace oh::net {
 
@@ -123,6 +124,9 @@ public:
     Result<void> udp_connect(SocketId socket, Endpoint remote);
     Result<void> udp_send_to(SocketId socket, Endpoint destination, std::span<const uint8_t> payload);
     Result<void> udp_send(SocketId socket, std::span<const uint8_t> payload);
+    // The flow from `socket` to `destination` for build_udp_frame(), unicast only.
+    // WouldBlock: the next hop's link address is not known yet (a udp_send_to() asks ARP).
+    Result<UdpFlow> udp_flow(SocketId socket, Endpoint destination);
     // WouldBlock when nothing is queued.
     Result<UdpReceived> udp_receive(SocketId socket, std::span<uint8_t> out);
     size_t udp_queued(SocketId socket) const;

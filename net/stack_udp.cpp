@@ -146,6 +146,27 @@ Result<void> Stack::udp_send(SocketId id, std::span<const uint8_t> payload)
     return send_udp(s->local_port, s->remote, payload);
 }
 
+Result<UdpFlow> Stack::udp_flow(SocketId id, Endpoint destination)
+{
+    Socket* s = socket_for(id);
+    if (!s)
+        return Error::InvalidArgument;
+    if (destination.port == 0 || destination.address.is_broadcast() || destination.address.is_multicast() ||
+        destination.address.is_unspecified())
+        return { Error::InvalidArgument, "not a unicast destination" };
+    LinkTarget t = TRY(route(destination.address));
+    if (!t.resolved || t.mac == MacAddress::broadcast())
+        return Error::WouldBlock;
+    UdpFlow f;
+    f.destination_mac = t.mac;
+    f.source_mac = m_mac;
+    f.source = m_settings.address;
+    f.destination = destination.address;
+    f.source_port = s->local_port;
+    f.destination_port = destination.port;
+    return f;
+}
+
 Result<UdpReceived> Stack::udp_receive(SocketId id, std::span<uint8_t> out)
 {
     Socket* s = socket_for(id);

@@ -28,6 +28,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import qemu  # noqa: E402
+from peers import proc as peerproc  # noqa: E402
 
 HOST_IP = "192.0.2.1"
 PREFIX = 24
@@ -50,6 +51,7 @@ class Lab:
 
     # -- namespace --------------------------------------------------------------------
     def __enter__(self):
+        peerproc.install_cleanup()
         self.ns_cleanup(quiet=True)
         subprocess.run(["ip", "netns", "add", self.name], check=True)
         self.ns("ip", "link", "set", "lo", "up")
@@ -71,10 +73,11 @@ class Lab:
     def ns_popen(self, *cmd, **kw):
         p = subprocess.Popen(["ip", "netns", "exec", self.name, *cmd], **kw)
         self.procs.append(p)
+        peerproc.track(p)
         return p
 
     def ns_cleanup(self, quiet=False):
-        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+        kill_namespace(self.name)
 
     # -- services ---------------------------------------------------------------------
     def start_dnsmasq(self, lease_seconds=3600, extra=()):
@@ -106,6 +109,7 @@ class Lab:
         args = ["qemu-system-x86_64", "-M", "pc", "-smp", str(smp), "-m", mem,
                 "-accel", os.environ.get("OFFHOOK_ACCEL", "tcg"), "-cdrom", iso,
                 "-serial", "stdio", "-display", "none", "-no-reboot", "-monitor", "none",
+                "-name", "offhook,debug-threads=on",  # host thread names: "CPU 1/TCG", ...
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-netdev", f"tap,id=n0,ifname={self.tap},script=no,downscript=no",
                 "-device", f"e1000,netdev=n0,mac={GUEST_MAC}", *extra]
@@ -154,17 +158,29 @@ class Lab:
 
     def close(self):
         for p in reversed(self.procs):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+            peerproc.stop(p, timeout=5)
         self.ns_cleanup()
         if os.environ.get("OFFHOOK_KEEP_LAB"):
             print(f"lab files kept in {self.tmp}")
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def kill_namespace(name):
+    """Kill whatever still runs in namespace `name` (a peer that ignored SIGTERM, a program a
+    test started and lost), then delete it. A no-op when it does not exist."""
+    for _ in range(20):
+        r = subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True)
+        pids = [int(x) for x in r.stdout.split()] if r.returncode == 0 else []
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)
+    subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
 def main():

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -115,13 +116,62 @@ def run_fuzz(t):
         t.record(f"fuzz/{f}", r.returncode == 0, "crash found (see build/fuzz-crash-*)")
 
 
+SCRIPT_TIMEOUT = 1500  # seconds; the longest script (storage) takes about 200
+
+
+def leftovers(proc, pidfile):
+    """Kill what a test script left behind, even if it was killed itself: its process group,
+    the peers it registered in `pidfile` (and their groups), and its lab namespace, which
+    tools/netlab.py names after the script's pid. Returns the names of what still ran."""
+    import signal
+    found = []
+    pids = []
+    try:
+        pids = [int(x) for x in open(pidfile).read().split()]
+    except OSError:
+        pass
+    for pid in pids:
+        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            try:
+                kill()
+                found.append(str(pid))
+            except (ProcessLookupError, PermissionError):
+                pass
+    try:
+        os.killpg(proc.pid, 0)
+        found.append(f"group {proc.pid}")
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import netlab
+    ns = f"ohlab{proc.pid}"
+    r = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True)
+    if r.returncode == 0:
+        found += r.stdout.split()
+        netlab.kill_namespace(ns)
+    try:
+        os.remove(pidfile)
+    except OSError:
+        pass
+    return sorted(set(found))
+
+
 def run_scripts(t, tier):
     """Kernel and e2e tiers: each tests/<tier>/*.py prints PASS/FAIL/SKIP lines."""
     for script in sorted(glob.glob(os.path.join(ROOT, "tests", tier, "test_*.py"))):
         name = os.path.splitext(os.path.basename(script))[0]
         start = time.time()
+        pidfile = os.path.join(BUILD, f"{name}.pids")
+        os.makedirs(BUILD, exist_ok=True)
+        if os.path.exists(pidfile):
+            os.remove(pidfile)
+        env = dict(os.environ, OFFHOOK_PIDFILE=pidfile)
         proc = subprocess.Popen([sys.executable, script], stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+                                stderr=subprocess.STDOUT, text=True, cwd=ROOT, env=env,
+                                start_new_session=True)
+        timer = threading.Timer(SCRIPT_TIMEOUT, proc.terminate)
+        timer.start()
         seen = 0
         log = []
         for line in proc.stdout:
@@ -133,6 +183,11 @@ def run_scripts(t, tier):
                     t.record(f"{tier}/{label}", ok, detail)
                     seen += 1
         proc.wait()
+        timer.cancel()
+        left = leftovers(proc, pidfile)
+        if left:
+            # Killed now; a test that leaves processes behind is broken even if it passed.
+            t.record(f"{tier}/{name}/nothing_left_running", False, "still running after the script: " + " ".join(left))
         if proc.returncode != 0 or seen == 0:
             sys.stdout.write("".join(log[-60:]))
             t.record(f"{tier}/{name}", False,

@@ -51,9 +51,10 @@ constexpr size_t kE1000TxDescriptors = 32;
 constexpr size_t kE1000BufferSize = 2048;  // RCTL.BSIZE 2048
 static_assert(kE1000RxDescriptors % 8 == 0 && kE1000TxDescriptors % 8 == 0);
 
-// Locking: receive(), transmit(), reclaim_tx() and initialize() touch the rings and must be
-// serialized by the caller (the kernel's network lock). handle_irq() touches only ICR and
-// STATUS and may run in interrupt context concurrently with them.
+// Locking: the caller serializes receive() with itself, and transmit() with reclaim_tx();
+// the receive and transmit rings share no state, so the two sides may run concurrently
+// (the kernel has one lock per ring). initialize() runs alone. handle_irq() touches only ICR
+// and STATUS and may run in interrupt context concurrently with all of them.
 class E1000 final : public net::NetDevice {
 public:
     static constexpr uint16_t kVendorIntel = 0x8086;

@@ -49,9 +49,11 @@ public:
 
 class E1000Nic final : public Nic {
 public:
+    // The rings are independent (82540EM SDM 3.2, 3.3), so each has its own lock: the RTP
+    // pacer's transmit on the media CPU never waits behind the network thread's receive.
     Result<void> transmit(std::span<const uint8_t> frame) override
     {
-        SpinLockIrqGuard g(m_lock);
+        SpinLockIrqGuard g(m_tx_lock);
         m_dev->reclaim_tx();
         return m_dev->transmit(frame);
     }
@@ -60,7 +62,7 @@ public:
     bool link_up() const override { return m_dev->link_up(); }
     size_t receive(std::span<uint8_t> out) override
     {
-        SpinLockIrqGuard g(m_lock);
+        SpinLockIrqGuard g(m_rx_lock);
         CopySink sink;
         sink.out = out;
         m_dev->receive(sink, 1);
@@ -68,7 +70,8 @@ public:
     }
 
     drivers::E1000* m_dev { nullptr };
-    SpinLock m_lock;
+    SpinLock m_tx_lock;
+    SpinLock m_rx_lock;
     void (*m_on_event)() { nullptr };
 };
 

@@ -15,6 +15,7 @@ namespace oh::kernel {
 namespace {
 
 constexpr size_t kMaxWaitSockets = 8;
+static_assert(kMaxWaitSockets >= net::kUdpSockets, "every socket needs a wait slot");
 constexpr uint64_t kIdlePollNs = 100'000'000;
 
 class Listener final : public net::StackListener {
@@ -47,13 +48,17 @@ void Listener::on_address_changed(const net::Ipv4Settings& s)
     printk("/%u", s.prefix_length);
     print_ip(" gw ", s.gateway);
     print_ip(" dns ", s.dns);
-    printk(" (%s)\n", s_dhcp ? "dhcp" : "static");
+    uint64_t us = since_entry_us();
+    printk(" (%s, %lu.%03lu ms after kernel entry)\n", s_dhcp ? "dhcp" : "static", us / 1000, us % 1000);
 }
+
+// A SocketId carries its slot in the low byte and the slot's generation above it.
+size_t wait_slot(net::SocketId id) { return id.value & 0xff; }
 
 void Listener::on_udp_readable(net::SocketId id)
 {
-    if (id.value < kMaxWaitSockets)
-        s_udp_wq.update_and_wake_all([&] { s_udp_generation[id.value]++; });
+    if (size_t slot = wait_slot(id); slot < kMaxWaitSockets)
+        s_udp_wq.update_and_wake_all([&] { s_udp_generation[slot]++; });
 }
 
 void net_thread(void*)
@@ -212,18 +217,29 @@ void network_set_drain_hook(NetDrainHook hook) { __atomic_store_n(&s_drain_hook,
 Mutex& network_lock() { return s_lock; }
 net::Stack& network_stack() { return *s_stack; }
 void network_kick() { s_kick.up(); }
+Result<void> network_transmit_frame(std::span<const uint8_t> frame)
+{
+    if (!s_ready)
+        return Error::Unreachable;
+    return s_nic->transmit(frame);
+}
 
 bool network_wait_udp(net::SocketId socket, uint64_t deadline_ns)
 {
-    if (socket.value >= kMaxWaitSockets)
+    // Every socket must be able to wait: a caller that got `false` at once would spin (the
+    // phone's SIP thread did, on the whole of CPU 0, when this compared the full id).
+    size_t slot = wait_slot(socket);
+    if (slot >= kMaxWaitSockets) {
+        thread_sleep_until(deadline_ns);
         return false;
-    uint32_t seen = s_udp_generation[socket.value];
+    }
+    uint32_t seen = s_udp_generation[slot];
     {
         MutexGuard g(s_lock);
         if (s_stack->udp_queued(socket))
             return true;
     }
-    return s_udp_wq.wait([&] { return s_udp_generation[socket.value] != seen; }, deadline_ns);
+    return s_udp_wq.wait([&] { return s_udp_generation[slot] != seen; }, deadline_ns);
 }
 
 } // namespace oh::kernel

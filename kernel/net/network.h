@@ -41,6 +41,11 @@ void network_kick();
 using NetDrainHook = void (*)(net::Stack& stack);
 void network_set_drain_hook(NetDrainHook hook);
 
+// A whole Ethernet frame straight to the NIC, bypassing the stack and its lock (the NIC's
+// own IRQ-safe ring lock serializes it with the network thread): for a real-time sender
+// that framed it from a net::UdpFlow. Busy when the transmit ring is full.
+Result<void> network_transmit_frame(std::span<const uint8_t> frame);
+
 // Blocking helpers for kernel users of UDP (the phone). The lock is taken inside.
 // Sleeps until a datagram is queued on `socket` or `deadline_ns` passes.
 bool network_wait_udp(net::SocketId socket, uint64_t deadline_ns);

@@ -4,6 +4,7 @@
 #include "kernel/console/console.h"
 #include "kernel/dev/platform.h"
 #include "kernel/net/network.h"
+#include "kernel/phone/pacer.h"
 #include "kernel/phone/phone_state.h"
 #include "kernel/phone/recorder.h"
 #include "kernel/sched/sched.h"
@@ -15,19 +16,6 @@ namespace oh::kernel::phone {
 
 namespace {
 
-// RTP leaves through a pacer: the media loop follows the codec's clock, which an emulated
-// sound card delivers in bursts; the pacer (a real-time thread on the kernel timer) sends one
-// queued packet every 20 ms, and a second one only when the queue grows, so the wire sees a
-// steady 20 ms rhythm while the average rate still follows the codec.
-struct PacedPacket {
-    uint16_t length { 0 };
-    Endpoint to {};
-    uint8_t data[256];
-};
-constinit SpinLock s_pace_lock;
-constinit RingBuffer<PacedPacket, 8> s_pace_queue;
-constinit uint32_t s_pace_overflow = 0;
-
 // A send that fails is counted by the stack itself (its DropTx* counters).
 void send_now(net::SocketId s, std::span<const uint8_t> packet, Endpoint to)
 {
@@ -36,57 +24,12 @@ void send_now(net::SocketId s, std::span<const uint8_t> packet, Endpoint to)
         return;
 }
 
+// RTP leaves through the pacer (pacer.h); RTCP, a few packets a minute, through the stack.
 class UdpMediaTransport final : public media::MediaTransport {
 public:
-    void send_rtp(std::span<const uint8_t> packet, Endpoint to) override
-    {
-        if (packet.size() > sizeof(PacedPacket::data)) {
-            send_now(shared().rtp_socket, packet, to);
-            return;
-        }
-        static PacedPacket p;
-        p.length = uint16_t(packet.size());
-        p.to = to;
-        for (size_t i = 0; i < packet.size(); i++)
-            p.data[i] = packet[i];
-        SpinLockIrqGuard g(s_pace_lock);
-        if (s_pace_queue.is_full()) {
-            PacedPacket old;
-            s_pace_queue.pop(old);
-            s_pace_overflow++;
-        }
-        s_pace_queue.push(p);
-    }
+    void send_rtp(std::span<const uint8_t> packet, Endpoint to) override { pacer_queue(packet, to); }
     void send_rtcp(std::span<const uint8_t> packet, Endpoint to) override { send_now(shared().rtcp_socket, packet, to); }
 };
-
-void pacer_thread(void*)
-{
-    static PacedPacket p;
-    uint64_t next = monotonic_ns();
-    for (;;) {
-        next += 20'000'000;
-        uint64_t now = monotonic_ns();
-        if (next + 20'000'000 < now)
-            next = now; // we were stopped for a while: do not burst to catch up
-        thread_sleep_until(next);
-        size_t queued;
-        {
-            SpinLockIrqGuard g(s_pace_lock);
-            queued = s_pace_queue.size();
-        }
-        // One per tick; two when more than two wait (the codec runs a little fast, or the
-        // media loop came back from a burst), so the queue never builds up delay.
-        for (size_t n = queued > 2 ? 2 : (queued ? 1 : 0); n; n--) {
-            {
-                SpinLockIrqGuard g(s_pace_lock);
-                if (!s_pace_queue.pop(p))
-                    break;
-            }
-            send_now(shared().rtp_socket, { p.data, p.length }, p.to);
-        }
-    }
-}
 
 constinit UdpMediaTransport s_transport;
 
@@ -202,11 +145,7 @@ void media_thread(void*)
     Shared& sh = shared();
     AudioDevice& audio = audio_open();
     network_set_drain_hook(drain_into_ring);
-    ThreadOptions po;
-    po.cls = SchedClass::Realtime;
-    po.rt_priority = 21; // above the media loop: a tick is never late behind a frame's work
-    po.affinity = 1ull << thread_cpu(thread_current());
-    thread_create("rtp-pacer", pacer_thread, nullptr, po);
+    pacer_start(thread_cpu(thread_current()));
     printk("phone: media thread on cpu %d, audio: %s (playback %s, capture %s)\n", thread_cpu(thread_current()),
            audio.name(), audio.playback_live() ? "live" : "none", audio.capture_live() ? "live" : "not live");
     auto* session = new media::MediaSession(s_transport, kernel_random());

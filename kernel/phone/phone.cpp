@@ -7,6 +7,7 @@
 #include "kernel/console/console.h"
 #include "kernel/dev/platform.h"
 #include "kernel/net/network.h"
+#include "kernel/phone/pacer.h"
 #include "kernel/phone/phone_state.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time/time.h"
@@ -242,6 +243,7 @@ void sip_thread(void* arg)
         MutexGuard g(network_lock());
         local = network_stack().settings().address;
     }
+    boot_mark("phone: address ready");
     auto server = resolve_server(cl.get_or("sip.server", ""));
     if (server.is_error()) {
         printk("phone: %s; phone disabled\n", server.error_info().text());
@@ -283,13 +285,20 @@ void sip_thread(void* arg)
         printk("phone: server %u.%u.%u.%u:%u user %.*s domain %.*s autoanswer %s\n", c.server.address.octet(0),
                c.server.address.octet(1), c.server.address.octet(2), c.server.address.octet(3), c.server.port,
                int(c.user.size()), c.user.data(), int(c.domain.size()), c.domain.data(), c.auto_answer ? "on" : "off");
+        boot_mark("phone: sip server known, registering");
         if (auto r = sh.ua->start_register(); r.is_error())
             printk("phone: cannot register: %s\n", r.error_info().text());
     }
+    // The media CPU (the last) is kept for the media thread and the pacer: a busy normal
+    // thread anywhere cannot delay them, and under an emulator that CPU's host thread is
+    // idle between frames, so the host wakes it promptly rather than time-slicing it.
+    int media_cpu = online_cpu_count() - 1;
+    if (media_cpu > 0 && sched_reserve_cpu(media_cpu))
+        printk("phone: cpu %d reserved for the media path\n", media_cpu);
     ThreadOptions mo;
     mo.cls = SchedClass::Realtime;
     mo.rt_priority = 20;
-    mo.affinity = 1ull << (online_cpu_count() - 1); // the media CPU
+    mo.affinity = 1ull << media_cpu;
     thread_create("media", media_thread, nullptr, mo);
 
     static uint8_t buf[2048];
@@ -368,6 +377,7 @@ void phone_init(const CommandLine& cl)
     o.echo = cl.get_bool("phone.echo", false);
     copy_str(o.dial_at_start, sizeof o.dial_at_start, cl.get_or("sip.dial", ""));
     register_shell_commands();
+    pacer_register_commands();
     start_panel();
     ThreadOptions so;
     so.weight = 2048;

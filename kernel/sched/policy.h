@@ -53,6 +53,8 @@ public:
     // A queued entity that may move to `cpu` (not pinned elsewhere, not running), for
     // load balancing; it is left queued.
     SchedEntity* steal_candidate(int cpu) const;
+    // The first queued normal-class entity (left queued), to move them all elsewhere.
+    SchedEntity* first_normal() { return m_normal.front(); }
 
     size_t nr_queued() const { return m_nr_rt + m_normal.size(); }
     size_t nr_rt() const { return m_nr_rt; }

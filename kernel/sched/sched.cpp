@@ -37,7 +37,30 @@ constinit bool s_panic = false;
 constinit uint32_t s_next_id = 1;
 constinit uint64_t s_migrations = 0;
 constinit uint64_t s_steals = 0;
+constinit uint64_t s_reserved = 0; // CPUs kept for real-time threads (sched_reserve_cpu)
 alignas(16) constinit uint8_t s_initial_fpu[512] {};
+
+uint64_t online_mask()
+{
+    uint64_t m = 0;
+    for (int i = 0; i < kMaxCpus; i++)
+        if (s_cpu[i] && g_cpus[i].online)
+            m |= 1ull << i;
+    return m;
+}
+
+// Where a thread may run: its affinity, except that normal threads never run on a CPU
+// reserved for real time (one pinned only there runs on the other CPUs instead).
+uint64_t allowed_cpus(const SchedEntity& se)
+{
+    uint64_t reserved = __atomic_load_n(&s_reserved, __ATOMIC_RELAXED);
+    if (se.cls != SchedClass::Normal || !reserved)
+        return se.affinity;
+    uint64_t m = se.affinity & ~reserved & online_mask();
+    return m ? m : online_mask() & ~reserved;
+}
+
+bool reserved_cpu(int cpu) { return __atomic_load_n(&s_reserved, __ATOMIC_RELAXED) & (1ull << cpu); }
 
 void fpu_enable()
 {
@@ -71,10 +94,15 @@ void program_timer(CpuSched& cs, Cpu& cpu, uint64_t now)
         if (slice < next)
             next = slice ? slice : 1;
     }
-    if (cpu.current == cpu.idle && kIdleBalanceNs < next)
+    if (cpu.current == cpu.idle && kIdleBalanceNs < next && !reserved_cpu(int(cpu.index)))
         next = kIdleBalanceNs;
     if (next > kMaxTimerNs)
         next = kMaxTimerNs;
+    // Re-arming while an expiry is overdue (its interrupt not yet taken) keeps the overdue
+    // time as when the timer was due: the wait is the interrupt's delivery, not the arming.
+    if (!(cpu.timer_pending && cpu.timer_armed_ns <= now))
+        cpu.timer_armed_ns = now + next;
+    cpu.timer_pending = true;
     lapic_timer_oneshot(next);
 }
 
@@ -202,7 +230,7 @@ void schedule()
     Thread* prev = cpu.current;
 
     if (prev != cpu.idle && prev->state == ThreadState::Running) {
-        if (prev->se.affinity & (1ull << cpu.index)) {
+        if (allowed_cpus(prev->se) & (1ull << cpu.index)) {
             prev->state = ThreadState::Runnable;
             cs.rq.enqueue(prev->se);
         } else {
@@ -216,7 +244,7 @@ void schedule()
     Thread* next = nullptr;
     if (SchedEntity* se = cs.rq.pick_next())
         next = reinterpret_cast<Thread*>(se);
-    else if (prev == cpu.idle || prev->state != ThreadState::Runnable)
+    else if ((prev == cpu.idle || prev->state != ThreadState::Runnable) && !reserved_cpu(int(cpu.index)))
         next = steal(int(cpu.index));
     if (!next)
         next = cpu.idle;
@@ -291,7 +319,7 @@ Thread* thread_create(const char* name, ThreadEntry entry, void* arg, const Thre
         *--sp = 0;
     t->rsp = reinterpret_cast<uint64_t>(sp);
 
-    int cpu = least_loaded_cpu(opts.affinity);
+    int cpu = least_loaded_cpu(allowed_cpus(t->se));
     if (cpu < 0)
         cpu = int(this_cpu().index);
     CpuSched& cs = *s_cpu[cpu];
@@ -320,8 +348,9 @@ void thread_wake(Thread* t)
                 t->state = ThreadState::Running;
             } else {
                 int target = cpu;
-                if (!(t->se.affinity & (1ull << cpu)))
-                    target = least_loaded_cpu(t->se.affinity);
+                uint64_t allowed = allowed_cpus(t->se);
+                if (!(allowed & (1ull << cpu)))
+                    target = least_loaded_cpu(allowed);
                 if (target != cpu && target >= 0) {
                     t->state = ThreadState::Runnable;
                     t->cpu = target;
@@ -426,11 +455,46 @@ void thread_set_affinity(Thread* t, uint64_t mask)
         schedule();
 }
 
+bool sched_reserve_cpu(int cpu)
+{
+    if (cpu <= 0 || cpu >= kMaxCpus || !s_cpu[cpu] || !g_cpus[cpu].online)
+        return false;
+    uint64_t left = online_mask() & ~(s_reserved | (1ull << cpu));
+    if (!left)
+        return false;
+    __atomic_or_fetch(&s_reserved, 1ull << cpu, __ATOMIC_RELAXED);
+    // Normal threads queued there are taken off and woken elsewhere; the one running there
+    // moves at its next switch (schedule() sees the CPU is no longer allowed), which the
+    // IPI brings at once.
+    Thread* moved[16];
+    size_t n = 0;
+    {
+        CpuSched& cs = *s_cpu[cpu];
+        SpinLockIrqGuard g(cs.lock);
+        while (n < 16) {
+            SchedEntity* se = cs.rq.first_normal();
+            if (!se)
+                break;
+            cs.rq.dequeue(*se);
+            Thread* t = reinterpret_cast<Thread*>(se);
+            t->state = ThreadState::Blocked;
+            moved[n++] = t;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        thread_wake(moved[i]);
+    lapic_send_ipi(g_cpus[cpu].apic_id, kVectorReschedule);
+    return true;
+}
+
+uint64_t sched_reserved_cpus() { return __atomic_load_n(&s_reserved, __ATOMIC_RELAXED); }
+
 Thread* thread_current() { return current_thread(); }
 uint32_t thread_id(const Thread* t) { return t->id; }
 const char* thread_name(const Thread* t) { return t->name; }
 uint64_t thread_cpus_used(const Thread* t) { return t->cpus_used; }
 uint64_t thread_cpu_time_ns(const Thread* t) { return t->cpu_time_ns; }
+TimerWake thread_last_timer_wake(const Thread* t) { return { t->timer_armed_ns, t->timer_fired_ns }; }
 int thread_cpu(const Thread* t) { return t->cpu; }
 
 void thread_stack_bounds(const Thread* t, uint64_t& low, uint64_t& high)
@@ -448,6 +512,9 @@ void timer_irq(void*)
 {
     Cpu& cpu = this_cpu();
     cpu.timer_irqs++;
+    cpu.timer_fired_armed = cpu.timer_armed_ns;
+    cpu.timer_fired_ns = monotonic_ns();
+    cpu.timer_pending = false;
     CpuSched& cs = *s_cpu[cpu.index];
     Thread* expired[16];
     size_t n_expired;
@@ -460,12 +527,14 @@ void timer_irq(void*)
                 break;
             cs.sleepers.remove(*t);
             t->timer_cpu = -1;
+            t->timer_armed_ns = cpu.timer_fired_armed;
+            t->timer_fired_ns = cpu.timer_fired_ns;
             expired[n_expired++] = t;
         }
         account_current(cs, cpu, now);
         if (cpu.current != cpu.idle && cs.rq.slice_expired(cpu.current->se, now))
             cpu.need_resched = true;
-        if (cpu.current == cpu.idle) {
+        if (cpu.current == cpu.idle && !reserved_cpu(int(cpu.index))) {
             for (int i = 0; i < kMaxCpus; i++)
                 if (s_cpu[i] && s_cpu[i]->rq.nr_queued())
                     cpu.need_resched = true;

@@ -29,6 +29,13 @@ void thread_yield();
 void thread_sleep_until(uint64_t deadline_ns);
 void thread_sleep_ns(uint64_t ns);
 void thread_set_affinity(Thread* t, uint64_t mask); // takes effect at the next switch
+
+// Keep a CPU for real-time threads (the phone's media CPU): normal threads are placed on
+// other CPUs (even one pinned there), move off it at their next switch, and it neither
+// steals work nor wakes to look for it, so its real-time threads find it idle and their
+// timer is the only one it runs. Refused for CPU 0 and when no other CPU would be left.
+bool sched_reserve_cpu(int cpu);
+uint64_t sched_reserved_cpus();
 Thread* thread_current();
 
 uint32_t thread_id(const Thread* t);
@@ -36,6 +43,13 @@ const char* thread_name(const Thread* t);
 void thread_stack_bounds(const Thread* t, uint64_t& low, uint64_t& high);
 uint64_t thread_cpus_used(const Thread* t); // bit per CPU it has run on
 uint64_t thread_cpu_time_ns(const Thread* t);
+// The timer interrupt that last ended a sleep of `t`: when this CPU's timer had been set to
+// fire, and when the interrupt came (monotonic ns); for timing real-time threads.
+struct TimerWake {
+    uint64_t armed;
+    uint64_t fired;
+};
+TimerWake thread_last_timer_wake(const Thread* t);
 int thread_cpu(const Thread* t);
 
 // Bring-up: scheduler_init on the BSP (turns the boot flow into a thread), then each CPU

@@ -33,6 +33,8 @@ struct Thread {
     ListNode timer_node;
     uint64_t wake_at_ns { 0 };
     int timer_cpu { -1 };
+    uint64_t timer_armed_ns { 0 }; // the timer interrupt that last woke it: when it was due
+    uint64_t timer_fired_ns { 0 }; // ... and when it came
     WaitQueue exit_wq;
     void* address_space { nullptr }; // user threads (later): their page tables
 };

@@ -78,7 +78,11 @@ void cmd_load(int argc, const char* const* argv)
             if (thread_create("load", load_hog, nullptr, o))
                 __atomic_fetch_add(&s_load_threads, 1, __ATOMIC_RELAXED);
         }
-        printk("load: %d busy threads\n", s_load_threads);
+        if (uint64_t r = sched_reserved_cpus())
+            printk("load: %d busy threads (cpus %lx are kept for real time: theirs run on the others)\n",
+                   s_load_threads, r);
+        else
+            printk("load: %d busy threads\n", s_load_threads);
     } else if (!on) {
         s_load_stop = true;
         printk("load: stopping\n");

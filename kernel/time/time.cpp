@@ -2,6 +2,7 @@
 #include "kernel/time/time.h"
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/console/console.h"
 
 namespace oh::kernel {
 
@@ -56,6 +57,13 @@ uint64_t monotonic_ns() { return tsc_to_ns(x86::rdtsc() - s_tsc0); }
 uint64_t tsc_hz() { return s_tsc_hz; }
 uint64_t boot_tsc() { return s_boot_tsc; }
 void set_boot_tsc(uint64_t tsc) { s_boot_tsc = tsc; }
+uint64_t since_entry_us() { return tsc_to_ns(x86::rdtsc() - s_boot_tsc) / 1000; }
+
+void boot_mark(const char* what)
+{
+    uint64_t us = since_entry_us();
+    printk("boot: %lu.%03lu ms %s\n", us / 1000, us % 1000, what);
+}
 
 void udelay(uint64_t us)
 {

@@ -13,6 +13,9 @@ uint64_t tsc_hz();
 uint64_t boot_tsc();        // TSC value at kernel entry (set by kernel_main)
 void set_boot_tsc(uint64_t tsc);
 uint64_t tsc_to_ns(uint64_t tsc_delta);
+uint64_t since_entry_us();  // since kernel entry (valid once time_init has run)
+// One line of the boot timeline: "boot: 12.345 ms <what>" (where the time goes at start).
+void boot_mark(const char* what);
 
 // Busy-wait (for device timing during bring-up, never on a hot path).
 void udelay(uint64_t us);

@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import netlab  # noqa: E402
-from peers import baresip, kamailio, sipp  # noqa: E402
+from peers import baresip, kamailio, proc, sipp  # noqa: E402
 
 PHONE_IP = "192.0.2.10"
 FLOOD_SIP_IP = "192.0.2.2"
@@ -63,7 +63,115 @@ print(n)
 
 def host_hogs():
     code = "import time\nwhile True: pass\n"
-    return [subprocess.Popen([sys.executable, "-c", code]) for _ in range(os.cpu_count() or 2)]
+    return [proc.track(subprocess.Popen([sys.executable, "-c", code])) for _ in range(os.cpu_count() or 2)]
+
+
+def wire_seq_times(pcap, lab, src_ip, src_port):
+    """{RTP sequence number: wire time} of what src sent (the phone's RTP port)."""
+    r = lab.ns("tshark", "-r", pcap, "-d", f"udp.port=={src_port},rtp", "-Y",
+               f"ip.src=={src_ip} && udp.srcport=={src_port} && rtp", "-T", "fields",
+               "-e", "frame.time_epoch", "-e", "rtp.seq", check=False, timeout=120)
+    out = {}
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) == 2:
+            out[int(f[1])] = float(f[0])
+    return out
+
+
+def qemu_run_delay(lab):
+    """{thread name: ns it waited for a host CPU while runnable} for QEMU's threads
+    (/proc/PID/task/TID/schedstat, second field): how much the host starved each."""
+    out = {}
+    pid = lab.qemu.pid if lab.qemu else None
+    if not pid:
+        return out
+    for tid in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else []:
+        try:
+            name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+            delay = int(open(f"/proc/{pid}/task/{tid}/schedstat").read().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        out[name] = out.get(name, 0) + delay
+    return out
+
+
+def read_pacer(lab):
+    """The pacer's own summary and per-send records (guest clock, us)."""
+    mark = lab.mark()
+    lab.send("pacer")
+    m = lab.wait_for(r"pacer: ticks=.*", timeout=10, start=mark)
+    summary = {k: int(v) for k, v in re.findall(r"(\w+)=(-?\d+)", m.group(0))} if m else {}
+    mark = lab.mark()
+    lab.send("pacer dump")
+    lab.wait_for(r"pacer: dump end", timeout=60, start=mark)
+    records = []
+    with lab.console_lock:
+        lines = lab.console[mark:]
+    for line in lines:
+        f = line.split()
+        if len(f) == 6 and f[0] == "pace":
+            seq, deadline, armed, fired, sent = (int(x) for x in f[1:])
+            records.append({"seq": seq, "deadline": deadline, "armed": armed, "fired": fired, "sent": sent})
+    return summary, records
+
+
+def pct(values, q):
+    if not values:
+        return None
+    v = sorted(values)
+    return v[min(len(v) - 1, int(len(v) * q))]
+
+
+def attribute(records, wire):
+    """Split each send's lateness from its grid deadline into the guest's part and the
+    emulator's, and check the guest's send times against the wire.
+
+    Per record (times after the deadline, guest clock): the timer was armed at `armed`,
+    its interrupt came at `fired`, the frame was in the NIC's ring at `sent`.
+    - own = sent - max(0, fired): arming aside, what the kernel took from the interrupt to
+      the NIC (scheduling, framing, the transmit ring);
+    - timer = fired - armed: how late the emulated LAPIC delivered the interrupt;
+    - armed_late: the kernel armed the timer after the deadline (its own fault).
+    The wire check: wire time - guest send time, less a straight line fitted through the
+    median of each tenth of those differences (a constant offset between the two clocks
+    and the guest's TSC calibration error), should be near zero: the frame reaches the tap
+    when the guest wrote it to the NIC. Its absolute value is reported."""
+    own = [r["sent"] - max(0, r["fired"]) for r in records]
+    timer = [max(0, r["fired"] - max(0, r["armed"])) for r in records]
+    total = [r["sent"] for r in records]
+    armed_late = sum(1 for r in records if r["armed"] > 20)
+    pairs = [((r["deadline"] + r["sent"]) / 1e6, wire[r["seq"]]) for r in records if r["seq"] in wire]
+    residual = []
+    if len(pairs) >= 20:
+        chunk = len(pairs) // 10
+        pts = []
+        for i in range(10):
+            part = pairs[i * chunk:(i + 1) * chunk]
+            pts.append((statistics.median(g for g, _ in part), statistics.median(w - g for g, w in part)))
+        mx = sum(p[0] for p in pts) / len(pts)
+        my = sum(p[1] for p in pts) / len(pts)
+        sxx = sum((p[0] - mx) ** 2 for p in pts) or 1.0
+        slope = sum((p[0] - mx) * (p[1] - my) for p in pts) / sxx
+        residual = [abs((w - g) - (my + slope * (g - mx))) * 1e3 for g, w in pairs]
+    return {
+        "records": len(records), "matched": len(pairs),
+        "own_p99_ms": (pct(own, 0.99) or 0) / 1e3, "own_max_ms": (max(own) if own else 0) / 1e3,
+        "timer_p99_ms": (pct(timer, 0.99) or 0) / 1e3, "timer_max_ms": (max(timer) if timer else 0) / 1e3,
+        "total_p99_ms": (pct(total, 0.99) or 0) / 1e3, "armed_late": armed_late,
+        "wire_minus_guest_p99_ms": pct(residual, 0.99), "wire_minus_guest_max_ms": max(residual) if residual else None,
+    }
+
+
+def fmt_attr(a):
+    if not a:
+        return "no pacer records"
+    w = a["wire_minus_guest_p99_ms"]
+    return (f"{a['records']} sends timed by the guest ({a['matched']} found on the wire): late after the deadline "
+            f"p99 {a['total_p99_ms']:.2f} ms; of that the kernel's own part p99 {a['own_p99_ms']:.2f} ms "
+            f"(max {a['own_max_ms']:.2f}), the emulated timer interrupt's delay p99 {a['timer_p99_ms']:.2f} ms "
+            f"(max {a['timer_max_ms']:.2f}); timer armed late {a['armed_late']} times; wire minus guest send time "
+            f"p99 {w if w is None else round(w, 2)} ms")
 
 
 class Call:
@@ -121,6 +229,26 @@ def phase(lab, call, seconds, under_fire):
     before = call.stats()
     procs = []
     hogs = []
+    mark = lab.mark()
+    lab.send("pacer reset")
+    lab.wait_for(r"pacer: reset", timeout=10, start=mark)
+    delay0 = qemu_run_delay(lab)
+    try:
+        r = _phase(lab, call, seconds, under_fire, pcap, ts, before, procs, hogs)
+        delay1 = qemu_run_delay(lab)
+        r["host_wait_ms_per_s"] = {k: (delay1[k] - delay0.get(k, 0)) / 1e6 / seconds for k in delay1}
+        return r
+    finally:
+        for h in hogs:
+            proc.stop(h, timeout=1)
+        for p in procs:
+            if hasattr(p, "stop"):
+                p.stop()
+            else:
+                proc.stop(p, timeout=1)
+
+
+def _phase(lab, call, seconds, under_fire, pcap, ts, before, procs, hogs):
     if under_fire:
         lab.send("load on")
         procs.append(sipp.run_scenario(lab.name, lab.tmp, os.path.join(ROOT, "tests", "e2e", "scenarios",
@@ -129,7 +257,7 @@ def phase(lab, call, seconds, under_fire):
                                        args=["-s", "1000", "-r", "500", "-m", str(500 * seconds)],
                                        wait=False, timeout=seconds + 30))
         procs.append(udp_flood(lab, seconds))
-        hogs = host_hogs()
+        hogs += host_hogs()
     time.sleep(seconds)
     for h in hogs:
         h.kill()
@@ -141,6 +269,7 @@ def phase(lab, call, seconds, under_fire):
             else:
                 p.wait(timeout=30)
     after = call.stats()
+    pacer, records = read_pacer(lab)
     ts.send_signal(signal.SIGINT)
     ts.wait(timeout=15)
     phone = deviation_stats(gaps_ms(pcap, lab, PHONE_IP, 4000))
@@ -152,7 +281,8 @@ def phase(lab, call, seconds, under_fire):
                    "-T", "fields", "-e", "frame.time_epoch", check=False, timeout=120)
         t = [float(x) for x in r.stdout.split()]
         peer = deviation_stats([(b - a) * 1000 for a, b in zip(t, t[1:])])
-    return {"phone": phone, "baresip": peer, "before": before, "after": after}
+    attr = attribute(records, wire_seq_times(pcap, lab, PHONE_IP, 4000)) if records else None
+    return {"phone": phone, "baresip": peer, "before": before, "after": after, "pacer": pacer, "attribution": attr}
 
 
 def fmt(s):
@@ -205,6 +335,10 @@ def main():
         p, b = out[name]["phone"], out[name]["baresip"]
         if p and b and b["p99"] > 0:
             print(f"{name}: phone p99 / baresip p99 = {p['p99'] / b['p99']:.2f}")
+        print(f"{name}: pacer   {fmt_attr(out[name].get('attribution'))}")
+        waits = out[name].get("host_wait_ms_per_s") or {}
+        print(f"{name}: QEMU threads waiting for a host CPU (ms per s): " +
+              ", ".join(f"{k} {v:.1f}" for k, v in sorted(waits.items()) if v >= 0.05))
     a, z = out["fire"]["before"], out["fire"]["after"]
     print(f"under fire: AC97 underruns +{z.get('audio_underruns', 0) - a.get('audio_underruns', 0)}, "
           f"SIP rate-limited +{z.get('rate_limited', 0) - a.get('rate_limited', 0)}, "

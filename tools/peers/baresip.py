@@ -107,18 +107,20 @@ class Baresip:
         return f"sip:{self.user}@{self.local_ip}:{self.sip_port}"
 
     def _write_config(self, rtp_ports, auto_answer, regint, interface):
-        mods = ["g711.so", "aufile.so", "sndfile.so", "alsa.so"]
+        mods = ["g711.so", "aufile.so", "sndfile.so", "aubridge.so"]
         cfg = [
             "poll_method epoll",
             f"sip_listen {self.local_ip}:{self.sip_port}",
             "call_local_timeout 120",
             "call_max_calls 4",
             "audio_buffer 40-200",
-            # alsa's "null" pcm: a player that needs no sound card; what we hear is recorded
-            # by sndfile on the decode path.
-            "audio_player alsa,null",
+            # A player that needs no sound card but keeps real time: aubridge's device thread
+            # takes one ptime of audio every ptime (alsa's "null" pcm never blocks, so its
+            # player thread spun a whole host core and starved QEMU beside it). What we hear
+            # is recorded by sndfile on the decode path.
+            "audio_player aubridge,offhook",
             f"audio_source aufile,{self.source_wav}",
-            "audio_alert alsa,null",
+            "audio_alert aubridge,offhook-alert",
             "ausrc_srate 8000",
             "auplay_srate 8000",
             "ausrc_channels 1",

@@ -24,6 +24,10 @@ struct Cpu {
     uint64_t timer_irqs;
     uint64_t context_switches;
     uint64_t idle_ns;
+    uint64_t timer_armed_ns;     // when the one-shot timer was last set to fire (monotonic)
+    uint64_t timer_fired_armed;  // at the last timer interrupt: when it had been set to fire
+    uint64_t timer_fired_ns;     // at the last timer interrupt: when it came
+    bool timer_pending;          // armed, its interrupt not taken yet
     CpuTables tables;
 };
 
