@@ -36,6 +36,7 @@ constinit KernelClock s_clock;
 constinit WaitQueue s_udp_wq;
 constinit uint32_t s_udp_generation[kMaxWaitSockets] {};
 constinit NetDrainHook s_drain_hook = nullptr;
+constinit bool s_first_frame_seen = false;
 
 void print_ip(const char* label, Ipv4Address a)
 {
@@ -81,6 +82,13 @@ void net_thread(void*)
             size_t n = s_nic->receive(frame);
             if (!n)
                 break;
+            if (!s_first_frame_seen) {
+                // Under QEMU this is RCTL's write + 1 s: its e1000 model holds received
+                // frames that long after every write to RCTL (hw/net/e1000.c,
+                // set_rx_control arms flush_queue_timer), whatever the driver does.
+                s_first_frame_seen = true;
+                boot_mark("network: first frame received");
+            }
             s_stack->receive_frame({ frame, n });
             if (s_drain_hook)
                 s_drain_hook(*s_stack);
