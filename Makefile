@@ -174,7 +174,7 @@ test-fuzz: deps
 	@python3 tools/run-tests.py fuzz
 
 bench: all
-	@python3 tools/bench/boot_and_latency.py
+	@python3 tools/bench/all.py $(if $(QUICK),--quick)
 
 print-%:
 	@echo '$($*)'

@@ -128,9 +128,9 @@ void bench_jitter_buffer()
         s.frames_played, s.frames_lost, s.late, s.frames_inserted, s.frames_dropped, s.target_ms);
 }
 
-void bench_plc()
+void bench_plc(double loss)
 {
-    // The same voiced test signal as tests/unit/media/plc_test.cpp, 5 % frame loss.
+    // The same voiced test signal as tests/unit/media/plc_test.cpp, random frame loss.
     size_t n = 8000 * 20;
     std::vector<int16_t> ref(n);
     double phase = 0;
@@ -152,7 +152,7 @@ void bench_plc()
     double s = 0, e_ours = 0, e_theirs = 0, t_conceal = 0;
     int concealed = 0;
     for (size_t f = 0; f + 160 <= n; f += 160) {
-        bool lost = f > 0 && (rng.next_u32() >> 8) < uint32_t(0.05 * (1 << 24));
+        bool lost = f > 0 && (rng.next_u32() >> 8) < uint32_t(loss * (1 << 24));
         std::span<int16_t> a(ours.data() + f, 160);
         if (lost) {
             t_conceal += seconds([&] { plc.conceal(a); });
@@ -170,9 +170,9 @@ void bench_plc()
         }
     }
     plc_free(sd);
-    printf("PLC, 5 %% loss on a voiced signal: concealed-frame SNR ours %.1f dB, spandsp %.1f dB; "
+    printf("PLC, %.0f %% loss on a voiced signal: concealed-frame SNR ours %.1f dB, spandsp %.1f dB; "
            "%.1f us per concealed 20 ms frame\n",
-        10 * std::log10(s / e_ours), 10 * std::log10(s / e_theirs), t_conceal / concealed * 1e6);
+        loss * 100, 10 * std::log10(s / e_ours), 10 * std::log10(s / e_theirs), t_conceal / concealed * 1e6);
 }
 
 void bench_dtmf_detector()
@@ -193,7 +193,8 @@ int main()
 {
     bench_g711();
     bench_jitter_buffer();
-    bench_plc();
+    bench_plc(0.05);
+    bench_plc(0.10);
     bench_dtmf_detector();
     return 0;
 }

@@ -6,6 +6,10 @@
 //       sip/message.cpp sip/uri.cpp sip/headers.cpp $(pkg-config --libs libosip2 sofia-sip-ua) \
 //       -o build/sip_parse_bench
 //   ./build/sip_parse_bench [corpus-dir] [seconds-per-parser]
+//   valgrind --tool=callgrind ./build/sip_parse_bench --count PARSER REPEATS [corpus-dir]
+//       parses the corpus REPEATS times with one parser (offhook, libosip2, sofia-sip or none,
+//       which only loads the corpus): the instruction count difference between PARSER and
+//       none, divided by REPEATS x messages, is a repeatable cost per message.
 //
 // Each parser does what a SIP stack needs before acting on a message. Ours: frame + split
 // headers, then the structured fields (top Via with branch/rport, From/To name-addr + tag,
@@ -105,6 +109,14 @@ double round_rate(const std::vector<std::string>& corpus, double seconds, bool (
 
 int main(int argc, char** argv)
 {
+    const char* count_parser = nullptr;
+    long repeats = 0;
+    if (argc > 3 && strcmp(argv[1], "--count") == 0) {
+        count_parser = argv[2];
+        repeats = atol(argv[3]);
+        argv += 3;
+        argc -= 3;
+    }
     std::string dir = argc > 1 ? argv[1] : "tests/fuzz/corpus/sip_message";
     double seconds = argc > 2 ? atof(argv[2]) : 3.0;
     std::vector<std::string> corpus;
@@ -125,6 +137,26 @@ int main(int argc, char** argv)
     size_t bytes = 0;
     for (auto& m : corpus)
         bytes += m.size();
+    if (count_parser) {
+        parser_init();
+        bool (*fn)(const std::string&) = nullptr;
+        if (strcmp(count_parser, "offhook") == 0)
+            fn = parse_ours;
+        else if (strcmp(count_parser, "libosip2") == 0)
+            fn = parse_osip;
+        else if (strcmp(count_parser, "sofia-sip") == 0)
+            fn = parse_sofia;
+        else if (strcmp(count_parser, "none") != 0) {
+            fprintf(stderr, "unknown parser %s\n", count_parser);
+            return 1;
+        }
+        if (fn)
+            for (long r = 0; r < repeats; r++)
+                for (auto& m : corpus)
+                    fn(m);
+        printf("counted: %s, %ld x %zu messages\n", count_parser, repeats, corpus.size());
+        return 0;
+    }
     printf("corpus: %zu messages, %zu bytes average, %.1f s per parser, best of 10 interleaved rounds\n", corpus.size(), bytes / corpus.size(),
            seconds);
     parser_init(); // libosip2's one-time table setup

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""`make bench`: every benchmark in one run, and one table of figures and ratios against the
+peers measured in the same run (baresip, libosip2, sofia-sip, spandsp). Benchmarks, not
+tests: nothing here passes or fails. On a shared machine absolute times are indications;
+the ratios compare side by side, and callgrind's instruction counts are repeatable.
+
+Usage: tools/bench/all.py [--quick]     (--quick: 20 s rhythm phases instead of 60 s)
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OUT = os.path.join(ROOT, "build", "bench")
+sys.path.insert(0, HERE)
+
+rows = []  # (area, what, figure, against the peer)
+
+
+def row(area, what, figure, peer=""):
+    rows.append((area, what, figure, peer))
+    print(f"  {area}: {what}: {figure}" + (f"  [{peer}]" if peer else ""), flush=True)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=True, cwd=ROOT, capture_output=True, text=True, **kw)
+
+
+def build():
+    os.makedirs(OUT, exist_ok=True)
+    pc = "$(pkg-config --cflags sofia-sip-ua)", "$(pkg-config --libs libosip2 sofia-sip-ua)"
+    cmds = {
+        "sip_parse_bench": f"g++ -O2 -std=c++20 -I. {pc[0]} tools/bench/sip_parse_bench.cpp sip/message.cpp "
+                           f"sip/uri.cpp sip/headers.cpp {pc[1]}",
+        "media_bench": "g++ -std=c++20 -O2 -I. tools/bench/media_bench.cpp sip/media/*.cpp -lspandsp",
+        "net_bench": "g++ -std=c++20 -O2 -I. tools/bench/net_bench.cpp net/*.cpp",
+        "block_bench": "g++ -std=c++20 -O2 -I. tools/bench/block_bench.cpp kernel/block/block_cache.cpp "
+                       "kernel/block/block_cache_io.cpp kernel/block/block_io.cpp",
+    }
+    for name, cmd in cmds.items():
+        r = sh(f"{cmd} -o {OUT}/{name}")
+        if r.returncode:
+            print(r.stderr[-2000:])
+            raise SystemExit(f"building {name} failed")
+    r = sh("make --no-print-directory -j2 build/kernel.elf")
+    if r.returncode:
+        print(r.stderr[-2000:])
+        raise SystemExit("building the kernel failed")
+
+
+def sip_parse():
+    # Three timed runs: the slowest ratio is the one to quote on a shared machine.
+    lib, sofia = [], []
+    for _ in range(3):
+        out = sh(f"{OUT}/sip_parse_bench tests/fuzz/corpus/sip_message 3").stdout
+        lib.append(float(re.search(r"offhook/libosip2: ([\d.]+)x", out).group(1)))
+        sofia.append(float(re.search(r"offhook/sofia-sip: ([\d.]+)x", out).group(1)))
+    row("SIP parse", "speed vs libosip2 (3 runs: slowest / median)", f"{min(lib):.1f}x / {statistics.median(lib):.1f}x",
+        "goal >= 5x on the slowest")
+    row("SIP parse", "speed vs sofia-sip (3 runs: slowest / median)", f"{min(sofia):.1f}x / {statistics.median(sofia):.1f}x",
+        "goal >= 2x on the slowest")
+    counts = {}
+    for p in ("none", "offhook", "libosip2", "sofia-sip"):
+        r = sh(f"valgrind --tool=callgrind --callgrind-out-file=/dev/null {OUT}/sip_parse_bench --count {p} 200")
+        m = re.search(r"Collected : (\d+)", r.stderr)
+        n = re.search(r"(\d+) x (\d+) messages", r.stdout)
+        counts[p] = int(m.group(1))
+        messages = int(n.group(1)) * int(n.group(2))
+    per = {p: (counts[p] - counts["none"]) / messages for p in ("offhook", "libosip2", "sofia-sip")}
+    row("SIP parse", "instructions per message (callgrind): offhook / libosip2 / sofia-sip",
+        f"{per['offhook']:.0f} / {per['libosip2']:.0f} / {per['sofia-sip']:.0f}",
+        f"libosip2 {per['libosip2'] / per['offhook']:.2f}x ours, sofia-sip {per['sofia-sip'] / per['offhook']:.2f}x ours")
+
+
+def media():
+    out = sh(f"{OUT}/media_bench").stdout
+    for line in out.splitlines():
+        m = re.match(r"\s+(\S.*?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", line)
+        if m:
+            row("G.711", f"{m.group(1)} Msamples/s ours / spandsp", f"{m.group(2)} / {m.group(3)}",
+                f"{m.group(4)}x spandsp")
+    for m in re.finditer(r"PLC, (\d+) % loss.*?SNR ours ([-\d.]+) dB, spandsp ([-\d.]+) dB; ([\d.]+) us", out):
+        row("PLC", f"{m.group(1)} % random loss: concealed-frame SNR ours / spandsp",
+            f"{m.group(2)} / {m.group(3)} dB", f"{float(m.group(2)) - float(m.group(3)):+.1f} dB vs spandsp")
+    m = re.search(r"Jitter buffer: (\d+) ns per packet", out)
+    if m:
+        row("jitter buffer", "cost per packet (put + get)", f"{m.group(1)} ns")
+
+
+def block():
+    out = sh(f"{OUT}/block_bench").stdout
+    for line in out.splitlines():
+        m = re.match(r"(\S.*?)\s+\d+ ops\s+sim\s+([\d.]+) MB/s", line)
+        if m:
+            row("block cache", m.group(1).strip(), f"{m.group(2)} MB/s (simulated disk)")
+
+
+def net_hosted():
+    out = sh(f"{OUT}/net_bench").stdout
+    for line in out.splitlines():
+        m = re.match(r"(\S.*?)\s+\d+-byte frames\s+([\d.]+) frames/s", line)
+        if m:
+            row("net stack (hosted)", m.group(1).strip(), f"{float(m.group(2)) / 1e6:.2f} M frames/s")
+
+
+def net_lab():
+    out = sh("python3 tools/bench/net_lab_bench.py 500 10", timeout=600).stdout
+    m = re.search(r"rtt median (\d+) us, p99 (\d+) us", out)
+    if m:
+        row("network (QEMU)", "ping RTT median / p99", f"{m.group(1)} / {m.group(2)} us")
+    m = re.search(r"udp echo: (\d+) round trips/s", out)
+    if m:
+        row("network (QEMU)", "UDP echo, 64-byte datagrams, one in flight", f"{m.group(1)} round trips/s")
+
+
+def rhythm(seconds):
+    import rtp_rhythm
+    out = rtp_rhythm.run(seconds, report=lambda m: None)
+    if not out:
+        row("RTP rhythm", "call", "did not start")
+        return
+    row("start", "kernel entry to REGISTER 200, static address", f"{out['registered_ms']} ms",
+        "QEMU's e1000 receives nothing for 1 s after RCTL is written")
+    for name in ("idle", "fire"):
+        p, b = out[name]["phone"], out[name]["baresip"]
+        if p and b:
+            row("RTP rhythm", f"{name}: p99 deviation from 20 ms, phone / baresip",
+                f"{p['p99']:.2f} / {b['p99']:.2f} ms", f"ratio {p['p99'] / b['p99']:.2f} (goal <= 1.0)")
+        a = out[name].get("attribution")
+        if a:
+            row("RTP rhythm", f"{name}: the kernel's own part of each send (p99 / max)",
+                f"{a['own_p99_ms']:.2f} / {a['own_max_ms']:.2f} ms",
+                f"emulated timer interrupt late p99 {a['timer_p99_ms']:.2f} ms")
+
+
+def boot():
+    out = sh("python3 tools/bench/boot_and_latency.py 10", timeout=900).stdout
+    for m in re.finditer(r"boot: smp=(\d+) entry->all-cpus-online median ([\d.]+) ms", out):
+        row("boot", f"-smp {m.group(1)}: kernel entry to all CPUs online (median)", f"{m.group(2)} ms")
+
+
+def main():
+    seconds = 20 if "--quick" in sys.argv else 60
+    print("building the benchmarks", flush=True)
+    build()
+    for step in (sip_parse, media, block, net_hosted, net_lab, boot, lambda: rhythm(seconds)):
+        try:
+            step()
+        except Exception as e:  # one broken benchmark must not hide the others' figures
+            row("error", getattr(step, "__name__", "step"), repr(e)[:200])
+    row("not yet measured", "added latency each way; playout discontinuities per minute", "-",
+        "issue 11 points 4-5")
+    print()
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    print(f"{'area':<{w[0]}}  {'what':<{w[1]}}  {'figure':<{w[2]}}  against")
+    for r in rows:
+        print(f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  {r[3]}")
+    print(f"host: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
