@@ -42,8 +42,6 @@ void kernel_late_init(const CommandLine& boot_cl)
         run_kernel_bench(*bench);
         kernel_exit(0);
     }
-    pci_init();
-    boot_mark("pci enumerated");
     shell_start();
     const CommandLine& cl = storage_init(boot_cl);
     boot_mark("storage ready");

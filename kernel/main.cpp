@@ -11,6 +11,7 @@
 #include "kernel/boot/cmdline.h"
 #include "kernel/boot/multiboot2.h"
 #include "kernel/console/console.h"
+#include "kernel/dev/platform.h"
 #include "kernel/kernel.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/memory.h"
@@ -116,6 +117,13 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint64_t mbi_phys)
 
     scheduler_init();
     scheduler_cpu_init(0);
+    // PCI enumeration sizes BARs (decode off, all-ones, restore): each write changes the
+    // emulator's memory map. QEMU 7.2's multi-threaded TCG swaps every vCPU's dispatch table
+    // at once while other vCPUs may still be doing MMIO (fixed upstream by "softmmu: Use
+    // async_run_on_cpu in tcg_commit"), and crashed in 1 of 20 boots at -smp 4 when the APs
+    // were already up. Done here, only the BSP runs.
+    pci_init();
+    boot_mark("pci enumerated");
     int online = smp_start_aps(s_madt);
     uint64_t boot_us = tsc_to_ns(oh::x86::rdtsc() - boot_tsc()) / 1000;
     printk("smp: %d cpus online (%lu.%03lu ms after kernel entry)\n", online, boot_us / 1000, boot_us % 1000);

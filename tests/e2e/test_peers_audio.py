@@ -26,7 +26,7 @@ def sox(*args):
 
 def main():
     if not shutil.which("sox"):
-        print("SKIP peers/audio: sox missing (tools/deps.sh)")
+        print("FAIL peers/audio: sox is missing: run `make deps` (tools/deps.sh installs it)")
         return 0
     d = tempfile.mkdtemp(prefix="ohaudio-")
     try:
@@ -87,7 +87,24 @@ def main():
             c2, _ = audio.envelope_similarity(ref, p("t1000.wav"))
             result("envelope_similarity", c > 0.999 and lag == 0 and c2 < 0.5, f"self {c}, tone {c2}")
         else:
-            print("SKIP peers/audio_pcap_decoded: no g711a.pcap (sip-tester)")
+            print("FAIL peers/audio_pcap_decoded: no g711a.pcap: run `make deps` (package sip-tester)")
+
+        # Discontinuities in a steady tone: none in a clean mu-law tone; one where two tones
+        # are spliced 30 degrees apart in phase (1/12 of a 1 kHz period is not a whole
+        # sample, so trim 1 ms + 1 sample: 45 degrees), one where 3 samples are cut out.
+        sox("-n", "-r", "8000", "-c", "1", "-t", "ul", p("u.ul"), "synth", "10", "sine", "1000", "vol", "0.3")
+        sox("-t", "ul", "-r", "8000", "-c", "1", p("u.ul"), "-b", "16", p("u.wav"))
+        d0 = audio.discontinuities(p("u.wav"), 1000)
+        result("clean_tone_no_discontinuity", d0["events"] == [] and d0["judged_s"] > 7.5, f"{d0}")
+        sox(p("u.wav"), p("u1.wav"), "trim", "0", "5")
+        sox(p("u.wav"), p("u2.wav"), "trim", "9s")     # 9 samples: 405 degrees = 45 degrees ahead
+        sox(p("u1.wav"), p("u2.wav"), p("jump.wav"))
+        d1 = audio.discontinuities(p("jump.wav"), 1000)
+        result("phase_jump_found", len(d1["events"]) == 1 and abs(d1["events"][0] - 5.0) < 0.01, f"{d1}")
+        sox(p("u.wav"), p("u3.wav"), "trim", "40003s")  # 5 s + 3 samples: 3 samples lost
+        sox(p("u1.wav"), p("u3.wav"), p("cut.wav"))
+        d2 = audio.discontinuities(p("cut.wav"), 1000)
+        result("lost_samples_found", len(d2["events"]) == 1 and abs(d2["events"][0] - 5.0) < 0.01, f"{d2}")
     finally:
         shutil.rmtree(d, ignore_errors=True)
     return 0

@@ -191,10 +191,11 @@ def _ulaw(b):
     return 0x84 - v if b & 0x80 else v - 0x84
 
 
-def pcap_audio(path, payload_type=None):
+def pcap_audio(path, payload_type=None, dst_port=None):
     """Decode the G.711 RTP (PT 0 = PCMU, 8 = PCMA) in a classic pcap file to an 8 kHz Wav,
-    packets in file order (no reordering, no gap filling). Other payload types (e.g. 101
-    telephone-event) are skipped. Ethernet/Linux-cooked + IPv4 + UDP only."""
+    packets in file order (no reordering, no gap filling), only those to UDP `dst_port` when
+    given. Other payload types (e.g. 101 telephone-event) are skipped. Ethernet/Linux-cooked
+    + IPv4 + UDP only."""
     import struct
     data = open(path, "rb").read()
     magic = struct.unpack("<I", data[:4])[0]
@@ -214,6 +215,8 @@ def pcap_audio(path, payload_type=None):
         if ip[0] >> 4 != 4 or ip[9] != 17:
             continue
         udp = ip[(ip[0] & 15) * 4:]
+        if dst_port is not None and struct.unpack(">H", udp[2:4])[0] != dst_port:
+            continue
         rtp = udp[8:]
         if len(rtp) < 12 or rtp[0] >> 6 != 2:
             continue
@@ -271,3 +274,46 @@ def summary(path):
 if __name__ == "__main__":
     for p in sys.argv[1:]:
         print(p, summary(p))
+
+
+def discontinuities(w, freq, threshold=0.25, merge_ms=40, edge_s=1.0, min_level=0.02):
+    """Where a steady tone of `freq` Hz breaks: a phase jump, lost or repeated samples, a
+    step in level. A sinusoid obeys x[n] = 2 cos(w) x[n-1] - x[n-2] exactly, so the error of
+    that prediction is only quantization noise (G.711 at -10 dBFS: a few % of the amplitude)
+    until the signal stops being one sinusoid; then it jumps (a 30 degree phase step gives
+    about half the amplitude). Errors over `threshold` x the local amplitude count as one
+    event per `merge_ms`. Only the steady part is judged: where the level (RMS over 20 ms)
+    is above `min_level` (linear, 1 = full scale), less `edge_s` at each end of the tone.
+    Returns {"events": [seconds, ...], "judged_s": seconds judged, "per_minute": float}."""
+    w = _wav(w)
+    x, rate = w.samples, w.rate
+    c2 = 2 * math.cos(2 * math.pi * freq / rate)
+    block = max(1, rate // 50)
+    # Local amplitude: RMS per 20 ms block x sqrt(2); a sample is judged when its block and
+    # both neighbours are loud (so the rise and fall of the tone are not breaks).
+    amps = []
+    for b in range(0, len(x) - block + 1, block):
+        seg = x[b:b + block]
+        amps.append(math.sqrt(sum(v * v for v in seg) / block) * math.sqrt(2))
+    loud = [a >= min_level for a in amps]
+    first = next((i for i, f in enumerate(loud) if f), None)
+    last = next((i for i in range(len(loud) - 1, -1, -1) if loud[i]), None)
+    if first is None:
+        return {"events": [], "judged_s": 0.0, "per_minute": 0.0}
+    start = first * block + int(edge_s * rate)
+    end = (last + 1) * block - int(edge_s * rate)
+    events, judged, last_event = [], 0, -1e9
+    for n in range(max(2, start), min(end, len(x))):
+        bi = n // block
+        if not (loud[bi] and (bi == 0 or loud[bi - 1]) and (bi + 1 >= len(loud) or loud[bi + 1])):
+            continue
+        judged += 1
+        a = amps[bi]
+        e = x[n] - c2 * x[n - 1] + x[n - 2]
+        if abs(e) > threshold * a:
+            t = n / rate
+            if (t - last_event) * 1000 >= merge_ms:
+                events.append(round(t, 3))
+            last_event = t
+    secs = judged / rate
+    return {"events": events, "judged_s": secs, "per_minute": len(events) / secs * 60 if secs else 0.0}
