@@ -121,6 +121,7 @@ void DhcpClient::send_discover(Nanoseconds now)
     f.xid = m_xid;
     f.secs = seconds_elapsed(now);
     f.chaddr = m_mac;
+    f.rapid_commit = true; // one round trip where the server supports it (RFC 4039)
     size_t n = write_dhcp_request(m_host.dhcp_buffer(), f);
     m_host.dhcp_send(n, Ipv4Address(0xffffffff), DhcpSource::Unspecified);
     schedule_retry(now);
@@ -166,7 +167,9 @@ Result<void> DhcpClient::receive(std::span<const uint8_t> payload, Nanoseconds n
         on_offer(m, now);
         return {};
     case DhcpMessageType::Ack:
-        if (!requesting)
+        // RFC 4039 §4.3: in SELECTING, only an ACK carrying Rapid Commit (the answer to our
+        // DISCOVER) binds; the client then acts as if it had sent a REQUEST and got that ACK.
+        if (!requesting && !(m_state == DhcpState::Selecting && m.rapid_commit && !m.server_id.is_unspecified()))
             return Error::NotFound;
         if (!m.has_lease_time || m.yiaddr.is_unspecified() || m.yiaddr.is_broadcast() || m.yiaddr.is_multicast())
             return { Error::Malformed, "ACK without a usable lease" };

@@ -65,6 +65,11 @@ Result<void> apply_option(DhcpMessage& m, uint8_t code, std::span<const uint8_t>
         return take_seconds(value, m.t1, m.has_t1);
     case DhcpOption::RebindingTime:
         return take_seconds(value, m.t2, m.has_t2);
+    case DhcpOption::RapidCommit:
+        if (!value.empty()) // RFC 4039 §4: Len is 0
+            return { Error::Malformed, "rapid commit length" };
+        m.rapid_commit = true;
+        return {};
     default:
         return {}; // RFC 2131 §4.1: clients ignore options they do not know
     }
@@ -130,7 +135,8 @@ size_t write_dhcp_request(std::span<uint8_t> out, const DhcpRequestFields& f)
     auto option = [&](DhcpOption code, std::span<const uint8_t> value) {
         p[i++] = uint8_t(code);
         p[i++] = uint8_t(value.size());
-        copy_bytes(p + i, value.data(), value.size());
+        if (!value.empty())
+            copy_bytes(p + i, value.data(), value.size());
         i += value.size();
     };
     auto address_option = [&](DhcpOption code, Ipv4Address a) {
@@ -157,6 +163,8 @@ size_t write_dhcp_request(std::span<uint8_t> out, const DhcpRequestFields& f)
         store_be16(max_size, 576); // RFC 2131 §2: every host accepts 576-byte datagrams
         option(DhcpOption::MaxMessageSize, max_size);
     }
+    if (f.rapid_commit && f.type == DhcpMessageType::Discover)
+        option(DhcpOption::RapidCommit, {});
     p[i++] = uint8_t(DhcpOption::End);
     // Pad to the BOOTP minimum of 300 bytes; some relays drop shorter ones (RFC 1542 §3.1).
     if (i < kDhcpMaxRequestSize) {

@@ -49,6 +49,7 @@ enum class DhcpOption : uint8_t {
     RenewalTime = 58,   // T1
     RebindingTime = 59, // T2
     ClientIdentifier = 61,
+    RapidCommit = 80, // RFC 4039 §4: no data
     End = 255,
 };
 
@@ -74,6 +75,7 @@ struct DhcpMessage {
     bool has_lease_time { false };
     bool has_t1 { false };
     bool has_t2 { false };
+    bool rapid_commit { false }; // RFC 4039: an ACK answering a DISCOVER directly
 };
 
 // NeedMore: cut short (before the cookie, inside an option, or no End option).
@@ -90,6 +92,7 @@ struct DhcpRequestFields {
     Ipv4Address requested_address; // SELECTING/INIT-REBOOT REQUEST, DECLINE (option 50)
     Ipv4Address server_id;         // SELECTING REQUEST, DECLINE, RELEASE (option 54)
     bool broadcast_flag { false };
+    bool rapid_commit { false };   // DISCOVER: accept an ACK straight away (RFC 4039 §4.1)
 };
 
 constexpr size_t kDhcpMaxRequestSize = 300;

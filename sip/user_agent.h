@@ -143,7 +143,7 @@ public:
     void receive(std::span<const uint8_t> datagram, const Endpoint& source);
     // Run timers; call at least by next_wakeup().
     void poll();
-    Nanoseconds next_wakeup() const;
+    Nanoseconds next_wakeup() const; // 0 when no timer is running
 
     Result<void> start_register();
     Result<void> unregister();

@@ -80,7 +80,9 @@ class Lab:
         kill_namespace(self.name)
 
     # -- services ---------------------------------------------------------------------
-    def start_dnsmasq(self, lease_seconds=3600, extra=()):
+    def start_dnsmasq(self, lease_seconds=3600, extra=(), rapid_commit=True):
+        """dnsmasq for DHCP and DNS; with rapid_commit it answers a DISCOVER that asks for it
+        with the ACK at once (RFC 4039), as the phone's client does."""
         lease_file = os.path.join(self.tmp, "leases")
         args = ["dnsmasq", "--no-daemon", "--conf-file=/dev/null", f"--interface={self.tap}",
                 "--bind-interfaces", "--except-interface=lo", "--no-resolv", "--no-hosts",
@@ -88,7 +90,8 @@ class Lab:
                 f"--dhcp-option=option:router,{HOST_IP}",
                 f"--dhcp-option=option:dns-server,{HOST_IP}",
                 f"--dhcp-leasefile={lease_file}", "--log-dhcp", "--log-queries",
-                f"--pid-file={os.path.join(self.tmp, 'dnsmasq.pid')}", *extra]
+                f"--pid-file={os.path.join(self.tmp, 'dnsmasq.pid')}",
+                *(["--dhcp-rapid-commit"] if rapid_commit else []), *extra]
         for host, ip in self.dns_names.items():
             args.append(f"--address=/{host}/{ip}")
         log = open(os.path.join(self.tmp, "dnsmasq.log"), "w")

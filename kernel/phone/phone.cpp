@@ -307,8 +307,8 @@ void sip_thread(void* arg)
         uint64_t deadline = monotonic_ns() + 100'000'000;
         {
             MutexGuard g(sh.ua_lock);
-            uint64_t next = sh.ua->next_wakeup();
-            if (next < deadline)
+            uint64_t next = sh.ua->next_wakeup(); // 0: no timer running
+            if (next && next < deadline)
                 deadline = next;
         }
         network_wait_udp(sh.sip_socket, deadline);

@@ -75,7 +75,7 @@ def main():
         print("SKIP arm/boot: qemu-system-arm is not installed")
         return 0
     with netlab.Lab() as lab:
-        lab.start_dnsmasq()
+        lab.start_dnsmasq(rapid_commit=False)  # the classic four-message exchange, end to end
         boot_arm(lab)
         banner = lab.wait_for(r"Offhook ARMv7-M on mps2-an500", timeout=20)
         result("boot", banner is not None, f"no banner; console: {lab.console_text()[-400:]!r}")

@@ -46,6 +46,14 @@ def main():
         m = lab.wait_for(r"net: address (192\.0\.2\.\d+)/24 .*\(dhcp[,)]", timeout=60)
         ok = m is not None and "DHCPACK" in lab.dnsmasq_log() and netlab.GUEST_MAC in lab.dnsmasq_log()
         result("dhcp_lease", ok, f"no DHCP lease; console: {lab.console_text()[-600:]!r}")
+        # RFC 4039: the lab's server commits at once, so the lease took one round trip: a
+        # DISCOVER answered by the ACK, and no REQUEST from the guest.
+        log = lab.dnsmasq_log()
+        mac = re.escape(netlab.GUEST_MAC)
+        rapid = (re.search(rf"DHCPDISCOVER\(\S+\) {mac}", log) is not None
+                 and re.search(rf"DHCPACK\(\S+\) \S+ {mac}", log) is not None
+                 and re.search(rf"DHCPREQUEST\(\S+\) \S+ {mac}", log) is None)
+        result("dhcp_rapid_commit", m is not None and rapid, f"dnsmasq log: {log[-800:]}")
         if not m:
             return 0
         ip = m.group(1)

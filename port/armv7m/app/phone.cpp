@@ -212,6 +212,8 @@ Nanoseconds Phone::next_deadline() const
     if (!m_ua_ready)
         return m_resolve_retry_at ? m_resolve_retry_at : ~Nanoseconds(0);
     Nanoseconds next = m_ua->next_wakeup();
+    if (!next) // no SIP timer running: not "due now", which would make the caller spin
+        next = ~Nanoseconds(0);
     if (m_hangup_at && m_hangup_at < next)
         next = m_hangup_at;
     return next;

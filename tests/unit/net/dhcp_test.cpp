@@ -22,6 +22,7 @@ struct ReplyOptions {
     uint32_t t1 { 1800 };
     uint32_t t2 { 3150 };
     bool server_id { true };
+    bool rapid_commit { false }; // RFC 4039 option 80 in the reply
 };
 
 Bytes dhcp_reply(DhcpMessageType type, uint32_t xid, Ipv4Address yiaddr, const ReplyOptions& o = {})
@@ -53,6 +54,8 @@ Bytes dhcp_reply(DhcpMessageType type, uint32_t xid, Ipv4Address yiaddr, const R
         opt32(58, o.t1);
         opt32(59, o.t2);
     }
+    if (o.rapid_commit)
+        opt(80, {});
     m.push_back(255);
     return m;
 }
@@ -157,6 +160,7 @@ struct ClientMessage {
     Ipv4Address ip_source, ip_destination, ciaddr, requested, server_id;
     MacAddress eth_destination;
     oh::Nanoseconds at { 0 };
+    bool rapid_commit { false };
 };
 
 class DhcpTest : public StackTest {
@@ -188,10 +192,12 @@ protected:
             ASSERT_EQ(s.destination_port, 67);
             auto m = parse_dhcp(s.payload);
             ASSERT_TRUE(m.has_value());
-            seen.push_back({ m->type, m->xid, s.source, s.destination, m->ciaddr, m->requested_address, m->server_id, s.eth_destination, clock.now_ns() });
+            seen.push_back({ m->type, m->xid, s.source, s.destination, m->ciaddr, m->requested_address, m->server_id, s.eth_destination, clock.now_ns(), m->rapid_commit });
             if (!answer)
                 continue;
-            if (m->type == DhcpMessageType::Discover)
+            if (m->type == DhcpMessageType::Discover && ack_discover)
+                reply(DhcpMessageType::Ack, m->xid);
+            else if (m->type == DhcpMessageType::Discover)
                 reply(DhcpMessageType::Offer, m->xid);
             else if (m->type == DhcpMessageType::Request) {
                 reply(nak ? DhcpMessageType::Nak : DhcpMessageType::Ack, m->xid);
@@ -229,6 +235,7 @@ protected:
     bool answer { true };
     bool answer_arp { true };
     bool nak { false };
+    bool ack_discover { false }; // a rapid-commit server: ACK straight after DISCOVER
 };
 
 TEST_F(DhcpTest, FullExchange)
@@ -466,6 +473,76 @@ TEST_F(DhcpTest, LinkUpWhileSelectingRetriesAtOnce)
     ASSERT_EQ(seen.size(), before + 1);
     EXPECT_EQ(seen.back().type, DhcpMessageType::Discover);
     EXPECT_EQ(seen.back().at, clock.now_ns());
+}
+
+} // namespace
+} // namespace nettest
+
+namespace nettest {
+namespace {
+
+// RFC 4039 §4: the Rapid Commit option is code 80 with length 0.
+TEST(DhcpMessage, RapidCommitOption)
+{
+    uint8_t out[kDhcpMaxRequestSize];
+    DhcpRequestFields f;
+    f.type = DhcpMessageType::Discover;
+    f.xid = 7;
+    f.chaddr = kOurMac;
+    f.rapid_commit = true;
+    size_t n = write_dhcp_request(out, f);
+    bool found = false;
+    for (size_t i = 240; i + 1 < n && out[i] != 255; i += out[i] == 0 ? 1 : 2 + out[i + 1])
+        found |= out[i] == 80 && out[i + 1] == 0;
+    EXPECT_TRUE(found) << "option 80, length 0, before End";
+    f.type = DhcpMessageType::Request; // only a DISCOVER asks for it (§4.1)
+    n = write_dhcp_request(out, f);
+    for (size_t i = 240; i + 1 < n && out[i] != 255; i += out[i] == 0 ? 1 : 2 + out[i + 1])
+        EXPECT_NE(out[i], 80);
+    ReplyOptions o;
+    o.rapid_commit = true;
+    auto m = parse_dhcp(dhcp_reply(DhcpMessageType::Ack, 7, kLeasedIp, o));
+    ASSERT_TRUE(m.has_value());
+    EXPECT_TRUE(m->rapid_commit);
+    Bytes bad = dhcp_reply(DhcpMessageType::Ack, 7, kLeasedIp);
+    bad.back() = 80; // replace End: option 80 with length 1, then End
+    bad.push_back(1);
+    bad.push_back(0);
+    bad.push_back(255);
+    EXPECT_EQ(parse_dhcp(bad).error(), Error::Malformed);
+}
+
+TEST_F(DhcpTest, DiscoverAsksForRapidCommit)
+{
+    start_dhcp();
+    ASSERT_GE(seen.size(), 1u);
+    EXPECT_TRUE(seen[0].rapid_commit);
+}
+
+TEST_F(DhcpTest, RapidCommitAckBindsInOneRoundTrip)
+{
+    ack_discover = true;
+    options.rapid_commit = true;
+    start_dhcp();
+    ASSERT_EQ(seen.size(), 1u) << "no REQUEST: the ACK answered the DISCOVER";
+    EXPECT_EQ(seen[0].type, DhcpMessageType::Discover);
+    EXPECT_EQ(stack.dhcp().state(), DhcpState::Bound);
+    ASSERT_TRUE(stack.configured());
+    EXPECT_EQ(stack.settings().address, kLeasedIp);
+    EXPECT_EQ(stack.dhcp().lease().server, kServerIp);
+    // It renews like any lease: a unicast REQUEST to that server at T1.
+    run_for(1801 * kNsPerSec, 10 * kNsPerSec);
+    ASSERT_GE(seen.size(), 2u);
+    EXPECT_EQ(seen[1].type, DhcpMessageType::Request);
+    EXPECT_EQ(seen[1].ip_destination, kServerIp);
+}
+
+TEST_F(DhcpTest, AckWithoutRapidCommitIsIgnoredWhileSelecting)
+{
+    ack_discover = true; // a confused server: a plain ACK to a DISCOVER
+    start_dhcp();
+    EXPECT_EQ(stack.dhcp().state(), DhcpState::Selecting);
+    EXPECT_FALSE(stack.configured());
 }
 
 } // namespace
