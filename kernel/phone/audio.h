@@ -16,6 +16,8 @@ struct AudioCounters {
     uint64_t underruns { 0 }; // playback ran dry
     uint64_t overruns { 0 };  // capture was not read in time
     uint64_t late_wakeups { 0 };
+    uint32_t queued_frames { 0 }; // playback frames written and not yet played
+    uint64_t played_frames { 0 }; // playback frames the device has fetched (DMA completions)
 };
 
 class AudioDevice {

@@ -136,6 +136,37 @@ def rhythm(seconds):
                 f"emulated timer interrupt late p99 {a['timer_p99_ms']:.2f} ms")
 
 
+def latency(seconds):
+    import latency as lat_bench
+    out = lat_bench.run(seconds)
+    if not out or not out["latency_ms"]:
+        row("latency", "receive", "no figures")
+        return
+    lat = out["latency_ms"]
+    med = statistics.median(lat)
+    lead = out.get("qemu_lead_ms")
+    row("latency", "receive: RTP arrival to played by the codec (marker, median / max)",
+        f"{med:.1f} / {max(lat):.1f} ms", f"QEMU's AC97 + wav model fetches {lead:.0f} ms ahead" if lead else "")
+    if lead is not None:
+        row("latency", "receive: the phone's own part (arrival to DMA fetch, median)", f"{med - lead:.1f} ms",
+            "goal: <= 40 ms with the send side")
+    w = out.get("pacer_wait_ms") or []
+    if w:
+        row("latency", "send: media loop to wire (pacer queue, median / p95), plus 20 ms of capture",
+            f"{statistics.median(w):.1f} / {sorted(w)[int(len(w) * 0.95)]:.1f} ms")
+
+
+def playout():
+    out = sh("python3 tests/e2e/test_playout.py", timeout=900, env=dict(os.environ, PLAYOUT_SECONDS="60")).stdout
+    w = re.search(r"info: wire: (\d+) discontinuities in ([\d.]+) s \(([\d.]+)/min\)", out)
+    h = re.search(r"info: speaker: (\d+) discontinuities in ([\d.]+) s \(([\d.]+)/min\)", out)
+    if w and h:
+        row("playout", "discontinuities in a steady 1 kHz tone: speaker / RTP that arrived",
+            f"{h.group(1)} / {w.group(1)} in {h.group(2)} s", f"{h.group(3)} / {w.group(3)} per minute")
+    else:
+        row("playout", "60 s call", "no figures")
+
+
 def boot():
     out = sh("python3 tools/bench/boot_and_latency.py 10", timeout=900).stdout
     for m in re.finditer(r"boot: smp=(\d+) entry->all-cpus-online median ([\d.]+) ms", out):
@@ -146,13 +177,16 @@ def main():
     seconds = 20 if "--quick" in sys.argv else 60
     print("building the benchmarks", flush=True)
     build()
-    for step in (sip_parse, media, block, net_hosted, net_lab, boot, lambda: rhythm(seconds)):
+    for step in (sip_parse, media, block, net_hosted, net_lab, boot, lambda: rhythm(seconds),
+                 lambda: latency(min(seconds, 30))):
         try:
             step()
         except Exception as e:  # one broken benchmark must not hide the others' figures
             row("error", getattr(step, "__name__", "step"), repr(e)[:200])
-    row("not yet measured", "added latency each way; playout discontinuities per minute", "-",
-        "issue 11 points 4-5")
+    try:
+        playout()
+    except Exception as e:
+        row("error", "playout", repr(e)[:200])
     print()
     w = [max(len(r[i]) for r in rows) for i in range(4)]
     print(f"{'area':<{w[0]}}  {'what':<{w[1]}}  {'figure':<{w[2]}}  against")

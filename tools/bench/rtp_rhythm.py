@@ -110,9 +110,10 @@ def read_pacer(lab):
         lines = lab.console[mark:]
     for line in lines:
         f = line.split()
-        if len(f) == 6 and f[0] == "pace":
-            seq, deadline, armed, fired, sent = (int(x) for x in f[1:])
-            records.append({"seq": seq, "deadline": deadline, "armed": armed, "fired": fired, "sent": sent})
+        if len(f) == 7 and f[0] == "pace":
+            seq, deadline, armed, fired, sent, queued = (int(x) for x in f[1:])
+            records.append({"seq": seq, "deadline": deadline, "armed": armed, "fired": fired, "sent": sent,
+                            "queued": queued})
     return summary, records
 
 
@@ -156,6 +157,7 @@ def attribute(records, wire):
         residual = [abs((w - g) - (my + slope * (g - mx))) * 1e3 for g, w in pairs]
     return {
         "records": len(records), "matched": len(pairs),
+        "own_p50_ms": (pct(own, 0.50) or 0) / 1e3, "own_p95_ms": (pct(own, 0.95) or 0) / 1e3,
         "own_p99_ms": (pct(own, 0.99) or 0) / 1e3, "own_max_ms": (max(own) if own else 0) / 1e3,
         "timer_p99_ms": (pct(timer, 0.99) or 0) / 1e3, "timer_max_ms": (max(timer) if timer else 0) / 1e3,
         "total_p99_ms": (pct(total, 0.99) or 0) / 1e3, "armed_late": armed_late,
@@ -168,8 +170,8 @@ def fmt_attr(a):
         return "no pacer records"
     w = a["wire_minus_guest_p99_ms"]
     return (f"{a['records']} sends timed by the guest ({a['matched']} found on the wire): late after the deadline "
-            f"p99 {a['total_p99_ms']:.2f} ms; of that the kernel's own part p99 {a['own_p99_ms']:.2f} ms "
-            f"(max {a['own_max_ms']:.2f}), the emulated timer interrupt's delay p99 {a['timer_p99_ms']:.2f} ms "
+            f"p99 {a['total_p99_ms']:.2f} ms; of that the kernel's own part p50 {a['own_p50_ms']:.2f} ms, "
+            f"p95 {a['own_p95_ms']:.2f}, p99 {a['own_p99_ms']:.2f} (max {a['own_max_ms']:.2f}), the emulated timer interrupt's delay p99 {a['timer_p99_ms']:.2f} ms "
             f"(max {a['timer_max_ms']:.2f}); timer armed late {a['armed_late']} times; wire minus guest send time "
             f"p99 {w if w is None else round(w, 2)} ms")
 
