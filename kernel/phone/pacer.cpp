@@ -157,7 +157,7 @@ bool send(const PacedPacket& p, uint64_t now)
 // about kPhaseMargin instead of up to a whole frame, and the wire's rhythm changes only in
 // that one shorter gap.
 constexpr int kPhaseWindow = 100;                // 2 s
-constexpr int64_t kPhaseMargin = 2'000'000;      // the lead kept for the media loop's jitter
+constexpr int64_t kPhaseMargin = 6'000'000;      // the lead kept for the media loop's jitter
 
 void pacer_thread(void*)
 {
