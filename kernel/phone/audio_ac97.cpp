@@ -17,7 +17,9 @@ namespace oh::kernel {
 namespace {
 
 constexpr uint64_t kPeriodNs = 20'000'000;
-constexpr size_t kTargetQueued = 5; // 100 ms queued: 40 ms let the ring run dry once in a 65 s call (a click the playout test caught), under TCG
+// 100 ms queued: the cushion against late wake-ups. 40 ms let the ring run dry once in a 65 s
+// call under TCG (a click at the speaker that tests/e2e/test_playout.py caught).
+constexpr size_t kTargetQueued = 5;
 
 class Ac97Audio final : public AudioDevice {
 public:
