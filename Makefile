@@ -10,16 +10,21 @@ ACCEL      ?= tcg
 
 .DEFAULT_GOAL := all
 
-# Module fragments (hosted tests, fuzzers, the ARM port) come first: the kernel's rules
-# below use the source lists they add to.
+# Every folder of code declares itself once, in the module.mk next to its sources:
+#   MODULES += name ; name_SRCS := ... (; name_ASM := ...)
+# and each consumer (the kernel, the ARM images, unit tests, fuzzers, benchmarks) names the
+# modules it links, never their files. `make print-MODULE_SRCS` lists every source once.
+MODULES :=
+include $(sort $(wildcard lib/module.mk lib/*/module.mk net/module.mk sip/module.mk \
+                          sip/*/module.mk drivers/*/module.mk kernel/module.mk \
+                          port/*/module.mk port/*/boards/*/module.mk))
+module_srcs  = $(foreach m,$(1),$($(m)_SRCS))
+MODULE_SRCS := $(call module_srcs,$(MODULES))
+MODULE_ASM  := $(foreach m,$(MODULES),$($(m)_ASM))
+
+# Consumers: hosted unit tests, fuzzers, the ARM port (their fragments use the lists above).
 UNIT_MODULES :=
 FUZZERS      :=
-KERNEL_PORTABLE_SRCS :=
-KERNEL_DRIVER_SRCS := drivers/pci/pci.cpp $(wildcard drivers/net/*.cpp) $(wildcard drivers/ac97/*.cpp)
-KERNEL_DRIVER_SRCS += $(wildcard drivers/ata/*.cpp)
-KERNEL_DRIVER_SRCS += $(wildcard kernel/block/*.cpp) $(wildcard kernel/fs/*.cpp)
-# The portable stack, linked into the kernel (compiled with SSE allowed: thread context only).
-KERNEL_PORTABLE_SRCS += $(wildcard net/*.cpp) $(wildcard sip/*.cpp) $(wildcard sip/media/*.cpp)
 -include $(sort $(wildcard tests/unit/*/module.mk))
 -include $(sort $(wildcard tests/fuzz/*.mk))
 -include port/armv7m/arm.mk
@@ -40,9 +45,13 @@ KCXXFLAGS  := $(KCOMMON) -mgeneral-regs-only
 KPORTFLAGS := $(KCOMMON) -msse2
 KASFLAGS   := -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -I. -g
 
-KSRC_CORE   = $(shell find kernel -name '*.cpp' -not -path 'kernel/block/*' -not -path 'kernel/fs/*' 2>/dev/null | sort) lib/format.cpp $(KERNEL_DRIVER_SRCS)
-KSRC_PORT   = $(KERNEL_PORTABLE_SRCS)
-KSRC_ASM   := $(shell find boot kernel -name '*.S' 2>/dev/null | sort)
+# Interrupt-safe modules (no SSE), and the portable stack the phone's threads run (compiled
+# with SSE allowed: thread context only).
+KERNEL_MODULES   := kernel lib boot mm sched acpi cmdline block fs pci e1000 ac97 ata
+KERNEL_PORTABLE  := net sip media
+KSRC_CORE   = $(call module_srcs,$(KERNEL_MODULES))
+KSRC_PORT   = $(call module_srcs,$(KERNEL_PORTABLE))
+KSRC_ASM   := $(kernel_ASM)
 KOBJ        = $(KSRC_ASM:%.S=$(BUILD)/k/%.o) $(KSRC_CORE:%.cpp=$(BUILD)/k/%.o) \
               $(KSRC_PORT:%.cpp=$(BUILD)/kp/%.o)
 
@@ -125,8 +134,8 @@ deps:
 	@tools/deps.sh
 
 # ---------------------------------------------------------------------------------------
-# Hosted unit tests (GoogleTest, ASan + UBSan). Each module declares itself in
-# tests/unit/<module>/module.mk:  UNIT_MODULES += m ; m_SRCS := ... ; m_TESTS := ... ; m_LIBS :=
+# Hosted unit tests (GoogleTest, ASan + UBSan). Each declares itself in tests/unit/<t>/module.mk:
+#   UNIT_MODULES += t ; unit_t_MODULES := <modules under test> ; unit_t_TESTS := ... ; unit_t_LIBS :=
 HCXX       := g++
 HCXXFLAGS  := -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined -Wall -Wextra -Wno-unused-parameter -I. -DOH_HOSTED=1
@@ -136,19 +145,21 @@ $(BUILD)/h/%.o: %.cpp
 	$(HCXX) $(HCXXFLAGS) -MMD -MP -c $< -o $@
 
 define unit_rule
-$(BUILD)/unit_$(1): $$(patsubst %.cpp,$(BUILD)/h/%.o,$$($(1)_SRCS) $$($(1)_TESTS))
-	$$(HCXX) $$(HCXXFLAGS) -o $$@ $$^ -lgtest -lgtest_main -pthread $$($(1)_LIBS)
+$(BUILD)/unit_$(1): $$(patsubst %.cpp,$(BUILD)/h/%.o,$$(call module_srcs,$$(unit_$(1)_MODULES)) \
+                    $$(unit_$(1)_TESTS))
+	$$(HCXX) $$(HCXXFLAGS) -o $$@ $$^ -lgtest -lgtest_main -pthread $$(unit_$(1)_LIBS)
 endef
 $(foreach m,$(UNIT_MODULES),$(eval $(call unit_rule,$(m))))
 
 UNIT_BINS := $(UNIT_MODULES:%=$(BUILD)/unit_%)
 unit-bins: $(UNIT_BINS)
 
-# libFuzzer targets (clang). tests/fuzz/<module>.mk:  FUZZERS += f ; fuzz_f_SRCS := ...
+# libFuzzer targets (clang). tests/fuzz/<area>.mk:
+#   FUZZERS += f ; fuzz_f_MODULES := <modules> ; fuzz_f_SRCS := <the harness>
 FCXX       := clang++
 FCXXFLAGS  := -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I. -DOH_HOSTED=1
 define fuzz_rule
-$(BUILD)/fuzz_$(1): $$(fuzz_$(1)_SRCS)
+$(BUILD)/fuzz_$(1): $$(fuzz_$(1)_SRCS) $$(call module_srcs,$$(fuzz_$(1)_MODULES))
 	@mkdir -p $(BUILD)
 	$$(FCXX) $$(FCXXFLAGS) -o $$@ $$^
 endef
@@ -175,6 +186,13 @@ test-fuzz: deps
 
 bench: all
 	@python3 tools/bench/all.py $(if $(QUICK),--quick)
+
+# For editors and clang-tidy: every source with the command its build uses.
+UNIT_TEST_SRCS    = $(foreach m,$(UNIT_MODULES),$(unit_$(m)_TESTS))
+FUZZ_HARNESS_SRCS = $(foreach f,$(FUZZERS),$(fuzz_$(f)_SRCS))
+.PHONY: compile_commands.json
+compile_commands.json:
+	@python3 tools/compile_commands.py $@
 
 print-%:
 	@echo '$($*)'

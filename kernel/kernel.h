@@ -1,8 +1,8 @@
 // What kernel_main hands on to the rest of the kernel once the core is up.
 #pragma once
 
-#include "kernel/acpi/madt.h"
-#include "kernel/boot/cmdline.h"
+#include "lib/acpi/madt.h"
+#include "lib/cmdline/cmdline.h"
 
 namespace oh::kernel {
 

@@ -1,15 +1,15 @@
 // kernel_main: the boot sequence, in the order each subsystem needs the previous one.
 #include <stdint.h>
 
-#include "kernel/acpi/madt.h"
+#include "lib/acpi/madt.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/interrupts.h"
 #include "kernel/arch/x86_64/ioapic.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/smp.h"
-#include "kernel/boot/cmdline.h"
-#include "kernel/boot/multiboot2.h"
+#include "lib/cmdline/cmdline.h"
+#include "lib/boot/multiboot2.h"
 #include "kernel/console/console.h"
 #include "kernel/dev/platform.h"
 #include "kernel/kernel.h"

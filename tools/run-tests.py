@@ -54,7 +54,25 @@ def make_var(name):
     return r.stdout.split()
 
 
+def run_layout(t):
+    """The tree's shape (tools/check_layout.py): include layers, every source in one module."""
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "check_layout.py")],
+                       capture_output=True, text=True, cwd=ROOT)
+    detail = []
+    for line in r.stdout.splitlines():
+        if line.startswith("  "):
+            print(line, flush=True)
+            continue
+        word, _, rest = line.partition(" ")
+        name, _, why = rest.partition(": ")
+        if word in ("PASS", "FAIL"):
+            t.record(name, word == "PASS", why)
+    if r.returncode not in (0, 1) or "layout/" not in r.stdout:
+        t.record("layout/check", False, (r.stderr or r.stdout)[-500:])
+
+
 def run_unit(t):
+    run_layout(t)
     modules = make_var("UNIT_MODULES")
     for m in modules:
         binary = os.path.join(BUILD, f"unit_{m}")

@@ -10,7 +10,7 @@
 #include "drivers/ata/ata_regs.h"
 #include "drivers/common/port_io.h"
 #include "drivers/pci/pci.h"
-#include "kernel/block/block_device.h"
+#include "lib/block/block_device.h"
 #include "lib/clock.h"
 #include "lib/result.h"
 

@@ -3,8 +3,8 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/console/console.h"
-#include "kernel/mm/frame_bitmap.h"
-#include "kernel/mm/heap_allocator.h"
+#include "lib/mm/frame_bitmap.h"
+#include "lib/mm/heap_allocator.h"
 #include "kernel/mm/layout.h"
 #include "kernel/sync/spinlock.h"
 #include "lib/bytes.h"

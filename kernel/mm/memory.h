@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/boot/multiboot2.h"
+#include "lib/boot/multiboot2.h"
 #include "lib/result.h"
 
 namespace oh::kernel {

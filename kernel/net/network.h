@@ -6,7 +6,7 @@
 
 #include <span>
 
-#include "kernel/boot/cmdline.h"
+#include "lib/cmdline/cmdline.h"
 #include "kernel/sync/wait_queue.h"
 #include "net/stack.h"
 

@@ -2,7 +2,7 @@
 // to one CPU and paced by the sound device, both fed by the kernel's network stack.
 #pragma once
 
-#include "kernel/boot/cmdline.h"
+#include "lib/cmdline/cmdline.h"
 
 namespace oh::kernel {
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/sched/policy.h"
+#include "lib/sched/policy.h"
 
 namespace oh::kernel {
 

@@ -1,5 +1,5 @@
 // The ATA disk under the block cache: port I/O and DMA adapters, the cache lock and wait
-// queues (CacheGlue), the IRQ 14/15 handler and the flusher thread (kernel/block/README.md).
+// queues (CacheGlue), the IRQ 14/15 handler and the flusher thread (lib/block/README.md).
 #include "kernel/storage/disk.h"
 
 #include <optional>

@@ -1,12 +1,12 @@
 // The kernel's disk: the PIIX IDE driver bound to ports, DMA memory and IRQ 14/15, under the
-// block cache with its lock, wait queues and flusher thread (see kernel/block/README.md).
+// block cache with its lock, wait queues and flusher thread (see lib/block/README.md).
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "drivers/ata/ata.h"
-#include "kernel/block/block_io.h"
+#include "lib/block/block_io.h"
 
 namespace oh::kernel {
 

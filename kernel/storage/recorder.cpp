@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "kernel/console/console.h"
-#include "kernel/fs/wav_writer.h"
+#include "lib/fs/wav_writer.h"
 #include "kernel/sched/sched.h"
 #include "kernel/storage/storage.h"
 #include "lib/bytes.h"

@@ -3,7 +3,7 @@
 #include "kernel/storage/storage.h"
 
 #include "kernel/console/console.h"
-#include "kernel/fs/config_file.h"
+#include "lib/fs/config_file.h"
 #include "kernel/storage/disk.h"
 #include "lib/bytes.h"
 

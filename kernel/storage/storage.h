@@ -8,8 +8,8 @@
 #include <span>
 #include <string_view>
 
-#include "kernel/boot/cmdline.h"
-#include "kernel/fs/fat32.h"
+#include "lib/cmdline/cmdline.h"
+#include "lib/fs/fat32.h"
 #include "kernel/sync/wait_queue.h"
 #include "lib/result.h"
 

@@ -2,7 +2,7 @@
 // also runs a busy normal-priority thread (`kbench=rt` or `kbench=rt:SECONDS`).
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/percpu.h"
-#include "kernel/boot/cmdline.h"
+#include "lib/cmdline/cmdline.h"
 #include "kernel/console/console.h"
 #include "kernel/console/shell.h"
 #include "kernel/mm/memory.h"

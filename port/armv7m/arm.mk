@@ -16,18 +16,17 @@ ARM_LDFLAGS  := $(ARM_CPU) -nostartfiles -nostdlib -Wl,--gc-sections -Wl,--no-wa
 ARM_LDLIBS   := -Wl,--start-group -lc_nano -lgcc -Wl,--end-group
 ARM_CMDLINE  := $(if $(strip $(CMDLINE)),$(CMDLINE),net=dhcp)
 
-# The port layer and the portable core it carries (built from their own paths, unchanged).
-ARM_PORT_SRCS  := $(addprefix port/armv7m/,startup.cpp support.cpp console.cpp nvic.cpp \
-                  systick.cpp thread.cpp app/config.cpp app/net_task.cpp app/phone.cpp)
-ARM_PORT_ASM   := port/armv7m/context.S
-ARM_CORE_SRCS  := kernel/sched/policy.cpp kernel/boot/cmdline.cpp lib/format.cpp \
-                  $(sort $(wildcard net/*.cpp))
-ARM_PHONE_SRCS := $(sort $(wildcard sip/*.cpp sip/media/*.cpp))
+# The port layer and the portable core it carries (modules built from their own paths).
+ARM_PORT_SRCS  := $(armv7m_SRCS)
+ARM_PORT_ASM   := $(armv7m_ASM)
+ARM_CORE_SRCS  := $(call module_srcs,sched cmdline lib net)
+ARM_PHONE_SRCS := $(call module_srcs,sip media)
 
 MPS2_DIR   := port/armv7m/boards/mps2-an500
-MPS2_SRCS  := $(sort $(wildcard $(MPS2_DIR)/*.cpp))
+MPS2_SRCS  := $(call module_srcs,mps2_drivers mps2_board)
 STM32_DIR  := port/armv7m/boards/stm32f746g-disco
-STM32_SRCS := $(sort $(wildcard $(STM32_DIR)/*.cpp))
+STM32_SRCS := $(call module_srcs,stm32_drivers stm32_board)
+ARM_BOARD_SRCS := $(MPS2_SRCS) $(STM32_SRCS)
 
 ARM_MPS2_ELF  := $(ARM_BUILD)/offhook-mps2-an500.elf
 ARM_STM32_ELF := $(ARM_BUILD)/offhook-stm32f746g-disco.elf

@@ -1,5 +1,5 @@
 // Threads on the Cortex-M7: PendSV context switch driven by the x86 kernel's run-queue
-// policy (kernel/sched/policy.h): strict-priority real-time above fair normal threads.
+// policy (lib/sched/policy.h): strict-priority real-time above fair normal threads.
 #pragma once
 
 #include <stddef.h>
@@ -7,7 +7,7 @@
 
 #include <span>
 
-#include "kernel/sched/policy.h"
+#include "lib/sched/policy.h"
 #include "lib/clock.h"
 
 namespace oh::arm {

@@ -1,6 +1,6 @@
 // libFuzzer target: /offhook.cfg parsing never crashes, never overruns its output, and what
 // it produces is well-formed command-line text (single spaces, key=value words).
-#include "kernel/fs/config_file.h"
+#include "lib/fs/config_file.h"
 
 #include <stddef.h>
 #include <stdint.h>

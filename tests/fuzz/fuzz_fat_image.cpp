@@ -1,7 +1,7 @@
 // libFuzzer target: a malformed FAT32 disk image must never crash the filesystem code (bad
 // BPB, looping or out-of-range cluster chains, garbage directories), whether it is read or
 // written. The input is the start of a disk; the rest of the (larger) disk reads as zeros.
-#include "kernel/fs/fat32.h"
+#include "lib/fs/fat32.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -32,13 +32,16 @@ def sh(cmd, **kw):
 def build():
     os.makedirs(OUT, exist_ok=True)
     pc = "$(pkg-config --cflags sofia-sip-ua)", "$(pkg-config --libs libosip2 sofia-sip-ua)"
+    def mod(*names):
+        # Sources by module (each folder's module.mk), never by file.
+        r = sh("make --no-print-directory " + " ".join(f"print-{n}_SRCS" for n in names))
+        return " ".join(r.stdout.split())
     cmds = {
-        "sip_parse_bench": f"g++ -O2 -std=c++20 -I. {pc[0]} tools/bench/sip_parse_bench.cpp sip/message.cpp "
-                           f"sip/uri.cpp sip/headers.cpp {pc[1]}",
-        "media_bench": "g++ -std=c++20 -O2 -I. tools/bench/media_bench.cpp sip/media/*.cpp -lspandsp",
-        "net_bench": "g++ -std=c++20 -O2 -I. tools/bench/net_bench.cpp net/*.cpp",
-        "block_bench": "g++ -std=c++20 -O2 -I. tools/bench/block_bench.cpp kernel/block/block_cache.cpp "
-                       "kernel/block/block_cache_io.cpp kernel/block/block_io.cpp",
+        "sip_parse_bench": f"g++ -O2 -std=c++20 -I. {pc[0]} tools/bench/sip_parse_bench.cpp "
+                           f"{mod('sip')} {pc[1]}",
+        "media_bench": f"g++ -std=c++20 -O2 -I. tools/bench/media_bench.cpp {mod('media')} -lspandsp",
+        "net_bench": f"g++ -std=c++20 -O2 -I. tools/bench/net_bench.cpp {mod('net')}",
+        "block_bench": f"g++ -std=c++20 -O2 -I. tools/bench/block_bench.cpp {mod('block')}",
     }
     for name, cmd in cmds.items():
         r = sh(f"{cmd} -o {OUT}/{name}")

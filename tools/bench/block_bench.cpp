@@ -3,14 +3,14 @@
 // hit rates on repeated workloads, and the cost of a sync.
 //
 // Build and run (from the repository root):
-//   g++ -std=c++20 -O2 -I. tools/bench/block_bench.cpp kernel/block/block_cache.cpp
-//       kernel/block/block_cache_io.cpp kernel/block/block_io.cpp -o build/block_bench && ./build/block_bench
+//   g++ -std=c++20 -O2 -I. tools/bench/block_bench.cpp lib/block/block_cache.cpp
+//       lib/block/block_cache_io.cpp lib/block/block_io.cpp -o build/block_bench && ./build/block_bench
 // (one line)
 //
 // "sim" figures are in simulated disk time (what a disk like the model would give); "cpu"
 // figures are the real time this host spent in the cache policy per operation.
-#include "kernel/block/block_cache.h"
-#include "kernel/block/block_io.h"
+#include "lib/block/block_cache.h"
+#include "lib/block/block_io.h"
 #include "lib/random.h"
 
 #include <chrono>

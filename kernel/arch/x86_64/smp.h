@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "kernel/acpi/madt.h"
+#include "lib/acpi/madt.h"
 
 namespace oh::kernel {
 

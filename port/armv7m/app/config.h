@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-#include "kernel/boot/cmdline.h"
+#include "lib/cmdline/cmdline.h"
 #include "net/config.h"
 
 namespace oh::arm {

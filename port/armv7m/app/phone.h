@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-#include "kernel/boot/cmdline.h"
+#include "lib/cmdline/cmdline.h"
 #include "lib/clock.h"
 #include "lib/random.h"
 #include "net/stack.h"

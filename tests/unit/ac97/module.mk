@@ -1,4 +1,3 @@
-UNIT_MODULES += ac97
-ac97_SRCS  := $(wildcard drivers/ac97/*.cpp)
-ac97_TESTS := $(wildcard tests/unit/ac97/*.cpp)
-ac97_LIBS  :=
+UNIT_MODULES      += ac97
+unit_ac97_MODULES := ac97
+unit_ac97_TESTS   := $(wildcard tests/unit/ac97/*.cpp)

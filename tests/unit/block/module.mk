@@ -1,4 +1,4 @@
-# Block cache policy (kernel/block) on the host, against a simulated disk.
-UNIT_MODULES += block
-block_SRCS  := $(sort $(wildcard kernel/block/*.cpp))
-block_TESTS := $(sort $(wildcard tests/unit/block/*.cpp))
+# Block cache policy (lib/block) on the host, against a simulated disk.
+UNIT_MODULES       += block
+unit_block_MODULES := block
+unit_block_TESTS   := $(sort $(wildcard tests/unit/block/*.cpp))

@@ -3,8 +3,8 @@
 // during write-back produces a torn block), fault injection.
 #pragma once
 
-#include "kernel/block/block_cache.h"
-#include "kernel/block/block_io.h"
+#include "lib/block/block_cache.h"
+#include "lib/block/block_io.h"
 #include "lib/clock.h"
 #include "lib/random.h"
 

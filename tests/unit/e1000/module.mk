@@ -1,3 +1,3 @@
-UNIT_MODULES += e1000
-e1000_SRCS  := $(sort $(wildcard drivers/net/*.cpp)) $(sort $(wildcard net/*.cpp))
-e1000_TESTS := $(sort $(wildcard tests/unit/e1000/*.cpp))
+UNIT_MODULES       += e1000
+unit_e1000_MODULES := e1000 net
+unit_e1000_TESTS   := $(sort $(wildcard tests/unit/e1000/*.cpp))

@@ -2,8 +2,8 @@
 // opened through Fat32Volume over the block cache over a simulated disk loaded from the file.
 #pragma once
 
-#include "kernel/fs/cached_sector_device.h"
-#include "kernel/fs/fat32.h"
+#include "lib/fs/cached_sector_device.h"
+#include "lib/fs/fat32.h"
 #include "tests/unit/block/sim_disk.h"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // FAT32 on hand-made images (the fuzzer's seeds): a good tiny volume, looping and
 // out-of-range cluster chains, and broken boot sectors. Errors, never hangs or crashes.
-#include "kernel/fs/fat32.h"
+#include "lib/fs/fat32.h"
 #include "lib/bytes.h"
 
 #include <gtest/gtest.h>

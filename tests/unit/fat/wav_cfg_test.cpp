@@ -1,8 +1,8 @@
 // WAV recordings written through FAT32 (checked with mtools, soxi and fsck.fat) and the
 // /offhook.cfg parser (checked through the kernel's CommandLine lookups).
-#include "kernel/boot/cmdline.h"
-#include "kernel/fs/config_file.h"
-#include "kernel/fs/wav_writer.h"
+#include "lib/cmdline/cmdline.h"
+#include "lib/fs/config_file.h"
+#include "lib/fs/wav_writer.h"
 #include "lib/bytes.h"
 #include "tests/unit/fat/fat_env.h"
 

@@ -1,6 +1,6 @@
 // Frame bitmap and heap allocator policy, including misuse (double free, foreign pointers).
-#include "kernel/mm/frame_bitmap.h"
-#include "kernel/mm/heap_allocator.h"
+#include "lib/mm/frame_bitmap.h"
+#include "lib/mm/heap_allocator.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,4 @@
-# Pure kernel policy (allocators, scheduler policy, ACPI tables, command line) on the host.
-UNIT_MODULES += kernel
-kernel_SRCS  := kernel/boot/multiboot2.cpp kernel/mm/frame_bitmap.cpp kernel/mm/heap_allocator.cpp $(wildcard kernel/sched/policy*.cpp) \
-                $(wildcard kernel/acpi/*.cpp) $(wildcard kernel/boot/cmdline.cpp) lib/format.cpp
-kernel_TESTS := $(wildcard tests/unit/kernel/*.cpp)
+# Pure kernel policy (allocators, scheduler policy, ACPI tables, multiboot2, command line).
+UNIT_MODULES        += kernel
+unit_kernel_MODULES := boot mm sched acpi cmdline lib
+unit_kernel_TESTS   := $(wildcard tests/unit/kernel/*.cpp)

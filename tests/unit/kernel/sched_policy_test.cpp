@@ -1,6 +1,6 @@
 // Scheduler policy: strict RT priority, fair sharing of normal threads, preemption rules,
 // slices and stealing.
-#include "kernel/sched/policy.h"
+#include "lib/sched/policy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,3 @@
-UNIT_MODULES += lib
-lib_SRCS  := $(wildcard lib/*.cpp)
-lib_TESTS := $(wildcard tests/unit/lib/*.cpp)
+UNIT_MODULES     += lib
+unit_lib_MODULES := lib
+unit_lib_TESTS   := $(wildcard tests/unit/lib/*.cpp)

@@ -1,4 +1,4 @@
-UNIT_MODULES += media
-media_SRCS  := $(wildcard sip/media/*.cpp)
-media_TESTS := $(wildcard tests/unit/media/*.cpp)
-media_LIBS  := -lspandsp
+UNIT_MODULES       += media
+unit_media_MODULES := media
+unit_media_TESTS   := $(wildcard tests/unit/media/*.cpp)
+unit_media_LIBS    := -lspandsp

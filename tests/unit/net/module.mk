@@ -1,3 +1,3 @@
-UNIT_MODULES += net
-net_SRCS  := $(sort $(wildcard net/*.cpp))
-net_TESTS := $(sort $(wildcard tests/unit/net/*.cpp))
+UNIT_MODULES     += net
+unit_net_MODULES := net
+unit_net_TESTS   := $(sort $(wildcard tests/unit/net/*.cpp))

@@ -1,3 +1,3 @@
-UNIT_MODULES += pci
-pci_SRCS  := drivers/pci/pci.cpp
-pci_TESTS := $(wildcard tests/unit/pci/*.cpp)
+UNIT_MODULES     += pci
+unit_pci_MODULES := pci
+unit_pci_TESTS   := $(wildcard tests/unit/pci/*.cpp)

@@ -1,3 +1,3 @@
-UNIT_MODULES += sip
-sip_SRCS  := $(wildcard sip/*.cpp)
-sip_TESTS := $(wildcard tests/unit/sip/*.cpp)
+UNIT_MODULES     += sip
+unit_sip_MODULES := sip
+unit_sip_TESTS   := $(wildcard tests/unit/sip/*.cpp)

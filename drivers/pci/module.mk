@@ -1,0 +1,3 @@
+# drivers/pci: PCI configuration space enumeration.
+MODULES  += pci
+pci_SRCS := $(sort $(wildcard drivers/pci/*.cpp))
