@@ -4,16 +4,24 @@
 #include "kernel/console/shell.h"
 #include "kernel/dev/platform.h"
 #include "kernel/net/network.h"
+#include "kernel/phone/audio.h"
 #include "kernel/phone/phone.h"
+#include "kernel/phone/recorder.h"
 #include "kernel/kernel.h"
 #include "kernel/sched/sched.h"
+#include "kernel/storage/storage.h"
 #include "kernel/tests/ktest.h"
 #include "kernel/time/time.h"
 
 namespace oh::kernel {
 
-// Weak default; kernel/storage defines it when linked in (syncs the disk cache).
-[[gnu::weak]] void storage_shutdown() { }
+namespace {
+// The audio drivers, in the order the phone tries them (a driver table, not link order).
+constexpr AudioDriver kAudioDrivers[] = {
+    { "ac97", audio_open_ac97 },   // an Intel ICH AC'97 codec on PCI
+    { "timer", audio_open_timer }, // no sound card: a timer paces silent frames (always opens)
+};
+}
 
 [[noreturn]] void kernel_exit(int code)
 {
@@ -27,13 +35,10 @@ namespace oh::kernel {
 void audio_self_test(uint32_t hz, uint32_t seconds);
 void audio_register_commands();
 
-// Storage (disk, block cache, FAT32, /offhook.cfg). Returns the command line to use from
-// here on: the boot command line merged over the disk's config file (the command line wins).
-// Weak default: no storage layer linked in.
-[[gnu::weak]] const CommandLine& storage_init(const CommandLine& cl) { return cl; }
-
 void kernel_late_init(const CommandLine& boot_cl)
 {
+    // The audio device table before anything can open it (the phone, audio.test, ktests).
+    audio_set_drivers(kAudioDrivers);
     if (auto tests = boot_cl.get("ktest")) {
         int failed = run_kernel_tests(*tests);
         kernel_exit(failed ? 1 : 0);
@@ -43,10 +48,14 @@ void kernel_late_init(const CommandLine& boot_cl)
         kernel_exit(0);
     }
     shell_start();
+    // Storage first: the disk's /offhook.cfg merges under the boot command line (which wins),
+    // and the result configures everything below.
     const CommandLine& cl = storage_init(boot_cl);
     boot_mark("storage ready");
     network_init(cl);
     boot_mark("network started");
+    // Calls are recorded to the disk (when storage.record asks for it) by the storage layer.
+    phone_set_recorder(&storage_recorder());
     phone_init(cl);
     audio_register_commands();
     kbench_register_commands();

@@ -42,6 +42,6 @@ private:
 constinit TimerAudio s_timer_audio;
 } // namespace
 
-AudioDevice& audio_open_timer() { return s_timer_audio; }
+AudioDevice* audio_open_timer() { return &s_timer_audio; }
 
 } // namespace oh::kernel

@@ -1,18 +1,28 @@
-// Picks the phone's audio device: the AC97 codec when present, else the timer device.
+// Picks the phone's audio device from the driver table the boot code set.
+#include "kernel/console/console.h"
 #include "kernel/phone/audio.h"
 
 namespace oh::kernel {
 
-AudioDevice& audio_open_timer();
-// nullptr without an AC97 codec. audio_ac97.cpp defines the real one; this weak default
-// keeps kernels built without that driver (and the ARM port's shared code) linking.
-[[gnu::weak]] AudioDevice* audio_open_ac97() { return nullptr; }
+namespace {
+constinit std::span<const AudioDriver> s_drivers;
+constinit AudioDevice* s_device = nullptr;
+}
+
+void audio_set_drivers(std::span<const AudioDriver> drivers) { s_drivers = drivers; }
 
 AudioDevice& audio_open()
 {
-    if (AudioDevice* a = audio_open_ac97())
-        return *a;
-    return audio_open_timer();
+    if (s_device)
+        return *s_device;
+    for (const AudioDriver& d : s_drivers) {
+        if (AudioDevice* a = d.open()) {
+            s_device = a;
+            return *a;
+        }
+    }
+    // Our own table is broken (the boot code ends it with the timer device, which always opens).
+    panic("audio: no driver in the table opened");
 }
 
 } // namespace oh::kernel

@@ -32,6 +32,8 @@ public:
 };
 
 constinit UdpMediaTransport s_transport;
+// Set at boot before the media thread exists (thread creation orders the store before its reads).
+constinit CallRecorder* s_recorder = nullptr;
 
 // Digits typed faster than they can be sent wait here; RFC 4733 sends one event at a time.
 struct DigitQueue {
@@ -62,14 +64,16 @@ void apply(media::MediaSession& session, const MediaCommand& c, bool& held, Digi
         if (session.running())
             session.stop(now);
         else
-            recorder_call_started(shared().peer);
+            if (s_recorder)
+                s_recorder->call_started(shared().peer);
         if (auto r = session.start(c.config, now); r.is_error())
             printk("phone: media start failed: %s\n", r.error_info().text());
         break;
     case MediaCommand::Kind::Stop:
         if (session.running()) {
             session.stop(now); // sends the RTCP BYE
-            recorder_call_ended();
+            if (s_recorder)
+                s_recorder->call_ended();
         }
         break;
     case MediaCommand::Kind::Dtmf:
@@ -182,7 +186,8 @@ void media_thread(void*)
                 session->poll_rtcp(now);
                 while (auto d = session->poll_dtmf())
                     printk("phone: dtmf received %c\n", *d);
-                recorder_frame(playback, capture, kAudioFrame);
+                if (s_recorder)
+                    s_recorder->frame(playback, capture, kAudioFrame);
             } else {
                 for (auto& s : playback)
                     s = 0;
@@ -198,3 +203,7 @@ void media_thread(void*)
 }
 
 } // namespace oh::kernel::phone
+
+namespace oh::kernel {
+void phone_set_recorder(CallRecorder* recorder) { phone::s_recorder = recorder; }
+}

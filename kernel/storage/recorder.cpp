@@ -237,23 +237,29 @@ void recorder_drain()
     s_idle_wq.wait([&] { return __atomic_load_n(&s_tail, __ATOMIC_ACQUIRE) == head; });
 }
 
+namespace {
 // The hooks: called from the real-time media thread; they only copy and wake.
-void recorder_frame(const int16_t* heard, const int16_t* sent, size_t samples)
-{
-    if (s_started && samples)
-        push(Kind::Audio, heard, sent, samples);
-}
+class DiskRecorder final : public CallRecorder {
+public:
+    void frame(const int16_t* heard, const int16_t* sent, size_t samples) override
+    {
+        if (s_started && samples)
+            push(Kind::Audio, heard, sent, samples);
+    }
+    void call_started(const char*) override
+    {
+        if (s_started)
+            push(Kind::Start, nullptr, nullptr, 0);
+    }
+    void call_ended() override
+    {
+        if (s_started)
+            push(Kind::End, nullptr, nullptr, 0);
+    }
+};
+constinit DiskRecorder s_disk_recorder;
+} // namespace
 
-void recorder_call_started(const char*)
-{
-    if (s_started)
-        push(Kind::Start, nullptr, nullptr, 0);
-}
-
-void recorder_call_ended()
-{
-    if (s_started)
-        push(Kind::End, nullptr, nullptr, 0);
-}
+CallRecorder& storage_recorder() { return s_disk_recorder; }
 
 } // namespace oh::kernel

@@ -10,6 +10,7 @@
 
 #include "lib/cmdline/cmdline.h"
 #include "lib/fs/fat32.h"
+#include "kernel/phone/recorder.h"
 #include "kernel/sync/wait_queue.h"
 #include "lib/result.h"
 
@@ -29,6 +30,8 @@ Result<void> fs_mkdirs_locked(std::string_view path);
 
 // init.cpp's hook (strong definition here): returns the command line to use from now on.
 const CommandLine& storage_init(const CommandLine& boot_cl);
+// Before power-off (kernel_exit): write back what the cache holds; nothing when no disk.
+void storage_shutdown();
 // The CMOS clock as a FAT date/time (rtc.cpp); the volume's default date if it is invalid.
 fs::DosTimestamp rtc_dos_timestamp();
 // The volume's timestamp for what is created or written next (mutex held).
@@ -52,5 +55,7 @@ RecordMode recorder_mode();
 RecordMode parse_record_mode(std::string_view v);
 // Block until every queued call event and frame has been written (self-tests).
 void recorder_drain();
+// The recorder the boot code hands the phone: writes calls to WAV files when recording is on.
+CallRecorder& storage_recorder();
 
 } // namespace oh::kernel

@@ -107,18 +107,19 @@ void storage_fake_call(std::string_view spec)
     int16_t heard[kFrame];
     int16_t sent[kFrame];
     printk("fakecall: %u Hz for %u s\n", hz, secs);
-    recorder_call_started("fakecall");
+    CallRecorder& rec = storage_recorder();
+    rec.call_started("fakecall");
     uint64_t next = monotonic_ns();
     for (uint32_t f = 0; f < secs * 50; f++) {
         for (size_t i = 0; i < kFrame; i++) {
             heard[i] = osc.next();
             sent[i] = osc_sent.next();
         }
-        recorder_frame(heard, sent, kFrame);
+        rec.frame(heard, sent, kFrame);
         next += 20'000'000;
         thread_sleep_until(next);
     }
-    recorder_call_ended();
+    rec.call_ended();
     recorder_drain();
     printk("fakecall: done\n");
 }
