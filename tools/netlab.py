@@ -105,7 +105,9 @@ class Lab:
             return ""
 
     # -- the guest --------------------------------------------------------------------
-    def boot(self, cmdline="net=dhcp", smp=2, mem="256M", extra=(), iso=None):
+    def boot(self, cmdline="net=dhcp", smp=2, mem="256M", extra=(), iso=None, env=None):
+        """Boot the kernel in QEMU on the tap; `env` (a dict) replaces QEMU's environment,
+        e.g. to point ALSA at a private configuration."""
         if iso is None:
             iso = os.path.join(self.tmp, "offhook.iso")
             qemu.make_iso(cmdline, iso)
@@ -117,7 +119,7 @@ class Lab:
                 "-netdev", f"tap,id=n0,ifname={self.tap},script=no,downscript=no",
                 "-device", f"e1000,netdev=n0,mac={GUEST_MAC}", *extra]
         self.qemu = self.ns_popen(*args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT)
+                                  stderr=subprocess.STDOUT, env=env)
         threading.Thread(target=self._reader, daemon=True).start()
 
     def _reader(self):

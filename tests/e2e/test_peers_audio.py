@@ -105,6 +105,36 @@ def main():
         sox(p("u1.wav"), p("u3.wav"), p("cut.wav"))
         d2 = audio.discontinuities(p("cut.wav"), 1000)
         result("lost_samples_found", len(d2["events"]) == 1 and abs(d2["events"][0] - 5.0) < 0.01, f"{d2}")
+
+        # SINAD per block: a clean 16-bit 700 Hz tone (sox's first and last blocks aside) is
+        # far above G.711's ~38 dB; with white noise 40 dB below the tone's RMS it reads
+        # 40 +- 1 dB; 1000 Hz and silence read ~0; a 20 ms hole fails the blocks it touches
+        # and only those.
+        sox("-n", "-r", "8000", "-c", "1", "-b", "16", p("t700.wav"), "synth", "2", "sine", "700", "vol", "0.5")
+        s = audio.sinad_blocks(p("t700.wav"), 700)
+        result("sinad_clean_tone", len(s) == 100 and min(b[2] for b in s[1:-1]) > 60 and
+               all(abs(b[1] - audio.rms_dbfs([0.5 / 2 ** 0.5, -0.5 / 2 ** 0.5])) < 0.1 for b in s),
+               f"{s[:3]}")
+        tone = audio.load(p("t700.wav")).samples
+        import random
+        rng = random.Random(12)
+        sigma = 0.5 / 2 ** 0.5 / 100  # 40 dB below the tone's RMS
+        noisy = audio.Wav(8000, [x + rng.gauss(0, sigma) for x in tone])
+        s = audio.sinad_blocks(noisy, 700, block_ms=100)
+        mean = sum(b[2] for b in s) / len(s)
+        result("sinad_noise_40db", abs(mean - 40) < 1.0, f"mean {mean:.2f} dB over {len(s)} blocks")
+        s = audio.sinad_blocks(p("t1000.wav"), 700)
+        result("sinad_other_tone", max(b[2] for b in s) < 1.0, f"max {max(b[2] for b in s):.2f} dB")
+        s = audio.sinad_blocks(p("sil.wav"), 700)
+        result("sinad_silence", all(b[2] < 1.0 and b[1] < -90 for b in s), f"{s[:3]}")  # sox dithers it
+        holed = audio.Wav(8000, tone[:8000] + [0.0] * 160 + tone[8160:])
+        s = audio.sinad_blocks(holed, 700)
+        low = [b[0] for b in s if b[2] < 30]
+        result("sinad_hole_found", low == [1.0], f"blocks under 30 dB at {low}")
+        shifted = audio.Wav(8000, tone[:8080] + [0.0] * 80 + tone[8160:])
+        s = audio.sinad_blocks(shifted, 700)
+        low = [b[0] for b in s if b[2] < 30]
+        result("sinad_half_hole_found", low == [1.0], f"blocks under 30 dB at {low}")
     finally:
         shutil.rmtree(d, ignore_errors=True)
     return 0
