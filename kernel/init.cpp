@@ -61,8 +61,8 @@ void kernel_late_init(const CommandLine& boot_cl)
     kbench_register_commands();
     if (auto t = cl.get("audio.test")) {
         size_t colon = t->find(':');
-        uint32_t hz = uint32_t(parse_uint(t->substr(0, colon)).value_or(1000));
-        uint32_t secs = colon == std::string_view::npos ? 3 : uint32_t(parse_uint(t->substr(colon + 1)).value_or(3));
+        uint32_t hz = uint32_t(parse_u64(t->substr(0, colon)).value_or(1000));
+        uint32_t secs = colon == std::string_view::npos ? 3 : uint32_t(parse_u64(t->substr(colon + 1)).value_or(3));
         audio_self_test(hz, secs);
         kernel_exit(0);
     }

@@ -41,4 +41,13 @@ constexpr T align_up(T v, T a) { return (v + a - 1) & ~(a - 1); }
 template<typename T>
 constexpr T align_down(T v, T a) { return v & ~(a - 1); }
 
+// __builtin_popcount becomes a libgcc call without -mpopcnt; this stays inline.
+constexpr int count_bits(uint32_t v)
+{
+    int n = 0;
+    for (; v; v &= v - 1)
+        ++n;
+    return n;
+}
+
 } // namespace oh

@@ -3,6 +3,10 @@
 
 #include <stdint.h>
 
+#include <optional>
+
+#include "lib/text.h"
+
 namespace oh {
 
 // Host byte order inside; the wire format is produced by net/ with store_be32.
@@ -27,5 +31,30 @@ struct Endpoint {
     uint16_t port { 0 };
     constexpr bool operator==(const Endpoint&) const = default;
 };
+
+// "a.b.c.d", four decimal octets of at most three digits each, nothing else (RFC 3986 §3.2.2's
+// IPv4address, leading zeros allowed as inet_aton's decimal form reads them).
+constexpr std::optional<Ipv4Address> parse_dotted_quad(Str s)
+{
+    uint32_t v = 0;
+    for (int part = 0; part < 4; part++) {
+        size_t end = 0;
+        while (end < s.size() && is_digit(s[end]))
+            end++;
+        auto octet = end <= 3 ? parse_uint(s.substr(0, end), 255) : std::nullopt;
+        if (!octet)
+            return std::nullopt;
+        v = (v << 8) | *octet;
+        s.remove_prefix(end);
+        if (part < 3) {
+            if (s.empty() || s[0] != '.')
+                return std::nullopt;
+            s.remove_prefix(1);
+        }
+    }
+    if (!s.empty())
+        return std::nullopt;
+    return Ipv4Address(v);
+}
 
 } // namespace oh

@@ -1,43 +1,36 @@
 // Parser for the `net=` value: `dhcp[,fallback=...]` or `ADDR/PREFIX[,gw=GW][,dns=DNS]`.
 #include "net/config.h"
 
-#include "net/text.h"
+#include "lib/inet.h"
+#include "lib/text.h"
 
 namespace oh::net {
 
 namespace {
 
-Result<uint32_t> parse_decimal(std::string_view s, uint32_t max)
+Result<uint32_t> parse_decimal(Str s, uint32_t max)
 {
-    if (s.empty() || s.size() > 10)
-        return Error::Malformed;
-    uint64_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return Error::Malformed;
-        v = v * 10 + uint64_t(c - '0');
-    }
-    if (v > max)
-        return Error::Malformed;
-    return uint32_t(v);
+    if (auto v = parse_uint(s, max))
+        return *v;
+    return Error::Malformed;
 }
 
 // Splits off the text up to the next comma.
 std::string_view next_item(std::string_view& rest)
 {
     size_t comma = find_char(rest, ',');
-    std::string_view item = slice(rest, 0, comma);
-    rest = comma == kNoPosition ? std::string_view() : slice(rest, comma + 1);
+    std::string_view item = Str(rest).substr(0, comma);
+    rest = comma == kNpos ? std::string_view() : std::string_view(Str(rest).substr(comma + 1));
     return item;
 }
 
 Result<void> parse_address_prefix(std::string_view s, Ipv4Settings& out)
 {
     size_t slash = find_char(s, '/');
-    if (slash == kNoPosition)
+    if (slash == kNpos)
         return { Error::Malformed, "missing /prefix" };
-    out.address = TRY(parse_ipv4_address(slice(s, 0, slash)));
-    out.prefix_length = uint8_t(TRY(parse_decimal(slice(s, slash + 1), 32)));
+    out.address = TRY(parse_ipv4_address(Str(s).substr(0, slash)));
+    out.prefix_length = uint8_t(TRY(parse_decimal(Str(s).substr(slash + 1), 32)));
     return {};
 }
 
@@ -47,10 +40,10 @@ Result<void> parse_options(std::string_view rest, NetConfig& config, bool allow_
     while (!rest.empty()) {
         std::string_view item = next_item(rest);
         size_t eq = find_char(item, '=');
-        if (eq == kNoPosition)
+        if (eq == kNpos)
             return { Error::Malformed, "expected key=value" };
-        std::string_view key = slice(item, 0, eq);
-        std::string_view value = slice(item, eq + 1);
+        std::string_view key = Str(item).substr(0, eq);
+        std::string_view value = Str(item).substr(eq + 1);
         if (key == "gw")
             config.settings.gateway = TRY(parse_ipv4_address(value));
         else if (key == "dns")
@@ -83,18 +76,9 @@ Result<void> validate(const Ipv4Settings& s)
 
 Result<Ipv4Address> parse_ipv4_address(std::string_view s)
 {
-    uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) {
-        size_t dot = find_char(s, '.');
-        if ((i < 3) != (dot != kNoPosition))
-            return { Error::Malformed, "bad dotted quad" };
-        std::string_view part = slice(s, 0, dot);
-        if (part.size() > 3)
-            return { Error::Malformed, "bad octet" };
-        value = value << 8 | TRY(parse_decimal(part, 255));
-        s = i < 3 ? slice(s, dot + 1) : std::string_view();
-    }
-    return Ipv4Address(value);
+    if (auto a = parse_dotted_quad(s))
+        return *a;
+    return { Error::Malformed, "bad dotted quad" };
 }
 
 Result<NetConfig> parse_net_config(std::string_view text)

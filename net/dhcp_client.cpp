@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "net/text.h"
+#include "lib/bytes.h"
 
 namespace oh::net {
 

@@ -2,7 +2,7 @@
 #include "net/dns_message.h"
 
 #include "lib/bytes.h"
-#include "net/text.h"
+#include "lib/text.h"
 
 namespace oh::net {
 
@@ -78,13 +78,13 @@ Result<size_t> write_dns_query(std::span<uint8_t> out, uint16_t id, std::string_
     size_t i = kDnsHeaderSize;
     while (true) {
         size_t dot = find_char(name, '.');
-        std::string_view label = slice(name, 0, dot);
+        std::string_view label = Str(name).substr(0, dot);
         p[i++] = uint8_t(label.size());
         copy_bytes(p + i, label.data(), label.size());
         i += label.size();
-        if (dot == kNoPosition)
+        if (dot == kNpos)
             break;
-        name = slice(name, dot + 1);
+        name = Str(name).substr(dot + 1);
     }
     p[i++] = 0;
     store_be16(p + i, kTypeA);

@@ -8,7 +8,7 @@
 #include <span>
 
 #include "net/ethernet.h"
-#include "net/text.h"
+#include "lib/bytes.h"
 
 namespace oh::net {
 

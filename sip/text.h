@@ -12,77 +12,12 @@
 #include <type_traits>
 
 #include "lib/bytes.h"
+#include "lib/text.h"
 
 namespace oh::sip {
 
-constexpr size_t kNpos = size_t(-1);
-
-// All parsed fields are views into the caller's datagram. Not std::string_view: its substr
-// throws (a libstdc++ symbol the kernel lacks) and its const char* constructor calls strlen;
-// this one clamps instead and only takes literals or explicit lengths.
-class Str {
-public:
-    constexpr Str() = default;
-    constexpr Str(const char* p, size_t n) : m_p(p), m_n(n) { }
-    template<size_t N>
-    constexpr Str(const char (&lit)[N]) : m_p(lit), m_n(N - 1) { }
-    constexpr Str(std::string_view v) : m_p(v.data()), m_n(v.size()) { }
-    // Any contiguous char container (std::string in hosted tests).
-    template<typename T>
-        requires requires(const T& t) { { t.data() } -> std::convertible_to<const char*>; t.size(); }
-    constexpr Str(const T& t) : m_p(t.data()), m_n(t.size()) { }
-    constexpr operator std::string_view() const { return { m_p, m_n }; }
-
-    constexpr const char* data() const { return m_p; }
-    constexpr size_t size() const { return m_n; }
-    constexpr bool empty() const { return m_n == 0; }
-    constexpr char operator[](size_t i) const { return m_p[i]; }
-    constexpr char front() const { return m_p[0]; }
-    constexpr char back() const { return m_p[m_n - 1]; }
-    constexpr const char* begin() const { return m_p; }
-    constexpr const char* end() const { return m_p + m_n; }
-    constexpr Str substr(size_t pos, size_t n = kNpos) const
-    {
-        if (pos > m_n)
-            pos = m_n;
-        size_t left = m_n - pos;
-        return Str(m_p + pos, n < left ? n : left);
-    }
-    constexpr void remove_prefix(size_t n) { *this = substr(n); }
-    constexpr void remove_suffix(size_t n) { m_n = n < m_n ? m_n - n : 0; }
-    friend constexpr bool operator==(Str a, Str b)
-    {
-        if (a.m_n != b.m_n)
-            return false;
-        for (size_t i = 0; i < a.m_n; i++)
-            if (a.m_p[i] != b.m_p[i])
-                return false;
-        return true;
-    }
-
-private:
-    const char* m_p { nullptr };
-    size_t m_n { 0 };
-};
-
-// A NUL-terminated string (error messages), bounded, without strlen.
-constexpr Str cstr(const char* s, size_t max = 256)
-{
-    size_t n = 0;
-    if (s)
-        while (n < max && s[n])
-            n++;
-    return Str(s, n);
-}
-
-constexpr char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
-constexpr bool is_alpha(char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
-constexpr bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-constexpr bool is_hex(char c) { return is_digit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); }
-// Linear white space after unfolding: folded header lines keep their CRLF in the view, so
-// every tokenizer treats CR and LF as white space too (RFC 3261 §7.3.1).
-constexpr bool is_lws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+// The general toolkit (lib/text.h) is found from oh::sip by ordinary lookup; this file adds
+// SIP's own grammar: RFC 3261 character classes, token compares, list splitting, a writer.
 
 // RFC 3261 §25.1 character classes as one lookup table (the parser's hot loops use it).
 enum CharClass : uint8_t {
@@ -153,16 +88,6 @@ inline constexpr StopTable kParamStops = make_param_stops();
 constexpr bool has_class(char c, uint8_t cls) { return kCharTable.v[uint8_t(c)] & cls; }
 constexpr bool is_token_char(char c) { return has_class(c, kClassToken); }
 
-constexpr bool ieq(Str a, Str b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); i++)
-        if (to_lower(a[i]) != to_lower(b[i]))
-            return false;
-    return true;
-}
-
 // Case-insensitive match of a token against a lowercase name of letters, digits and '-'.
 // OR-ing 0x20 folds case for letters and leaves '-' and digits alone; no other token
 // character can fold onto those.
@@ -191,63 +116,6 @@ constexpr bool token_is(Str token, Str lower)
     return true;
 }
 
-constexpr bool istarts_with(Str s, Str prefix)
-{
-    return s.size() >= prefix.size() && ieq(s.substr(0, prefix.size()), prefix);
-}
-
-// First position of byte a or b at or after `from`, eight bytes at a time ("has zero byte"
-// trick; little-endian targets only, which x86-64 and the Cortex-M7 are).
-inline size_t find_either(const char* p, size_t n, size_t from, char a, char b)
-{
-    size_t i = from;
-    if constexpr (std::endian::native == std::endian::little) {
-        constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-        for (; i + 8 <= n; i += 8) {
-            uint64_t w;
-            copy_bytes(&w, p + i, 8);
-            uint64_t x = w ^ (kOnes * uint8_t(a)), y = w ^ (kOnes * uint8_t(b));
-            uint64_t hit = ((x - kOnes) & ~x & kHigh) | ((y - kOnes) & ~y & kHigh);
-            if (hit)
-                return i + size_t(std::countr_zero(hit) >> 3);
-        }
-    }
-    for (; i < n; i++)
-        if (p[i] == a || p[i] == b)
-            return i;
-    return kNpos;
-}
-
-constexpr size_t find_char(Str s, char c, size_t from = 0)
-{
-    if (!std::is_constant_evaluated() && s.size() >= from + 16)
-        return find_either(s.data(), s.size(), from, c, c);
-    for (size_t i = from; i < s.size(); i++)
-        if (s[i] == c)
-            return i;
-    return kNpos;
-}
-
-constexpr size_t find_str(Str s, Str needle, size_t from = 0)
-{
-    if (needle.empty())
-        return from <= s.size() ? from : kNpos;
-    for (size_t i = from; i + needle.size() <= s.size(); i++)
-        if (s[i] == needle[0] && s.substr(i, needle.size()) == needle)
-            return i;
-    return kNpos;
-}
-
-constexpr Str trim(Str s)
-{
-    size_t b = 0, e = s.size();
-    while (b < e && is_lws(s[b]))
-        b++;
-    while (e > b && is_lws(s[e - 1]))
-        e--;
-    return s.substr(b, e - b);
-}
-
 constexpr bool is_token(Str s)
 {
     if (s.empty())
@@ -256,22 +124,6 @@ constexpr bool is_token(Str s)
         if (!is_token_char(c))
             return false;
     return true;
-}
-
-// Decimal without sign; nullopt on empty, non-digits or a value above max.
-constexpr std::optional<uint32_t> parse_uint(Str s, uint32_t max = 0xffffffffu)
-{
-    if (s.empty() || s.size() > 10)
-        return std::nullopt;
-    uint64_t v = 0;
-    for (char c : s) {
-        if (!is_digit(c))
-            return std::nullopt;
-        v = v * 10 + uint32_t(c - '0');
-    }
-    if (v > max)
-        return std::nullopt;
-    return uint32_t(v);
 }
 
 // Splits a header value at commas that are outside quoted strings and <...> (RFC 3261 §7.3.1),

@@ -85,28 +85,10 @@ Result<void> parse_hostport(Str s, Str& host, uint16_t& port)
 
 bool parse_ipv4(Str s, Ipv4Address& out)
 {
-    uint32_t v = 0;
-    int parts = 0;
-    size_t i = 0;
-    while (parts < 4) {
-        size_t start = i;
-        while (i < s.size() && is_digit(s[i]))
-            i++;
-        auto octet = parse_uint(s.substr(start, i - start), 255);
-        if (!octet || i - start > 3)
-            return false;
-        v = (v << 8) | *octet;
-        parts++;
-        if (parts < 4) {
-            if (i >= s.size() || s[i] != '.')
-                return false;
-            i++;
-        }
-    }
-    if (i != s.size())
-        return false;
-    out = Ipv4Address(v);
-    return true;
+    auto a = parse_dotted_quad(s);
+    if (a)
+        out = *a;
+    return bool(a);
 }
 
 bool Uri::ipv4(Ipv4Address& out) const { return parse_ipv4(host, out); }

@@ -150,7 +150,7 @@ void cmd_ping(int argc, const char* const* argv)
         size_t len = 0;
         while (argv[2][len])
             len++;
-        count = int(parse_uint({ argv[2], len }).value_or(4));
+        count = int(parse_u64({ argv[2], len }).value_or(4));
         if (count < 1 || count > 1000)
             count = 4;
     }

@@ -23,14 +23,6 @@ constinit char s_server_host[96] {};
 constinit char s_cname[96] {};
 constinit KernelClock s_clock;
 
-void copy_str(char* dst, size_t cap, std::string_view s)
-{
-    size_t n = s.size() < cap - 1 ? s.size() : cap - 1;
-    for (size_t i = 0; i < n; i++)
-        dst[i] = s[i];
-    dst[n] = 0;
-}
-
 class UdpTransport final : public sip::SipTransport {
 public:
     void send(const Endpoint& to, std::span<const uint8_t> datagram) override
@@ -72,7 +64,7 @@ const char* end_name(sip::EndReason r)
 // Runs inside user-agent calls, with ua_lock held.
 class Listener final : public sip::SipListener {
 public:
-    void on_registration(sip::RegState state, uint16_t status, sip::Str reason) override
+    void on_registration(sip::RegState state, uint16_t status, Str reason) override
     {
         Shared& sh = *s_shared;
         bool was = sh.reg == sip::RegState::Registered;
@@ -89,7 +81,7 @@ public:
         else
             printk("phone: %s (%u)\n", reg_name(state), status);
     }
-    void on_incoming_call(sip::CallId call, sip::Str display, sip::Str uri) override
+    void on_incoming_call(sip::CallId call, Str display, Str uri) override
     {
         Shared& sh = *s_shared;
         sh.call = call;
@@ -150,7 +142,7 @@ Result<Endpoint> resolve_server(std::string_view text)
     size_t colon = text.find(':');
     std::string_view host = text.substr(0, colon);
     if (colon != std::string_view::npos) {
-        auto p = parse_uint(text.substr(colon + 1));
+        auto p = parse_u64(text.substr(colon + 1));
         if (!p || *p == 0 || *p > 65535)
             return { Error::InvalidArgument, "bad port in sip.server" };
         port = uint16_t(*p);
@@ -329,7 +321,7 @@ void sip_thread(void* arg)
             size_t n = 0;
             while (sh.options.dial_at_start[n])
                 n++;
-            auto call = sh.ua->dial(sip::Str(sh.options.dial_at_start, n));
+            auto call = sh.ua->dial(Str(sh.options.dial_at_start, n));
             if (call.is_error())
                 printk("phone: dial failed: %s\n", call.error_info().text());
             else {

@@ -69,7 +69,7 @@ void cmd_dial(int argc, const char* const* argv)
     if (!have_ua())
         return;
     MutexGuard g(sh.ua_lock);
-    auto r = sh.ua->dial(sip::Str(argv[1], length(argv[1])));
+    auto r = sh.ua->dial(Str(argv[1], length(argv[1])));
     if (r.is_error()) {
         printk("dial: %s\n", r.error_info().text());
         return;

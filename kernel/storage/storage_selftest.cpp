@@ -98,8 +98,8 @@ void storage_selftest(std::string_view mode)
 void storage_fake_call(std::string_view spec)
 {
     size_t colon = spec.find(':');
-    uint32_t hz = uint32_t(parse_uint(spec.substr(0, colon)).value_or(1000));
-    uint32_t secs = colon == std::string_view::npos ? 3 : uint32_t(parse_uint(spec.substr(colon + 1)).value_or(3));
+    uint32_t hz = uint32_t(parse_u64(spec.substr(0, colon)).value_or(1000));
+    uint32_t secs = colon == std::string_view::npos ? 3 : uint32_t(parse_u64(spec.substr(colon + 1)).value_or(3));
     constexpr size_t kFrame = 160;
     media::Oscillator osc, osc_sent;
     osc.set(hz, media::kLevelMinus10dBm0);

@@ -127,7 +127,7 @@ void cmd_fill(int argc, const char* const* argv)
         return;
     }
     static uint8_t chunk[4096];
-    uint64_t kib = parse_uint(argv[2]).value_or(0);
+    uint64_t kib = parse_u64(cstr(argv[2])).value_or(0);
     for (size_t i = 0; i < sizeof chunk; i++)
         chunk[i] = uint8_t(i * 7);
     // One open file (its chain-walk hint kept), like the recorder: reopening per chunk would

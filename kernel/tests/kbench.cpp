@@ -97,7 +97,7 @@ void run_kernel_bench(std::string_view which)
 {
     uint64_t seconds = 30;
     if (size_t colon = which.find(':'); colon != std::string_view::npos)
-        seconds = parse_uint(which.substr(colon + 1)).value_or(30);
+        seconds = parse_u64(which.substr(colon + 1)).value_or(30);
     s_bench.capacity = size_t(seconds * 1'000'000'000 / kPeriodNs);
     s_bench.lateness = static_cast<uint64_t*>(kmalloc(s_bench.capacity * sizeof(uint64_t)));
     s_bench.count = 0;

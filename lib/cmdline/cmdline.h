@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include "lib/text.h"
+
 namespace oh::kernel {
 
 class CommandLine {
@@ -28,7 +30,5 @@ public:
 private:
     std::string_view m_text;
 };
-
-std::optional<uint64_t> parse_uint(std::string_view s);
 
 } // namespace oh::kernel

@@ -4,6 +4,7 @@
 
 #include "sip/digest.h"
 
+using namespace oh;
 using namespace oh::sip;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)

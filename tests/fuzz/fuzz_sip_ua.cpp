@@ -7,6 +7,7 @@
 #include "lib/random.h"
 #include "sip/user_agent.h"
 
+using namespace oh;
 using namespace oh::sip;
 
 namespace {

@@ -5,6 +5,7 @@
 #include "sip/headers.h"
 #include "sip/uri.h"
 
+using namespace oh;
 using namespace oh::sip;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)

@@ -13,6 +13,7 @@
 
 namespace {
 
+using namespace oh;
 using namespace oh::net;
 using Bytes = std::vector<uint8_t>;
 

@@ -9,7 +9,7 @@ namespace {
 
 enum SocketKind { kSip, kRtp, kRtcp };
 
-void print_str(const char* label, sip::Str s) { kprint("%s%.*s", label, int(s.size()), s.data()); }
+void print_str(const char* label, Str s) { kprint("%s%.*s", label, int(s.size()), s.data()); }
 
 // Retry pause after a failed lookup (NXDOMAIN, timeout): the resolver already retried.
 constexpr Nanoseconds kResolveRetry = 5 * kNsPerSec;
@@ -27,7 +27,7 @@ Result<HostPort> split_host_port(std::string_view text, uint16_t default_port)
     if (hp.host.empty())
         return Error::Malformed;
     if (colon != std::string_view::npos) {
-        auto port = kernel::parse_uint(text.substr(colon + 1));
+        auto port = parse_u64(text.substr(colon + 1));
         if (!port || *port == 0 || *port > 65535)
             return Error::Malformed;
         hp.port = uint16_t(*port);
@@ -249,7 +249,7 @@ void Phone::send_rtcp(std::span<const uint8_t> packet, Endpoint to)
         return;
 }
 
-void Phone::on_registration(sip::RegState state, uint16_t status, sip::Str reason)
+void Phone::on_registration(sip::RegState state, uint16_t status, Str reason)
 {
     static constexpr const char* kNames[] = { "unregistered", "registering", "registered", "failed" };
     kprint("sip: %s (%u", kNames[int(state) & 3], status);
@@ -257,7 +257,7 @@ void Phone::on_registration(sip::RegState state, uint16_t status, sip::Str reaso
     kprint(")\n");
 }
 
-void Phone::on_incoming_call(sip::CallId call, sip::Str from_display, sip::Str from_uri)
+void Phone::on_incoming_call(sip::CallId call, Str from_display, Str from_uri)
 {
     print_str("sip: incoming call from ", from_uri);
     kprint("\n");

@@ -50,8 +50,8 @@ private:
     void send_rtp(std::span<const uint8_t> packet, Endpoint to) override;
     void send_rtcp(std::span<const uint8_t> packet, Endpoint to) override;
     // sip::SipListener.
-    void on_registration(sip::RegState state, uint16_t status, sip::Str reason) override;
-    void on_incoming_call(sip::CallId call, sip::Str from_display, sip::Str from_uri) override;
+    void on_registration(sip::RegState state, uint16_t status, Str reason) override;
+    void on_incoming_call(sip::CallId call, Str from_display, Str from_uri) override;
     void on_call_progress(sip::CallId call, uint16_t status) override;
     void on_call_answered(sip::CallId call) override;
     void on_call_ended(sip::CallId call, sip::EndReason reason, uint16_t status) override;

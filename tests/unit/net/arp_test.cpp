@@ -5,6 +5,7 @@
 namespace nettest {
 namespace {
 
+using namespace oh;
 using namespace oh::net;
 using oh::kNsPerSec;
 

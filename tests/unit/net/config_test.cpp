@@ -5,6 +5,7 @@
 
 namespace {
 
+using namespace oh;
 using namespace oh::net;
 using oh::Error;
 using oh::Ipv4Address;

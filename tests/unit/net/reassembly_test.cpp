@@ -7,6 +7,7 @@
 namespace nettest {
 namespace {
 
+using namespace oh;
 using namespace oh::net;
 using oh::Error;
 using oh::kNsPerSec;

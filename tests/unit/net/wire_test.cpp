@@ -5,6 +5,7 @@ namespace nettest {
 namespace {
 
 using oh::Error;
+using namespace oh;
 using namespace oh::net;
 using oh::store_be16;
 

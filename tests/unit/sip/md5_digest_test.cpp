@@ -8,6 +8,7 @@
 
 #include <string>
 
+using namespace oh;
 using namespace oh::sip;
 
 namespace {

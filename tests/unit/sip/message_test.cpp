@@ -9,6 +9,7 @@
 
 #include <string>
 
+using namespace oh;
 using namespace oh::sip;
 using oh::Error;
 using sip_test::parse;

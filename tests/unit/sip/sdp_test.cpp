@@ -7,6 +7,7 @@
 
 #include <string>
 
+using namespace oh;
 using namespace oh::sip;
 using oh::Error;
 

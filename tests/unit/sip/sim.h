@@ -20,6 +20,7 @@
 
 namespace sip_test {
 
+using namespace oh;
 using namespace oh::sip;
 using oh::Endpoint;
 using oh::Ipv4Address;

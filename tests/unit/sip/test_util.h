@@ -8,9 +8,9 @@
 
 #include "sip/message.h"
 
-namespace oh::sip {
+namespace oh {
 inline std::ostream& operator<<(std::ostream& os, Str s) { return os << std::string_view(s); }
-} // namespace oh::sip
+} // namespace oh
 
 namespace sip_test {
 

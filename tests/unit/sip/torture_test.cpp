@@ -10,6 +10,7 @@
 
 #include <string>
 
+using namespace oh;
 using namespace oh::sip;
 using oh::Error;
 using sip_test::parse_valid;

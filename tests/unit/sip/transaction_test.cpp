@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+using namespace oh;
 using namespace oh::sip;
 using oh::Endpoint;
 using oh::Ipv4Address;

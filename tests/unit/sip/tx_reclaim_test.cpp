@@ -8,6 +8,7 @@
 
 #include <string>
 
+using namespace oh;
 using namespace oh::sip;
 using oh::Endpoint;
 using oh::Ipv4Address;
@@ -46,7 +47,7 @@ TEST(TransactionReclaim, LingeringTransactionsAreReusedWhenThePoolIsFull)
     for (size_t i = 0; i < kMaxTransactions; i++) {
         std::string branch = "z9hG4bKr" + std::to_string(i);
         std::string req = invite(branch, int(i + 1));
-        ASSERT_TRUE(layer.start_client(sip_test::bytes(req), Method::Invite, uint32_t(i + 1), oh::sip::Str(branch),
+        ASSERT_TRUE(layer.start_client(sip_test::bytes(req), Method::Invite, uint32_t(i + 1), oh::Str(branch),
                                        peer, 0, 0));
         clock.advance(100 * kNsPerMs);
         Message r;
@@ -81,7 +82,7 @@ TEST(TransactionReclaim, LiveTransactionsAreNeverReclaimed)
     for (size_t i = 0; i < kMaxTransactions; i++) {
         std::string branch = "z9hG4bKl" + std::to_string(i);
         std::string req = invite(branch, int(i + 1));
-        ASSERT_TRUE(layer.start_client(sip_test::bytes(req), Method::Invite, uint32_t(i + 1), oh::sip::Str(branch),
+        ASSERT_TRUE(layer.start_client(sip_test::bytes(req), Method::Invite, uint32_t(i + 1), oh::Str(branch),
                                        peer, 0, 0));
     }
     std::string next = invite("z9hG4bKx", 50);
