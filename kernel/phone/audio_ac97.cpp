@@ -155,6 +155,10 @@ AudioDevice* open()
         return nullptr;
     }
     s_audio.m_dev->set_output_volume(0, ac97::Mute::Off);
+    // FIXME: record gain 8 is +12 dB on a real codec (AC'97 2.3 §5.7.10: 1.5 dB steps, 0 = 0 dB),
+    // enough to clip a line-level source. QEMU's hw/audio/ac97.c scales capture linearly by
+    // g/15 instead (15 = unity, 8 = -5.5 dB, 0 = silence), so the spec's unity (0) would mute
+    // the emulated capture. Unity on both wants a codec quirk (QEMU's PCI subsystem 1af4:1100).
     s_audio.m_dev->set_input_gain(8, ac97::Mute::Off, false);
     if (!pci_attach_irq(*dev, irq_handler, nullptr))
         printk("ac97: no interrupt line; timer pacing only\n");
