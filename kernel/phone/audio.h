@@ -18,6 +18,10 @@ struct AudioCounters {
     uint64_t late_wakeups { 0 };
     uint32_t queued_frames { 0 }; // playback frames written and not yet played
     uint64_t played_frames { 0 }; // playback frames the device has fetched (DMA completions)
+    uint32_t capture_underruns { 0 }; // the capture reserve ran dry: a frame was concealed
+    uint32_t capture_discarded { 0 }; // captured frames dropped to bound the capture latency
+    uint32_t capture_depth { 0 };     // captured frames queued at the last read (the reserve)
+    uint32_t capture_max_depth { 0 };
 };
 
 class AudioDevice {

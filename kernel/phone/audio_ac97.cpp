@@ -1,6 +1,7 @@
 // The AC97 codec as the phone's audio device: the driver core (drivers/ac97) bound to port
 // I/O, DMA frames and its PCI interrupt. Playback completions pace the media thread; when
-// they stop coming (no audio backend) a 40 ms timeout keeps the 20 ms rhythm.
+// they stop coming (no audio backend) a 40 ms timeout keeps the 20 ms rhythm. Capture goes
+// through a reserve (sip/media/capture_reserve.h): PCM-in completions arrive in bursts.
 #include "drivers/ac97/ac97.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/interrupts.h"
@@ -11,17 +12,24 @@
 #include "kernel/sync/wait_queue.h"
 #include "kernel/time/time.h"
 #include "lib/bytes.h"
+#include "sip/media/capture_reserve.h"
 
 namespace oh::kernel {
 
 namespace {
 
 constexpr uint64_t kPeriodNs = 20'000'000;
+static_assert(kAudioFrame == media::kReserveFrame);
 // 100 ms queued: the cushion against late wake-ups. 40 ms let the ring run dry once in a 65 s
 // call under TCG (a click at the speaker that tests/e2e/test_playout.py caught).
 constexpr size_t kTargetQueued = 5;
+// Capture is live while a PCM-in buffer completed within the last 200 ms. Judged per period,
+// a 20 ms period that a burst skipped counted as "not live" and the media path sent silence
+// with captured audio waiting (tests/e2e/test_capture.py: 0.5 % of frames, 7 % with QEMU's
+// default ALSA buffers).
+constexpr uint32_t kCaptureQuietPeriods = 10;
 
-class Ac97Audio final : public AudioDevice {
+class Ac97Audio final : public AudioDevice, public media::CaptureSource {
 public:
     const char* name() const override { return "AC97"; }
     bool playback_live() const override { return true; }
@@ -42,8 +50,20 @@ public:
         m_counters.frames++;
         SpinLockIrqGuard g(m_lock);
         uint32_t captured = m_dev->stats().capture_buffers;
-        m_capture_live = captured != m_last_captured;
+        if (captured != m_last_captured)
+            m_capture_quiet = 0;
+        else if (m_capture_quiet < kCaptureQuietPeriods)
+            m_capture_quiet++;
+        bool live = captured != 0 && m_capture_quiet < kCaptureQuietPeriods;
+        if (m_capture_live && !live)
+            m_reserve.reset(); // capture stopped: prime again when it resumes
+        m_capture_live = live;
         m_last_captured = captured;
+        const media::CaptureReserveCounters& rc = m_reserve.counters();
+        m_counters.capture_underruns = rc.underruns;
+        m_counters.capture_discarded = rc.discarded;
+        m_counters.capture_depth = rc.depth;
+        m_counters.capture_max_depth = rc.max_depth;
         m_counters.underruns = m_dev->stats().underruns;
         m_counters.overruns = m_dev->stats().overruns;
         // Completions can arrive two at a time (one interrupt, one tick): refill to the
@@ -54,11 +74,20 @@ public:
         return queued >= kTargetQueued ? 1 : int(kTargetQueued - queued);
     }
 
-    void read_frame(std::span<int16_t, kAudioFrame> out) override
+    // Never a frame of zeros for want of a buffer: the reserve conceals instead (and counts).
+    // Its concealment runs outside the lock; only the ring accesses below take it.
+    void read_frame(std::span<int16_t, kAudioFrame> out) override { m_reserve.pull(*this, out); }
+
+    size_t frames_ready() override
     {
         SpinLockIrqGuard g(m_lock);
-        if (m_dev->capture_available() == 0 || m_dev->read_frame(out).is_error())
-            fill_bytes(out.data(), 0, out.size_bytes());
+        return m_dev->capture_available();
+    }
+
+    bool take_frame(std::span<int16_t, media::kReserveFrame> out) override
+    {
+        SpinLockIrqGuard g(m_lock);
+        return m_dev->read_frame(out).has_value();
     }
 
     void write_frame(std::span<const int16_t, kAudioFrame> in) override
@@ -88,7 +117,9 @@ public:
     Semaphore m_tick { 0 };
     uint64_t m_next { 0 };
     uint32_t m_last_captured { 0 };
+    uint32_t m_capture_quiet { kCaptureQuietPeriods };
     bool m_capture_live { false };
+    media::CaptureReserve m_reserve; // media thread only
     AudioCounters m_counters;
 };
 
@@ -124,6 +155,10 @@ AudioDevice* open()
         return nullptr;
     }
     s_audio.m_dev->set_output_volume(0, ac97::Mute::Off);
+    // FIXME: record gain 8 is +12 dB on a real codec (AC'97 2.3 §5.7.10: 1.5 dB steps, 0 = 0 dB),
+    // enough to clip a line-level source. QEMU's hw/audio/ac97.c scales capture linearly by
+    // g/15 instead (15 = unity, 8 = -5.5 dB, 0 = silence), so the spec's unity (0) would mute
+    // the emulated capture. Unity on both wants a codec quirk (QEMU's PCI subsystem 1af4:1100).
     s_audio.m_dev->set_input_gain(8, ac97::Mute::Off, false);
     if (!pci_attach_irq(*dev, irq_handler, nullptr))
         printk("ac97: no interrupt line; timer pacing only\n");

@@ -162,11 +162,13 @@ void cmd_stats(int, const char* const*)
     printk("stats: rtp_sent=%u rtp_received=%u lost=%d jitter_ms=%u late=%u concealed=%u jb_underruns=%u "
            "rtcp_sent=%u rtcp_received=%u rtt_ms=%u dtmf_sent=%u dtmf_received=%u "
            "dropped_wrong_source=%u dropped_bad_header=%u audio_frames=%lu audio_underruns=%lu "
-           "jb_depth_ms=%u jb_target_ms=%u audio_queued_frames=%u audio_played_frames=%lu at_us=%lu\n",
+           "jb_depth_ms=%u jb_target_ms=%u audio_queued_frames=%u audio_played_frames=%lu capture_underruns=%u "
+           "capture_discarded=%u capture_depth=%u capture_max_depth=%u at_us=%lu\n",
            m.packets_sent, m.packets_received, m.lost, m.jitter_ms, m.playout.late, m.playout.frames_lost,
            m.playout.underruns, m.rtcp_sent, m.rtcp_received, m.rtt_ms, m.dtmf_sent, m.dtmf_received,
            m.dropped_wrong_source, m.dropped_bad_header, a.frames, a.underruns, m.playout.depth_ms,
-           m.playout.target_ms, a.queued_frames, a.played_frames, monotonic_ns() / 1000);
+           m.playout.target_ms, a.queued_frames, a.played_frames, a.capture_underruns, a.capture_discarded,
+           a.capture_depth, a.capture_max_depth, monotonic_ns() / 1000);
     if (sh.ua) {
         MutexGuard g(sh.ua_lock);
         const sip::GuardCounters& gc = sh.ua->counters();

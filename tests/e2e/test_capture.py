@@ -25,7 +25,8 @@ speaker's own sink (its monitor), as one codec crystal clocks both directions; w
 file plugin the phone would send back baresip's 1 kHz and fail.
 
 Prints PASS/FAIL lines (prefix capture/) and exits 0. CAPTURE_SECONDS sets the call length
-(default 20), CAPTURE_TONE_HZ the tone fed in (default 700; set another to see it fail).
+(default 20), CAPTURE_TONE_HZ the tone fed in (default 700; set another to see it fail),
+CAPTURE_ALSA_DEFAULT_BUFFERS=1 leaves QEMU's ALSA buffer and period sizes at their defaults.
 """
 import array
 import glob
@@ -48,6 +49,7 @@ from peers import audio, baresip, kamailio, proc  # noqa: E402
 PHONE_IP = "192.0.2.10"
 PHONE_RTP_PORT = 4000
 SECONDS = int(os.environ.get("CAPTURE_SECONDS", "20"))
+ALSA_DEFAULT_BUFFERS = os.environ.get("CAPTURE_ALSA_DEFAULT_BUFFERS") == "1"
 EXPECT_HZ = 700
 FEED_HZ = float(os.environ.get("CAPTURE_TONE_HZ", str(EXPECT_HZ)))
 FEED_VOL = 0.5  # sox's peak amplitude; the level fed in is measured on the file made
@@ -198,6 +200,8 @@ def main():
             alsa = ("alsa,id=snd,in.dev=offhook_mic,out.dev=offhook_spk,"
                     "in.frequency=8000,in.channels=1,in.format=s16,out.frequency=8000,out.channels=1,out.format=s16,"
                     "in.buffer-length=40000,out.buffer-length=40000,in.period-length=10000,out.period-length=10000")
+            if ALSA_DEFAULT_BUFFERS:
+                alsa = alsa[:alsa.index(",in.buffer-length")]
             lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 "
                      "phone.tone=0", smp=2, env=dict(os.environ, HOME=home),
                      extra=["-device", "AC97,audiodev=snd", "-audiodev", alsa])
@@ -221,6 +225,10 @@ def main():
             t0, pos0 = time.time(), file_position(lab.qemu.pid, raw)
             time.sleep(SECONDS)  # the call's length: what is judged is what it carried
             t1, pos1 = time.time(), file_position(lab.qemu.pid, raw)
+            smark = lab.mark()
+            lab.send("stats")
+            stats = lab.wait_for(r"stats: rtp_sent=.*", timeout=10, start=smark)
+            print(f"info: phone {stats.group(0) if stats else 'stats: none'}", flush=True)
             bm = b.mark()
             lab.send("hangup")
             closed = b.wait_event("CALL_CLOSED", timeout=20, start=bm)
