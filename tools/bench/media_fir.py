@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints the Q15 low-pass used by drivers/ac97/resampler.cpp (8 kHz <-> 48 kHz).
+"""Prints the Q15 low-pass used by drivers/ac97/resampler.h (Fir48k, run by lib/dsp/resampler.h) (8 kHz <-> 48 kHz).
 
 120-tap Blackman-windowed sinc at 48 kHz, cut-off 3.7 kHz, normalised to unity DC gain.
 Usage: python3 tools/bench/media_fir.py   (paste the output into kFir)."""

@@ -1,4 +1,5 @@
-// 16 kHz stereo <-> 8 kHz mono for the codec path: half-band FIR low-pass, factor 2.
+// 16 kHz stereo <-> 8 kHz mono for the codec path: the shared resampler (lib/dsp) with a
+// factor-2 low-pass, plus the board's channel handling (two microphones, two earpieces).
 #pragma once
 
 #include <stddef.h>
@@ -6,15 +7,18 @@
 
 #include <span>
 
-namespace oh::arm::stm32 {
+#include "lib/dsp/resampler.h"
 
-constexpr size_t kFirTaps = 31;
+namespace oh::arm::stm32 {
 
 // Windowed-sinc (Blackman) low-pass at 3.7 kHz for a 16 kHz rate, Q15, unity DC gain:
 // keeps the telephone band and removes what would alias above 4 kHz at 8 kHz.
-constexpr int16_t kFir[kFirTaps] = { 0, 3, 1, -35, -20, 125, 114, -305, -399, 576, 1093, -883,
-    -2770, 1133, 10174, 15154, 10174, 1133, -2770, -883, 1093, 576, -399, -305, 114, 125, -20,
-    -35, 1, 3, 0 };
+struct Fir16k {
+    static constexpr size_t kRatio = 2;
+    static constexpr int16_t kTaps[31] = { 0, 3, 1, -35, -20, 125, 114, -305, -399, 576, 1093, -883,
+        -2770, 1133, 10174, 15154, 10174, 1133, -2770, -883, 1093, 576, -399, -305, 114, 125, -20,
+        -35, 1, 3, 0 };
+};
 
 class Decimator {
 public:
@@ -22,8 +26,7 @@ public:
     void process(std::span<const int16_t> in, std::span<int16_t> out);
 
 private:
-    int16_t m_history[kFirTaps] {};
-    size_t m_pos { 0 };
+    dsp::Downsampler<Fir16k> m_down;
 };
 
 class Interpolator {
@@ -32,8 +35,7 @@ public:
     void process(std::span<const int16_t> in, std::span<int16_t> out);
 
 private:
-    int16_t m_history[kFirTaps] {};
-    size_t m_pos { 0 };
+    dsp::Upsampler<Fir16k> m_up;
 };
 
 } // namespace oh::arm::stm32
