@@ -30,7 +30,7 @@ bool Ac97::probe(const PciFunction& pci)
         && (pci.bar[1] & kBarIoMask) && (pci.bar[0] & kBarIoMask) <= 0xff00u && (pci.bar[1] & kBarIoMask) <= 0xffc0u;
 }
 
-Result<Ac97> Ac97::create(const PciFunction& pci, PortIo& io, DmaMemory& dma, Delay& delay)
+Result<Ac97> Ac97::create(const PciFunction& pci, hw::PortIo& io, hw::DmaAllocator& dma, hw::Delay& delay)
 {
     if (!probe(pci))
         return Error::NotFound;
@@ -39,17 +39,18 @@ Result<Ac97> Ac97::create(const PciFunction& pci, PortIo& io, DmaMemory& dma, De
     // for the 48 kHz fallback so initialize() can pick either rate.
     size_t lists = 2 * bd::kEntries * bd::kSize;
     size_t data = 2 * kBuffers * kMaxBufferBytes;
-    DmaBuffer block = TRY(dma.allocate(lists + data, 4096));
-    if (!block.cpu || block.size < lists + data || (block.physical & 7) || uint64_t(block.physical) + lists + data > 0x100000000ull)
+    hw::DmaBuffer block = TRY(dma.allocate(lists + data, 4096, hw::kBusLimit32));
+    // Checked, not trusted: the buffer descriptors hold 32-bit addresses (ICH PRM §4.2.1).
+    if (!block.cpu || block.size < lists + data || (block.bus & 7) || block.bus + lists + data - 1 > hw::kBusLimit32)
         return { Error::NoMemory, "ac97 dma block" };
-    auto* base = static_cast<uint8_t*>(block.cpu);
+    uint8_t* base = block.cpu;
     Channel* channels[2] = { &dev.m_out, &dev.m_in };
     for (int i = 0; i < 2; ++i) {
         Channel& c = *channels[i];
         c.box = i == 0 ? Box::PcmOut : Box::PcmIn;
-        c.bdl = { base + i * 256, block.physical + uint32_t(i) * 256, 256 };
+        c.bdl = { base + i * 256, block.bus + uint32_t(i) * 256, 256 };
         c.data = base + lists + size_t(i) * kBuffers * kMaxBufferBytes;
-        c.data_phys = block.physical + uint32_t(lists + size_t(i) * kBuffers * kMaxBufferBytes);
+        c.data_phys = uint32_t(block.bus) + uint32_t(lists + size_t(i) * kBuffers * kMaxBufferBytes);
     }
     return dev;
 }
@@ -181,7 +182,7 @@ void Ac97::setup_bdl(Channel& c, bool playback)
     }
     fill_bytes(c.data, 0, kBuffers * kMaxBufferBytes);
     __atomic_thread_fence(__ATOMIC_RELEASE); // the list is in memory before the device sees BDBAR
-    m_io.out32(box_port(c, BoxReg::Bdbar), c.bdl.physical);
+    m_io.out32(box_port(c, BoxReg::Bdbar), uint32_t(c.bdl.bus));
     m_io.out8(box_port(c, BoxReg::Cr), cr::kCompletionIrq | cr::kLastBufferIrq | cr::kFifoErrorIrq);
     c.head = c.tail = c.read = 0;
 }

@@ -45,11 +45,11 @@ struct IrqResult {
 };
 
 // The kernel serialises handle_irq() against the other calls (an IRQ-safe lock in its glue);
-// nothing here sleeps except initialize(), which polls with the injected Delay.
+// nothing here sleeps except initialize(), which polls with the injected hw::Delay.
 class Ac97 {
 public:
     static bool probe(const PciFunction& pci);
-    static Result<Ac97> create(const PciFunction& pci, PortIo& io, DmaMemory& dma, Delay& delay);
+    static Result<Ac97> create(const PciFunction& pci, hw::PortIo& io, hw::DmaAllocator& dma, hw::Delay& delay);
 
     Result<void> initialize();
     Result<void> start();
@@ -72,7 +72,7 @@ public:
 private:
     struct Channel {
         Box box { Box::PcmOut };
-        DmaBuffer bdl {};
+        hw::DmaBuffer bdl {};
         uint8_t* data { nullptr };  // kBuffers consecutive buffers
         uint32_t data_phys { 0 };
         uint8_t head { 0 };  // oldest BDL entry the hardware has not completed
@@ -80,7 +80,7 @@ private:
         uint8_t read { 0 };  // capture: next completed entry to read
     };
 
-    Ac97(PortIo& io, Delay& delay, uint16_t nam, uint16_t nabm) : m_io(io), m_delay(delay), m_nam(nam), m_nabm(nabm) { }
+    Ac97(hw::PortIo& io, hw::Delay& delay, uint16_t nam, uint16_t nabm) : m_io(io), m_delay(delay), m_nam(nam), m_nabm(nabm) { }
 
     uint16_t nam_read(Nam r) { return m_io.in16(uint16_t(m_nam + uint16_t(r))); }
     void nam_write(Nam r, uint16_t v) { m_io.out16(uint16_t(m_nam + uint16_t(r)), v); }
@@ -99,8 +99,8 @@ private:
     void fill_playback(uint8_t* dst, std::span<const int16_t, kFrameSamples> pcm);
     void drain_capture(const uint8_t* src, std::span<int16_t, kFrameSamples> pcm);
 
-    PortIo& m_io;
-    Delay& m_delay;
+    hw::PortIo& m_io;
+    hw::Delay& m_delay;
     uint16_t m_nam;
     uint16_t m_nabm;
     Channel m_out {};

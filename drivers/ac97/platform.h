@@ -4,16 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/common/port_io.h"
+#include "lib/hw/io.h"
 #include "lib/result.h"
 
 namespace oh::ac97 {
 
-// The shared legacy-driver platform interfaces (drivers/common/port_io.h).
-using PortIo = drivers::PortIo;
-using DmaBuffer = drivers::Dma32Buffer;
-using DmaMemory = drivers::Dma32Memory;
-using Delay = drivers::Delay;
 
 // What PCI enumeration found, in the shape probe() needs; filled by the kernel's PCI code.
 struct PciFunction {

@@ -41,24 +41,25 @@ ChannelConfig AtaDisk::channel_config(const pci::Device& dev, uint8_t channel, u
     return c;
 }
 
-Result<AtaDisk> AtaDisk::create(const ChannelConfig& config, PortIo& io, DmaMemory& dma, const Clock& clock,
+Result<AtaDisk> AtaDisk::create(const ChannelConfig& config, hw::PortIo& io, hw::DmaAllocator& dma, const Clock& clock,
     CompletionSink& sink)
 {
-    DmaBuffer prd, bounce;
+    hw::DmaBuffer prd, bounce;
     if (config.mode == TransferMode::Dma) {
         if (!config.bus_master_base)
             return Error::InvalidArgument;
         // One PRD entry; the PIIX wants the table dword aligned and not crossing 64 KiB.
-        prd = TRY(dma.allocate(sizeof(Prd), 64));
-        bounce = TRY(dma.allocate(kMaxTransfer, kMaxTransfer));
-        if (prd.size < sizeof(Prd) || bounce.size < kMaxTransfer || (bounce.physical & (kMaxTransfer - 1)))
+        prd = TRY(dma.allocate(sizeof(Prd), 64, hw::kBusLimit32));
+        bounce = TRY(dma.allocate(kMaxTransfer, kMaxTransfer, hw::kBusLimit32));
+        if (prd.size < sizeof(Prd) || bounce.size < kMaxTransfer || (bounce.bus & (kMaxTransfer - 1))
+            || bounce.bus + kMaxTransfer - 1 > hw::kBusLimit32 || prd.bus + sizeof(Prd) - 1 > hw::kBusLimit32)
             return Error::NoMemory;
     }
     return AtaDisk(config, io, clock, sink, prd, bounce);
 }
 
-AtaDisk::AtaDisk(const ChannelConfig& config, PortIo& io, const Clock& clock, CompletionSink& sink, DmaBuffer prd,
-    DmaBuffer bounce)
+AtaDisk::AtaDisk(const ChannelConfig& config, hw::PortIo& io, const Clock& clock, CompletionSink& sink, hw::DmaBuffer prd,
+    hw::DmaBuffer bounce)
     : m_config(config), m_io(&io), m_clock(&clock), m_sink(&sink), m_prd(prd), m_bounce(bounce)
 {
 }
@@ -197,15 +198,15 @@ Result<void> AtaDisk::start(const block::IoRequest& req)
 
     if (dma) {
         // [BMIDE rev 1.0 §3] PRD table, direction, clear status, command, then start.
-        auto* prd = static_cast<Prd*>(m_prd.cpu);
-        prd->base = m_bounce.physical;
+        auto* prd = reinterpret_cast<Prd*>(m_prd.cpu);
+        prd->base = uint32_t(m_bounce.bus);
         prd->bytes = uint16_t(req.length); // 65536 wraps to 0, which the PIIX reads as 64 KiB
         prd->flags = kPrdEndOfTable;
         if (write)
             copy_bytes(m_bounce.cpu, req.data, req.length);
         uint16_t bm = m_config.bus_master_base;
         m_io->out8(uint16_t(bm + uint16_t(BmReg::Command)), 0);
-        m_io->out32(uint16_t(bm + uint16_t(BmReg::PrdTable)), m_prd.physical);
+        m_io->out32(uint16_t(bm + uint16_t(BmReg::PrdTable)), uint32_t(m_prd.bus));
         m_io->out8(uint16_t(bm + uint16_t(BmReg::Command)), write ? 0 : bm::kReadFromDevice);
         m_io->out8(uint16_t(bm + uint16_t(BmReg::Status)), bm::kStatusInterrupt | bm::kStatusError);
     }

@@ -1,6 +1,6 @@
 // ATA/IDE disk driver core (QEMU -M pc PIIX IDE): IDENTIFY, LBA28/LBA48, PIO and bus-master
 // DMA, interrupt-driven completion, timeouts, a small request queue. Hardware is reached
-// through an injected PortIo and DmaMemory, so the same code runs against a mock in tests.
+// through an injected hw::PortIo and hw::DmaAllocator, so the same code runs against a mock in tests.
 // Lifecycle: probe() -> create() -> initialize() -> submit()/handle_irq()/poll().
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "drivers/ata/ata_regs.h"
-#include "drivers/common/port_io.h"
+#include "lib/hw/io.h"
 #include "drivers/pci/pci.h"
 #include "lib/block/block_device.h"
 #include "lib/clock.h"
@@ -16,11 +16,8 @@
 
 namespace oh::ata {
 
-// The shared legacy-driver platform interfaces (drivers/common/port_io.h). The ATA bounce
-// buffer asks DmaMemory for 64 KiB alignment: a PRD region must not cross a 64 KiB boundary.
-using PortIo = drivers::PortIo;
-using DmaBuffer = drivers::Dma32Buffer;
-using DmaMemory = drivers::Dma32Memory;
+// Hardware through lib/hw/io.h. The bounce buffer asks the DmaAllocator for 64 KiB
+// alignment below 4 GiB: a PRD region must not cross a 64 KiB boundary.
 
 // Where finished requests go (the block cache's complete(), through the kernel glue).
 class CompletionSink {
@@ -71,7 +68,7 @@ public:
     // The legacy channel ports (compatibility mode, as QEMU's PIIX3/4 runs) and BAR4's
     // bus-master block (+8 for the secondary channel).
     static ChannelConfig channel_config(const pci::Device& dev, uint8_t channel, uint8_t drive);
-    static Result<AtaDisk> create(const ChannelConfig& config, PortIo& io, DmaMemory& dma, const Clock& clock,
+    static Result<AtaDisk> create(const ChannelConfig& config, hw::PortIo& io, hw::DmaAllocator& dma, const Clock& clock,
         CompletionSink& sink);
 
     // IDENTIFY DEVICE with interrupts masked (polled), then interrupts on.
@@ -95,8 +92,8 @@ public:
 private:
     enum class Phase : uint8_t { Idle, PioRead, PioWrite, Dma, NonData };
 
-    AtaDisk(const ChannelConfig& config, PortIo& io, const Clock& clock, CompletionSink& sink, DmaBuffer prd,
-        DmaBuffer bounce);
+    AtaDisk(const ChannelConfig& config, hw::PortIo& io, const Clock& clock, CompletionSink& sink, hw::DmaBuffer prd,
+        hw::DmaBuffer bounce);
 
     uint8_t read_reg(Reg r) { return m_io->in8(uint16_t(m_config.io_base + uint16_t(r))); }
     void write_reg(Reg r, uint8_t v) { m_io->out8(uint16_t(m_config.io_base + uint16_t(r)), v); }
@@ -115,11 +112,11 @@ private:
     bool failed(uint8_t status);
 
     ChannelConfig m_config;
-    PortIo* m_io;
+    hw::PortIo* m_io;
     const Clock* m_clock;
     CompletionSink* m_sink;
-    DmaBuffer m_prd;
-    DmaBuffer m_bounce;
+    hw::DmaBuffer m_prd;
+    hw::DmaBuffer m_bounce;
     Identity m_identity {};
     AtaStats m_stats {};
 

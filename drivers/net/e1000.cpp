@@ -31,7 +31,7 @@ bool E1000::probe(uint16_t vendor, uint16_t device)
     return false;
 }
 
-E1000::E1000(Mmio& mmio, DmaAllocator& dma)
+E1000::E1000(hw::Mmio& mmio, hw::DmaAllocator& dma)
     : m_mmio(mmio)
     , m_dma(dma)
 {
@@ -42,10 +42,10 @@ Result<void> E1000::create()
     if (m_created)
         return Error::Exists;
     // 82540EM SDM 3.2.6 / 3.3.6: rings are 16-byte aligned; 128 keeps each in cache lines.
-    m_rx_ring = TRY(m_dma.allocate(kE1000RxDescriptors * sizeof(RxDescriptor), 128));
-    m_tx_ring = TRY(m_dma.allocate(kE1000TxDescriptors * sizeof(TxDescriptor), 128));
-    m_rx_buffers = TRY(m_dma.allocate(kE1000RxDescriptors * kE1000BufferSize, 4096));
-    m_tx_buffers = TRY(m_dma.allocate(kE1000TxDescriptors * kE1000BufferSize, 4096));
+    m_rx_ring = TRY(m_dma.allocate(kE1000RxDescriptors * sizeof(RxDescriptor), 128, hw::kBusLimit64));
+    m_tx_ring = TRY(m_dma.allocate(kE1000TxDescriptors * sizeof(TxDescriptor), 128, hw::kBusLimit64));
+    m_rx_buffers = TRY(m_dma.allocate(kE1000RxDescriptors * kE1000BufferSize, 4096, hw::kBusLimit64));
+    m_tx_buffers = TRY(m_dma.allocate(kE1000TxDescriptors * kE1000BufferSize, 4096, hw::kBusLimit64));
     m_created = true;
     return {};
 }
@@ -134,7 +134,7 @@ void E1000::setup_rx()
         d.status = 0;
         d.errors = 0;
     }
-    dma_barrier();
+    hw::dma_barrier();
     write(Reg::Rdbal, uint32_t(m_rx_ring.bus));
     write(Reg::Rdbah, uint32_t(m_rx_ring.bus >> 32));
     write(Reg::Rdlen, uint32_t(kE1000RxDescriptors * sizeof(RxDescriptor)));
@@ -157,7 +157,7 @@ void E1000::setup_tx()
         d.command = 0;
         d.status = tx_status::kDone; // free
     }
-    dma_barrier();
+    hw::dma_barrier();
     write(Reg::Tdbal, uint32_t(m_tx_ring.bus));
     write(Reg::Tdbah, uint32_t(m_tx_ring.bus >> 32));
     write(Reg::Tdlen, uint32_t(kE1000TxDescriptors * sizeof(TxDescriptor)));

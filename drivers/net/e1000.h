@@ -8,7 +8,7 @@
 #include <span>
 
 #include "drivers/net/e1000_regs.h"
-#include "drivers/net/hw_io.h"
+#include "lib/hw/io.h"
 #include "lib/result.h"
 #include "net/mac_address.h"
 #include "net/net_device.h"
@@ -62,7 +62,7 @@ public:
     // Pure check of PCI IDs: no device access.
     static bool probe(uint16_t vendor, uint16_t device);
 
-    E1000(Mmio& mmio, DmaAllocator& dma);
+    E1000(hw::Mmio& mmio, hw::DmaAllocator& dma);
 
     // Allocates the rings and buffers. No register access.
     Result<void> create();
@@ -96,12 +96,12 @@ private:
     volatile e1000::RxDescriptor& rx_descriptor(size_t i);
     volatile e1000::TxDescriptor& tx_descriptor(size_t i);
 
-    Mmio& m_mmio;
-    DmaAllocator& m_dma;
-    DmaBuffer m_rx_ring;
-    DmaBuffer m_tx_ring;
-    DmaBuffer m_rx_buffers; // kE1000RxDescriptors x kE1000BufferSize, contiguous
-    DmaBuffer m_tx_buffers;
+    hw::Mmio& m_mmio;
+    hw::DmaAllocator& m_dma;
+    hw::DmaBuffer m_rx_ring;
+    hw::DmaBuffer m_tx_ring;
+    hw::DmaBuffer m_rx_buffers; // kE1000RxDescriptors x kE1000BufferSize, contiguous
+    hw::DmaBuffer m_tx_buffers;
     net::MacAddress m_mac;
     bool m_created { false };
     bool m_initialized { false };

@@ -27,13 +27,13 @@ enum class Reg : uint32_t {
     Rdlen = 0x2808,   // 13.4.27 Receive Descriptor Length
     Rdh = 0x2810,     // 13.4.28 Receive Descriptor Head
     Rdt = 0x2818,     // 13.4.29 Receive Descriptor Tail
-    Rdtr = 0x2820,    // 13.4.30 Receive Delay Timer
+    Rdtr = 0x2820,    // 13.4.30 Receive hw::Delay Timer
     Tdbal = 0x3800,   // 13.4.36 Transmit Descriptor Base Address Low
     Tdbah = 0x3804,   // 13.4.37 ... High
     Tdlen = 0x3808,   // 13.4.38 Transmit Descriptor Length
     Tdh = 0x3810,     // 13.4.39 Transmit Descriptor Head
     Tdt = 0x3818,     // 13.4.40 Transmit Descriptor Tail
-    Tidv = 0x3820,    // 13.4.41 Transmit Interrupt Delay
+    Tidv = 0x3820,    // 13.4.41 Transmit Interrupt hw::Delay
     Crcerrs = 0x4000, // 13.5.1 CRC Error Count (statistics clear on read)
     Mpc = 0x4010,     // 13.5.5 Missed Packets Count
     Gprc = 0x4074,    // 13.5.21 Good Packets Received

@@ -17,7 +17,7 @@ size_t E1000::receive(FrameSink& sink, size_t budget)
         uint8_t status = d.status;
         if (!(status & rx_status::kDone))
             break;
-        dma_barrier(); // read length/errors only after DD
+        hw::dma_barrier(); // read length/errors only after DD
         uint16_t length = d.length;
         uint8_t errors = d.errors;
         bool end = status & rx_status::kEndOfPacket;
@@ -40,7 +40,7 @@ size_t E1000::receive(FrameSink& sink, size_t budget)
         ++done;
     }
     if (done) {
-        dma_barrier();
+        hw::dma_barrier();
         // 3.2.6: descriptors before RDT belong to hardware; the last one we processed
         // becomes the gap that keeps head != tail when the ring is full.
         write(Reg::Rdt, uint32_t((m_rx_next + kE1000RxDescriptors - 1) % kE1000RxDescriptors));
@@ -92,7 +92,7 @@ Result<void> E1000::transmit(std::span<const uint8_t> frame)
     d.special = 0;
     d.status = 0;
     d.command = tx_command::kEndOfPacket | tx_command::kInsertFcs | tx_command::kReportStatus;
-    dma_barrier(); // the descriptor and buffer must be visible before the tail moves
+    hw::dma_barrier(); // the descriptor and buffer must be visible before the tail moves
     m_tx_tail = next;
     write(Reg::Tdt, uint32_t(next));
     return {};

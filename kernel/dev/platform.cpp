@@ -135,7 +135,7 @@ Result<DmaRegion> dma_alloc(size_t bytes, uint64_t below)
 
 namespace {
 
-class KernelPortIo final : public drivers::PortIo {
+class KernelPortIo final : public hw::PortIo {
 public:
     uint8_t in8(uint16_t p) override { return x86::inb(p); }
     uint16_t in16(uint16_t p) override { return x86::inw(p); }
@@ -145,37 +145,39 @@ public:
     void out32(uint16_t p, uint32_t v) override { x86::outl(p, v); }
 };
 
-// dma_alloc gives page-aligned frames below 4 GiB; larger alignments (the IDE bounce buffer
+// dma_alloc gives page-aligned frames below a bound; larger alignments (the IDE bounce buffer
 // must not cross a 64 KiB boundary) come from over-allocating and rounding up.
-class KernelDma32 final : public drivers::Dma32Memory {
+class KernelDma final : public hw::DmaAllocator {
 public:
-    Result<drivers::Dma32Buffer> allocate(size_t bytes, size_t alignment) override
+    Result<hw::DmaBuffer> allocate(size_t bytes, size_t alignment, uint64_t limit) override
     {
         size_t extra = alignment > kPageSize ? alignment : 0;
-        auto r = dma_alloc(bytes + extra, 1ull << 32);
+        // frame_alloc's bound is exclusive; the limit is the last reachable byte.
+        uint64_t below = limit == hw::kBusLimit64 ? limit : limit + 1;
+        auto r = dma_alloc(bytes + extra, below);
         if (r.is_error())
             return r.error();
         uint64_t phys = r->physical;
         uint64_t aligned = extra ? align_up<uint64_t>(phys, alignment) : phys;
         auto* cpu = static_cast<uint8_t*>(r->cpu) + (aligned - phys);
-        return drivers::Dma32Buffer { cpu, uint32_t(aligned), bytes };
+        return hw::DmaBuffer { cpu, aligned, bytes };
     }
 };
 
-class KernelDelay final : public drivers::Delay {
+class KernelDelay final : public hw::Delay {
 public:
     void delay_us(uint32_t us) override { udelay(us); }
 };
 
 constinit KernelPortIo s_port_io;
-constinit KernelDma32 s_dma32;
+constinit KernelDma s_dma;
 constinit KernelDelay s_delay;
 
 } // namespace
 
-drivers::PortIo& kernel_port_io() { return s_port_io; }
-drivers::Dma32Memory& kernel_dma32() { return s_dma32; }
-drivers::Delay& kernel_delay() { return s_delay; }
+hw::PortIo& kernel_port_io() { return s_port_io; }
+hw::DmaAllocator& kernel_dma() { return s_dma; }
+hw::Delay& kernel_delay() { return s_delay; }
 
 volatile void* mmio_map(uint64_t phys, size_t)
 {

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/common/port_io.h"
+#include "lib/hw/io.h"
 #include "drivers/pci/pci.h"
 #include "kernel/arch/x86_64/interrupts.h"
 #include "lib/random.h"
@@ -36,10 +36,11 @@ struct DmaRegion {
 // Zeroed, physically contiguous, below `below` (4 GiB for 32-bit bus masters).
 Result<DmaRegion> dma_alloc(size_t bytes, uint64_t below = 1ull << 32);
 
-// The legacy-driver platform (port I/O, 32-bit DMA memory, delays) for AC97 and IDE.
-drivers::PortIo& kernel_port_io();
-drivers::Dma32Memory& kernel_dma32();
-drivers::Delay& kernel_delay();
+// The kernel's side of lib/hw/io.h: port I/O, DMA memory (below the limit each driver
+// names), delays.
+hw::PortIo& kernel_port_io();
+hw::DmaAllocator& kernel_dma();
+hw::Delay& kernel_delay();
 
 // MMIO BAR: its uncached virtual address in the direct map.
 volatile void* mmio_map(uint64_t phys, size_t size);

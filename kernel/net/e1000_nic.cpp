@@ -14,25 +14,6 @@ namespace oh::kernel {
 
 namespace {
 
-
-class KernelMmio final : public drivers::Mmio {
-public:
-    volatile uint32_t* base { nullptr };
-    uint32_t read32(uint32_t off) override { return base[off / 4]; }
-    void write32(uint32_t off, uint32_t v) override { base[off / 4] = v; }
-};
-
-class KernelDma final : public drivers::DmaAllocator {
-public:
-    Result<drivers::DmaBuffer> allocate(size_t bytes, size_t) override
-    {
-        auto r = dma_alloc(bytes); // page aligned, below 4 GiB
-        if (r.is_error())
-            return r.error();
-        return drivers::DmaBuffer { static_cast<uint8_t*>(r->cpu), r->physical, r->size };
-    }
-};
-
 // Copies the one frame the driver hands over into the caller's buffer.
 class CopySink final : public drivers::FrameSink {
 public:
@@ -75,8 +56,7 @@ public:
     void (*m_on_event)() { nullptr };
 };
 
-constinit KernelMmio s_mmio;
-constinit KernelDma s_dma;
+constinit hw::DirectMmio s_mmio; // the BAR in the uncached direct map
 constinit E1000Nic s_nic;
 
 void irq_handler(void*)
@@ -103,8 +83,8 @@ Nic* e1000_probe_and_start(void (*on_event)())
         return nullptr;
     }
     pci::enable(pci_config(), *dev, true);
-    s_mmio.base = static_cast<volatile uint32_t*>(mmio_map(bar.base, bar.size));
-    s_nic.m_dev = new drivers::E1000(s_mmio, s_dma);
+    s_mmio.set_base(reinterpret_cast<uintptr_t>(mmio_map(bar.base, bar.size)));
+    s_nic.m_dev = new drivers::E1000(s_mmio, kernel_dma());
     if (!s_nic.m_dev)
         return nullptr;
     if (auto r = s_nic.m_dev->create(); r.is_error()) {

@@ -144,7 +144,7 @@ AudioDevice* open()
     if (!dev)
         return nullptr;
     pci::enable(pci_config(), *dev, true);
-    auto created = ac97::Ac97::create(f, kernel_port_io(), kernel_dma32(), kernel_delay());
+    auto created = ac97::Ac97::create(f, kernel_port_io(), kernel_dma(), kernel_delay());
     if (created.is_error()) {
         printk("ac97: %s\n", created.error_info().text());
         return nullptr;

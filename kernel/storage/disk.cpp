@@ -130,7 +130,7 @@ void flusher_main(void*)
 Result<void> try_drive(const pci::Device& dev, uint8_t channel, uint8_t drive)
 {
     ata::ChannelConfig cfg = ata::AtaDisk::channel_config(dev, channel, drive);
-    s_disk.emplace(TRY(ata::AtaDisk::create(cfg, kernel_port_io(), kernel_dma32(), s_clock, s_glue)));
+    s_disk.emplace(TRY(ata::AtaDisk::create(cfg, kernel_port_io(), kernel_dma(), s_clock, s_glue)));
     if (auto r = s_disk->initialize(); r.is_error()) {
         s_disk.reset();
         return r;

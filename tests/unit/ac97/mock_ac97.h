@@ -26,7 +26,7 @@ struct Access {
     uint32_t value;
 };
 
-class MockAc97 final : public a::PortIo, public a::DmaMemory, public a::Delay {
+class MockAc97 final : public oh::hw::PortIo, public oh::hw::DmaAllocator, public oh::hw::Delay {
 public:
     // Codec personality.
     bool has_vra { true };          // Extended Audio ID bit 0
@@ -67,20 +67,23 @@ public:
         nam[0x7c] = 0x8384; nam[0x7e] = 0x7600;
     }
 
-    // --- DmaMemory / Delay ---
-    oh::Result<a::DmaBuffer> allocate(size_t bytes, size_t alignment) override
+    // --- hw::DmaAllocator / hw::Delay ---
+    oh::Result<oh::hw::DmaBuffer> allocate(size_t bytes, size_t alignment, uint64_t limit) override
     {
+        // The ICH's bus masters take 32-bit addresses: a driver asking for more is wrong.
+        if (limit > oh::hw::kBusLimit32)
+            return oh::Error::NoMemory;
         uint32_t start = (next_free + uint32_t(alignment) - 1) & ~(uint32_t(alignment) - 1);
         if (start + bytes > memory.size())
             return oh::Error::NoMemory;
         next_free = start + uint32_t(bytes);
-        return a::DmaBuffer { memory.data() + start, kPhysBase + start, bytes };
+        return oh::hw::DmaBuffer { memory.data() + start, kPhysBase + start, bytes };
     }
     void delay_us(uint32_t us) override { now_us += us; }
 
     uint8_t* phys(uint32_t p) { return memory.data() + (p - kPhysBase); }
 
-    // --- PortIo ---
+    // --- hw::PortIo ---
     uint8_t in8(uint16_t port) override { return uint8_t(read(port, 1)); }
     uint16_t in16(uint16_t port) override { return uint16_t(read(port, 2)); }
     uint32_t in32(uint16_t port) override { return read(port, 4); }

@@ -10,11 +10,11 @@
 
 #include "lib/bytes.h"
 #include "port/armv7m/boards/mps2-an500/lan9118_regs.h"
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm::test {
 
-class MockLan9118 final : public Mmio {
+class MockLan9118 final : public hw::Mmio {
 public:
     struct RxFrame {
         std::vector<uint8_t> bytes; // including the 4-byte FCS
@@ -155,7 +155,7 @@ public:
     std::vector<uint32_t> m_tx_cmd_b;
 };
 
-struct NoDelay final : Delay {
+struct NoDelay final : hw::Delay {
     void delay_us(uint32_t) override { }
 };
 

@@ -9,12 +9,12 @@
 #include <utility>
 #include <vector>
 
-#include "port/armv7m/boards/stm32f746g-disco/bus_address.h"
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm::test {
 
-class RegFile : public Mmio {
+class RegFile : public hw::Mmio {
 public:
     std::map<uint32_t, uint32_t> regs;
     std::vector<std::pair<uint32_t, uint32_t>> writes; // (offset, value) in order
@@ -46,7 +46,7 @@ public:
 };
 
 // Maps one host object into a fake 32-bit bus window, both ways (for DMA models).
-class FakeBus final : public stm32::BusAddress {
+class FakeBus final : public hw::BusAddress {
 public:
     static constexpr uint32_t kBase = 0x20010000;
     FakeBus(const void* object, size_t size) : m_base(static_cast<const uint8_t*>(object)), m_size(size) { }
@@ -70,7 +70,7 @@ private:
     size_t m_size;
 };
 
-struct NoDelayMock final : Delay {
+struct NoDelayMock final : hw::Delay {
     uint64_t total_us { 0 };
     void delay_us(uint32_t us) override { total_us += us; }
 };

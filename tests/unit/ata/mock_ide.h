@@ -1,4 +1,4 @@
-// A model of one PIIX IDE channel with one disk, behind the ATA driver's PortIo/DmaMemory:
+// A model of one PIIX IDE channel with one disk, behind the ATA driver's hw::PortIo/hw::DmaAllocator:
 // task-file registers (with the 48-bit "previous byte" FIFO), PIO data phases, the bus-master
 // engine walking a PRD table in fake physical memory, INTRQ, fault injection, a write log.
 #pragma once
@@ -11,7 +11,7 @@
 
 namespace oh::ata::test {
 
-class MockIde final : public PortIo, public DmaMemory {
+class MockIde final : public hw::PortIo, public hw::DmaAllocator {
 public:
     static constexpr uint16_t kIo = 0x1f0, kCtl = 0x3f6, kBm = 0xc000;
     static constexpr uint32_t kPhysBase = 0x00200000;
@@ -23,7 +23,7 @@ public:
 
     int bad_width_reads = 0;
 
-    // --- PortIo ---
+    // --- hw::PortIo ---
     // No IDE register is 32 bits wide: a dword read is a driver bug, and reads float high.
     uint32_t in32(uint16_t) override
     {
@@ -97,14 +97,17 @@ public:
             prd_address = v;
     }
 
-    // --- DmaMemory ---
-    Result<DmaBuffer> allocate(size_t bytes, size_t alignment) override
+    // --- hw::DmaAllocator ---
+    Result<hw::DmaBuffer> allocate(size_t bytes, size_t alignment, uint64_t limit) override
     {
+        // PIIX bus masters take 32-bit addresses: a driver asking for more is wrong.
+        if (limit > hw::kBusLimit32)
+            return Error::NoMemory;
         size_t at = (m_arena_used + alignment - 1) / alignment * alignment;
         if (at + bytes > m_arena.size())
             return Error::NoMemory;
         m_arena_used = at + bytes;
-        return DmaBuffer { m_arena.data() + at, uint32_t(kPhysBase + at), bytes };
+        return hw::DmaBuffer { m_arena.data() + at, uint64_t(kPhysBase + at), bytes };
     }
     uint8_t* phys_to_cpu(uint32_t phys, size_t len)
     {

@@ -12,20 +12,22 @@
 #include <vector>
 
 #include "drivers/net/e1000_regs.h"
-#include "drivers/net/hw_io.h"
+#include "lib/hw/io.h"
 
 namespace e1000test {
 
 using namespace oh::drivers;
 using namespace oh::drivers::e1000;
+namespace hw = oh::hw;
 using Bytes = std::vector<uint8_t>;
 
 // DMA memory with made-up bus addresses, so the model must translate exactly as a device would.
-class FakeDma final : public DmaAllocator {
+class FakeDma final : public hw::DmaAllocator {
 public:
-    oh::Result<DmaBuffer> allocate(size_t size, size_t alignment) override
+    oh::Result<hw::DmaBuffer> allocate(size_t size, size_t alignment, uint64_t limit) override
     {
-        if (fail)
+        uint64_t at = (m_next_bus + alignment - 1) / alignment * alignment;
+        if (fail || at + size - 1 > limit)
             return oh::Error::NoMemory;
         void* p = aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
         memset(p, 0xcc, size); // garbage, as fresh memory would be
@@ -34,7 +36,7 @@ public:
         m_next_bus += size + 0x10000;
         m_regions.push_back(r);
         m_owned.emplace_back(p, &free);
-        return DmaBuffer { r.cpu, r.bus, size };
+        return hw::DmaBuffer { r.cpu, r.bus, size };
     }
     // The device side: bus address to memory, or null for an address nobody allocated.
     uint8_t* translate(uint64_t bus, size_t length)
@@ -60,7 +62,7 @@ private:
     std::vector<std::unique_ptr<void, decltype(&free)>> m_owned;
 };
 
-class MockE1000 final : public Mmio {
+class MockE1000 final : public hw::Mmio {
 public:
     explicit MockE1000(FakeDma& dma)
         : m_dma(dma)

@@ -31,7 +31,7 @@ constexpr uintptr_t kTimer0Base = 0x40000000;
 constexpr uint32_t kTimerCtrl = 0x00, kTimerValue = 0x04, kTimerReload = 0x08;
 constexpr uint32_t kTimerEnable = 1u << 0;
 
-class BusyDelay final : public Delay {
+class BusyDelay final : public hw::Delay {
 public:
     void delay_us(uint32_t us) override
     {
@@ -40,9 +40,9 @@ public:
     }
 };
 
-constinit DirectMmio s_uart_io { kUart0Base };
+constinit hw::DirectMmio s_uart_io { kUart0Base };
 constinit CmsdkUart s_uart { s_uart_io };
-constinit DirectMmio s_eth_io { kLan9118Base };
+constinit hw::DirectMmio s_eth_io { kLan9118Base };
 constinit BusyDelay s_delay;
 constinit SysTickClock s_clock;
 constinit Late<Lan9118> s_nic;
@@ -125,7 +125,7 @@ const char* name() { return "mps2-an500"; }
 // Free-running from 0xffffffff with no interrupt: 171 s per wrap at 25 MHz, read every tick.
 static void start_reference_timer()
 {
-    DirectMmio timer { kTimer0Base };
+    hw::DirectMmio timer { kTimer0Base };
     timer.write32(kTimerCtrl, 0);
     timer.write32(kTimerReload, 0xffffffff);
     timer.write32(kTimerValue, 0xffffffff);

@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm {
 
@@ -23,7 +23,7 @@ public:
     static constexpr uint32_t kCtrlTxEnable = 1u << 0;
     static constexpr uint32_t kCtrlRxEnable = 1u << 1;
 
-    constexpr explicit CmsdkUart(Mmio& io) : m_io(io) { }
+    constexpr explicit CmsdkUart(hw::Mmio& io) : m_io(io) { }
 
     void initialize(uint32_t pclk_hz, uint32_t baud)
     {
@@ -45,7 +45,7 @@ public:
     }
 
 private:
-    Mmio& m_io;
+    hw::Mmio& m_io;
 };
 
 } // namespace oh::arm

@@ -9,7 +9,7 @@
 #include "lib/result.h"
 #include "port/armv7m/app/nic.h"
 #include "port/armv7m/boards/mps2-an500/lan9118_regs.h"
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm {
 
@@ -28,7 +28,7 @@ public:
     // Bounded polls: a dead chip fails initialize() instead of hanging the boot.
     static constexpr uint32_t kPollLimit = 100000;
 
-    constexpr Lan9118(Mmio& io, Delay& delay) : m_io(io), m_delay(delay) { }
+    constexpr Lan9118(hw::Mmio& io, hw::Delay& delay) : m_io(io), m_delay(delay) { }
 
     // No side effects: is a LAN9118 answering at this address?
     bool probe();
@@ -52,8 +52,8 @@ private:
     Result<void> wait_csr_idle();
     void discard_rx(uint32_t words);
 
-    Mmio& m_io;
-    Delay& m_delay;
+    hw::Mmio& m_io;
+    hw::Delay& m_delay;
     net::MacAddress m_mac;
     Lan9118Counters m_counters;
 };

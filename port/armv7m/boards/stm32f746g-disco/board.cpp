@@ -39,7 +39,7 @@ constexpr uint32_t kSaiMckDiv = 6;       // 49.14 MHz / 12 = 4.096 MHz = 256 x 1
 constexpr uint8_t kHeadphoneVolume = 57; // 0 dB
 constexpr uintptr_t kUniqueId = 0x1FF0F420; // RM0385 §41.1: 96-bit unique device ID
 
-class BusyDelay final : public Delay {
+class BusyDelay final : public hw::Delay {
 public:
     void delay_us(uint32_t us) override
     {
@@ -49,21 +49,21 @@ public:
     }
 };
 
-DirectMmio port(Port p) { return DirectMmio(kGpioBase + kGpioStride * uint32_t(p)); }
+hw::DirectMmio port(Port p) { return hw::DirectMmio(kGpioBase + kGpioStride * uint32_t(p)); }
 
-constinit DirectMmio s_rcc { kRccBase };
-constinit DirectMmio s_pwr { kPwrBase };
-constinit DirectMmio s_flash { kFlashBase };
-constinit DirectMmio s_syscfg { kSyscfgBase };
-constinit DirectMmio s_usart_io { kUsart1Base };
+constinit hw::DirectMmio s_rcc { kRccBase };
+constinit hw::DirectMmio s_pwr { kPwrBase };
+constinit hw::DirectMmio s_flash { kFlashBase };
+constinit hw::DirectMmio s_syscfg { kSyscfgBase };
+constinit hw::DirectMmio s_usart_io { kUsart1Base };
 constinit Usart s_usart { s_usart_io };
-constinit DirectMmio s_eth_io { kEthBase };
-constinit DirectMmio s_i2c_io { kI2c3Base };
+constinit hw::DirectMmio s_eth_io { kEthBase };
+constinit hw::DirectMmio s_i2c_io { kI2c3Base };
 constinit StmI2c s_i2c { s_i2c_io };
-constinit DirectMmio s_sai_io { kSai2Base };
-constinit DirectMmio s_dma_io { kDma2Base };
+constinit hw::DirectMmio s_sai_io { kSai2Base };
+constinit hw::DirectMmio s_dma_io { kDma2Base };
 constinit BusyDelay s_delay;
-constinit IdentityBus s_bus;
+constinit hw::IdentityBus s_bus;
 constinit SysTickClock s_clock;
 
 constinit EthRings s_eth_rings;               // SRAM1: ETH DMA
@@ -195,7 +195,7 @@ void configure_pins()
 {
     auto af = [](Port p, std::initializer_list<uint8_t> pins, uint8_t function, PinType type = PinType::PushPull,
                   PinPull pull = PinPull::None) {
-        DirectMmio io = port(p);
+        hw::DirectMmio io = port(p);
         for (uint8_t pin : pins)
             configure_pin(io, { pin, PinMode::Alternate, function, type, PinSpeed::VeryHigh, pull });
     };
@@ -248,7 +248,7 @@ void early_init()
     s_rcc.modify32(rcc::kApb2Enr, 0, rcc::kApb2SyscfgEn);
     s_syscfg.modify32(kSyscfgPmc, 0, kSyscfgRmii);
     clocks.enable_peripherals();
-    DirectMmio pa = port(Port::A), pb = port(Port::B);
+    hw::DirectMmio pa = port(Port::A), pb = port(Port::B);
     configure_pin(pa, { 9, PinMode::Alternate, 7 });  // USART1_TX
     configure_pin(pb, { 7, PinMode::Alternate, 7 });  // USART1_RX
     s_usart.initialize(clocks_ok ? kClocks.apb2_hz() : 16'000'000, kConsoleBaud);

@@ -5,7 +5,7 @@
 
 namespace oh::arm::stm32 {
 
-Result<void> ClockTree::wait(Mmio& io, uint32_t reg, uint32_t mask, uint32_t value)
+Result<void> ClockTree::wait(hw::Mmio& io, uint32_t reg, uint32_t mask, uint32_t value)
 {
     for (uint32_t i = 0; i < kPollLimit; i++)
         if ((io.read32(reg) & mask) == value)

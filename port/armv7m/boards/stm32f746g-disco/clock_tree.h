@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "lib/result.h"
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm::stm32 {
 
@@ -31,7 +31,7 @@ class ClockTree {
 public:
     static constexpr uint32_t kPollLimit = 1'000'000;
 
-    ClockTree(Mmio& rcc, Mmio& pwr, Mmio& flash) : m_rcc(rcc), m_pwr(pwr), m_flash(flash) { }
+    ClockTree(hw::Mmio& rcc, hw::Mmio& pwr, hw::Mmio& flash) : m_rcc(rcc), m_pwr(pwr), m_flash(flash) { }
 
     // Order matters (RM0385 §4.1.4, §3.3.2): HSE, PLL, over-drive, more flash wait states,
     // bus prescalers, and only then switch SYSCLK to the PLL.
@@ -40,11 +40,11 @@ public:
     void enable_peripherals();
 
 private:
-    Result<void> wait(Mmio& io, uint32_t reg, uint32_t mask, uint32_t value);
+    Result<void> wait(hw::Mmio& io, uint32_t reg, uint32_t mask, uint32_t value);
 
-    Mmio& m_rcc;
-    Mmio& m_pwr;
-    Mmio& m_flash;
+    hw::Mmio& m_rcc;
+    hw::Mmio& m_pwr;
+    hw::Mmio& m_flash;
 };
 
 } // namespace oh::arm::stm32

@@ -81,7 +81,7 @@ void StmEth::setup_rings()
         vstore(d.status, kTdesTch);
     }
     m_rx_next = m_tx_next = 0;
-    dma_fence();
+    hw::dma_barrier();
 }
 
 Result<void> StmEth::initialize(const net::MacAddress& mac, uint8_t phy_address)
@@ -138,9 +138,9 @@ Result<void> StmEth::transmit(std::span<const uint8_t> frame)
     }
     copy_bytes(m_rings.tx_buffer[m_tx_next], frame.data(), frame.size());
     vstore(d.control, uint32_t(frame.size()));
-    dma_fence();
+    hw::dma_barrier();
     vstore(d.status, kOwn | kTdesFs | kTdesLs | kTdesTch | kTdesIc);
-    dma_fence();
+    hw::dma_barrier();
     m_io.write32(kDmaTpdr, 0); // §38.8.4: any write resumes a suspended transmit DMA
     m_tx_next = (m_tx_next + 1) % kEthTxDescriptors;
     m_counters.tx_frames++;
@@ -168,9 +168,9 @@ Result<size_t> StmEth::receive(std::span<uint8_t> out)
         copy_bytes(out.data(), m_rings.rx_buffer[index], length - 4); // FL counts the FCS
         m_counters.rx_frames++;
     }
-    dma_fence();
+    hw::dma_barrier();
     vstore(d.status, kOwn); // hand the buffer back before telling the DMA to look again
-    dma_fence();
+    hw::dma_barrier();
     m_io.write32(kDmaRpdr, 0);
     if (error != Error::None)
         return error;

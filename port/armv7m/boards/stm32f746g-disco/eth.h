@@ -9,8 +9,8 @@
 
 #include "lib/result.h"
 #include "port/armv7m/app/nic.h"
-#include "port/armv7m/boards/stm32f746g-disco/bus_address.h"
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm::stm32 {
 
@@ -77,7 +77,7 @@ public:
     static constexpr uint32_t kPollLimit = 100000;
     static constexpr uint32_t kLinkWaitMs = 3000;
 
-    StmEth(Mmio& io, Delay& delay, BusAddress& bus, EthRings& rings)
+    StmEth(hw::Mmio& io, hw::Delay& delay, hw::BusAddress& bus, EthRings& rings)
         : m_io(io), m_delay(delay), m_bus(bus), m_rings(rings)
     {
     }
@@ -99,9 +99,9 @@ private:
     Result<void> phy_bring_up();
     void setup_rings();
 
-    Mmio& m_io;
-    Delay& m_delay;
-    BusAddress& m_bus;
+    hw::Mmio& m_io;
+    hw::Delay& m_delay;
+    hw::BusAddress& m_bus;
     EthRings& m_rings;
     net::MacAddress m_mac;
     uint8_t m_phy { 0 };

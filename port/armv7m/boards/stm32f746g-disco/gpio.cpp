@@ -5,7 +5,7 @@
 
 namespace oh::arm::stm32 {
 
-void configure_pin(Mmio& port, const PinConfig& c)
+void configure_pin(hw::Mmio& port, const PinConfig& c)
 {
     uint32_t two = 2u * c.pin;
     uint32_t afr = c.pin < 8 ? gpio::kAfrl : gpio::kAfrh;

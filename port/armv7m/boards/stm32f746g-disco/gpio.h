@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm::stm32 {
 
@@ -22,6 +22,6 @@ struct PinConfig {
 };
 
 // Read-modify-write of each field of one pin; other pins of the port are untouched.
-void configure_pin(Mmio& port, const PinConfig& c);
+void configure_pin(hw::Mmio& port, const PinConfig& c);
 
 } // namespace oh::arm::stm32

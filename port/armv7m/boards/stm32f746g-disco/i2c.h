@@ -6,7 +6,7 @@
 #include <span>
 
 #include "lib/result.h"
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm::stm32 {
 
@@ -33,7 +33,7 @@ public:
     static constexpr uint32_t kTiming100k = 0x40912732;
     static constexpr uint32_t kPollLimit = 100000;
 
-    constexpr explicit StmI2c(Mmio& io) : m_io(io) { }
+    constexpr explicit StmI2c(hw::Mmio& io) : m_io(io) { }
 
     void initialize();
     Result<void> write(uint8_t address, std::span<const uint8_t> bytes) override;
@@ -43,7 +43,7 @@ private:
     Result<void> wait_flag(uint32_t flag);
     Result<void> finish();
 
-    Mmio& m_io;
+    hw::Mmio& m_io;
 };
 
 } // namespace oh::arm::stm32

@@ -43,7 +43,7 @@ void SaiAudio::initialize(uint32_t mckdiv)
 
 void SaiAudio::start()
 {
-    dma_fence();
+    hw::dma_barrier();
     m_dma.modify32(dma::stream(dma::kRxStream) + dma::kCr, 0, dma::kCrEn);
     m_dma.modify32(dma::stream(dma::kTxStream) + dma::kCr, 0, dma::kCrEn);
     // The slave block is enabled first so it is listening when the master starts the clocks.

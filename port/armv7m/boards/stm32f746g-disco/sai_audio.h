@@ -8,8 +8,8 @@
 
 #include <span>
 
-#include "port/armv7m/boards/stm32f746g-disco/bus_address.h"
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm::stm32 {
 
@@ -66,7 +66,7 @@ enum class Half : uint8_t { First = 0, Second = 1, None = 0xff };
 
 class SaiAudio {
 public:
-    SaiAudio(Mmio& sai, Mmio& dma, BusAddress& bus, uint32_t sai_bus_base, SaiBuffers& buffers)
+    SaiAudio(hw::Mmio& sai, hw::Mmio& dma, hw::BusAddress& bus, uint32_t sai_bus_base, SaiBuffers& buffers)
         : m_sai(sai), m_dma(dma), m_bus(bus), m_sai_base(sai_bus_base), m_buffers(buffers)
     {
     }
@@ -88,9 +88,9 @@ private:
     void setup_stream(uint32_t stream, uint32_t channel, bool to_peripheral, int16_t* memory, uint32_t block);
     Half take_flags(uint32_t stream, uint32_t& half_counter);
 
-    Mmio& m_sai;
-    Mmio& m_dma;
-    BusAddress& m_bus;
+    hw::Mmio& m_sai;
+    hw::Mmio& m_dma;
+    hw::BusAddress& m_bus;
     uint32_t m_sai_base;
     SaiBuffers& m_buffers;
     SaiCounters m_counters;

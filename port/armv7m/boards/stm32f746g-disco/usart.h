@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "port/armv7m/mmio.h"
+#include "lib/hw/io.h"
 
 namespace oh::arm::stm32 {
 
@@ -13,7 +13,7 @@ public:
     static constexpr uint32_t kCr1Ue = 1u << 0, kCr1Re = 1u << 2, kCr1Te = 1u << 3;
     static constexpr uint32_t kIsrRxne = 1u << 5, kIsrTxe = 1u << 7;
 
-    constexpr explicit Usart(Mmio& io) : m_io(io) { }
+    constexpr explicit Usart(hw::Mmio& io) : m_io(io) { }
 
     void initialize(uint32_t pclk_hz, uint32_t baud)
     {
@@ -29,7 +29,7 @@ public:
     int get() { return (m_io.read32(kIsr) & kIsrRxne) ? int(m_io.read32(kRdr) & 0xff) : -1; }
 
 private:
-    Mmio& m_io;
+    hw::Mmio& m_io;
 };
 
 } // namespace oh::arm::stm32
