@@ -16,11 +16,12 @@
   printed as INFO) read back by the host; no_disk / garbage_disk: the kernel boots on;
 - io errors: QEMU blkdebug fails every write (the sync reports io-error) or every read (the
   disk does not mount): the kernel reports it and boots on.
+A missing host tool is a FAIL naming the package to install (tools/deps.sh installs them all);
+the real call alone is skipped when not root, with that reason.
 Prints PASS/FAIL/SKIP storage/<name> lines; always exits 0.
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,8 +30,14 @@ import wave
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import hosttools  # noqa: E402
 import qemu  # noqa: E402
 from peers import audio  # noqa: E402
+
+# What the storage tier runs on the host (the package of each: tools/hosttools.py).
+TOOLS = ("mformat", "mcopy", "mdir", "fsck.fat", "dd", "qemu-system-x86_64")
+# The real call adds the network lab and its peers.
+CALL_TOOLS = ("ip", "dnsmasq", "kamailio", "baresip")
 
 MKDISK = os.path.join(qemu.ROOT, "tools", "mkdisk.sh")
 SMALL = b"hello from offhook storage\n"
@@ -236,14 +243,17 @@ def test_real_call(tmp):
     """Bonus: a real call in the network lab (Kamailio + baresip), recorded in stereo because
     the disk's /offhook.cfg says so: baresip's 1 kHz on the heard channel, the phone's 440 Hz
     (phone.tone=440) on the sent one."""
-    try:
-        import netlab
-        from peers import baresip, kamailio
-    except Exception as e:  # noqa: BLE001
-        print(f"SKIP storage/real_call: lab unavailable ({e})")
+    import netlab  # our own modules: an import error is a bug and fails the run loudly
+    from peers import baresip, kamailio
+    gone = hosttools.missing(*CALL_TOOLS)
+    if gone:
+        result("real_call", False, gone)
         return
-    if os.geteuid() != 0 or not all(shutil.which(t) for t in ("kamailio", "baresip", "dnsmasq")):
-        print("SKIP storage/real_call: needs root, kamailio, baresip and dnsmasq")
+    if os.geteuid() != 0:
+        # The one genuine reason: the lab is a network namespace with a tap device, which
+        # only CAP_NET_ADMIN can create. Nothing installable fixes that.
+        print("SKIP storage/real_call: not root (the network lab needs CAP_NET_ADMIN for "
+              "`ip netns add` and the tap device); run the tier as root", flush=True)
         return
     cfg = os.path.join(tmp, "call.cfg")
     with open(cfg, "wb") as f:
@@ -340,9 +350,9 @@ def main():
     if r.returncode != 0:
         result("build", False, "kernel build failed")
         return 0
-    missing = [t for t in ("mformat", "mcopy", "fsck.fat", "qemu-system-x86_64") if not shutil.which(t)]
-    if missing:
-        print(f"SKIP storage/all: missing {' '.join(missing)} (apt-get install mtools dosfstools qemu-system-x86)")
+    gone = hosttools.missing(*TOOLS)
+    if gone:
+        result("tools", False, gone)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         img = test_config_and_persist(tmp)
