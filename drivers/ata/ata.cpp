@@ -274,6 +274,7 @@ void AtaDisk::pio_transfer_sector(bool to_device)
     }
     m_sector_index++;
     m_sectors_left--;
+    m_stats.pio_sectors++;
 }
 
 void AtaDisk::handle_irq()
@@ -313,6 +314,10 @@ void AtaDisk::handle_irq()
     case Phase::Dma:
         if (m_queue[m_head].op == block::IoOp::Read)
             copy_bytes(m_queue[m_head].data, m_bounce.cpu, m_queue[m_head].length);
+        if (!(bm_status & bm::kStatusActive)) { // the PRD table was consumed to its end
+            m_stats.dma_transfers++;
+            m_stats.dma_bytes += m_queue[m_head].length;
+        }
         finish(block::IoStatus::Ok);
         return;
     case Phase::PioRead:

@@ -55,6 +55,13 @@ struct AtaStats {
     uint64_t spurious_irqs { 0 };
     uint64_t resets { 0 };
     uint64_t flushes { 0 };
+    // Data moved, by the path the device reports: a bus-master transfer counts when its
+    // interrupt came with BMIS Interrupt set and Active clear (the drive finished and the
+    // controller consumed the whole PRD table: BMIDE rev 1.0, Status register); PIO counts the sectors
+    // moved through the Data register (IDENTIFY's not included).
+    uint64_t dma_transfers { 0 };
+    uint64_t dma_bytes { 0 };
+    uint64_t pio_sectors { 0 };
     uint8_t last_error { 0 }; // the Error register of the last failed command
 };
 

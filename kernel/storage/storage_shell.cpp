@@ -177,6 +177,8 @@ void cmd_disk(int, const char* const*)
         (unsigned long long)s.cache.waits_space);
     printk("ata: commands %llu errors %llu timeouts %llu resets %llu\n", (unsigned long long)s.ata.commands,
         (unsigned long long)s.ata.errors, (unsigned long long)s.ata.timeouts, (unsigned long long)s.ata.resets);
+    printk("ata: dma %llu transfers %llu bytes, pio %llu sectors\n", (unsigned long long)s.ata.dma_transfers,
+        (unsigned long long)s.ata.dma_bytes, (unsigned long long)s.ata.pio_sectors);
     if (fs_mounted()) {
         MutexGuard guard(fs_mutex());
         auto& v = fs_volume();

@@ -22,6 +22,7 @@ constinit size_t s_thread_count = 0;
 constinit Thread* s_current = nullptr;
 constinit kernel::RunQueue s_rq;
 constinit Nanoseconds s_last_switch = 0;
+constinit Nanoseconds s_last_tick = 0;
 
 void request_switch()
 {
@@ -127,10 +128,15 @@ void sleep_for(Nanoseconds duration) { sleep_until(monotonic_ns() + duration); }
 void scheduler_tick(Nanoseconds now)
 {
     IrqGuard guard;
+    Nanoseconds gap = s_last_tick ? now - s_last_tick : kTickNs;
+    s_last_tick = now;
     for (size_t i = 0; i < s_thread_count; i++) {
         Thread& t = *s_threads[i];
-        if ((t.state == ThreadState::Sleeping || t.state == ThreadState::Blocked) && t.wake_at <= now)
+        if ((t.state == ThreadState::Sleeping || t.state == ThreadState::Blocked) && t.wake_at <= now) {
+            t.woken_at = now;
+            t.woken_tick_gap = gap;
             make_ready(t);
+        }
     }
     if (s_current != &s_idle && s_current->state == ThreadState::Running) {
         s_rq.account(s_current->entity, now - s_last_switch);

@@ -25,6 +25,11 @@ struct Thread {
     const char* name { "" };
     std::span<uint32_t> stack;
     uint32_t switches { 0 };
+    // Set by the tick that woke the thread from a sleep: when it ran, and how long since the
+    // tick before it (more than a tick period: the guest took no tick meanwhile, i.e. the
+    // emulator was not running it). What the latency report splits lateness with.
+    Nanoseconds woken_at { 0 };
+    Nanoseconds woken_tick_gap { 0 };
 };
 
 using ThreadEntry = void (*)(void* arg);

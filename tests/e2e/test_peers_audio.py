@@ -54,6 +54,19 @@ def main():
                f"{t}")
         t = audio.tone_presence(p("t1000.wav"), 440, 5)
         result("tone_absent", t["seconds"] == 0 and not t["within_tolerance"], f"{t}")
+        # 447 Hz passes the 20 ms blocks' energy test at 440 (their resolution is ~50 Hz):
+        # only the measured frequency can say it is 7 Hz off, so it must count as absent.
+        sox("-n", "-r", "8000", "-c", "1", "-b", "16", p("t447.wav"), "synth", "2", "sine", "447")
+        t = audio.tone_presence(p("t447.wav"), 440, 5)
+        result("tone_447_not_440", t["seconds"] == 0 and t["longest"] is None and not t["within_tolerance"]
+               and abs(t["frequency"] - 447) < 0.5 and len(t["off_frequency"]) == 1, f"{t}")
+        # 1 s of 440 Hz, then 1 s of 452 Hz: only the first second is 440 within 5 Hz.
+        sox("-n", "-r", "8000", "-c", "1", "-b", "16", p("t452.wav"), "synth", "1", "sine", "452")
+        sox("-n", "-r", "8000", "-c", "1", "-b", "16", p("t440a.wav"), "synth", "1", "sine", "440")
+        sox(p("t440a.wav"), p("sil.wav"), p("t452.wav"), p("drift.wav"))
+        t = audio.tone_presence(p("drift.wav"), 440, 5)
+        result("tone_counts_only_in_tolerance", abs(t["seconds"] - 1.0) < 0.03 and len(t["runs"]) == 1
+               and len(t["off_frequency"]) == 1 and abs(t["off_frequency"][0][2] - 452) < 0.5, f"{t}")
 
         t = audio.tone_presence(p("gap.wav"), 1000, 2)
         runs = t["runs"]

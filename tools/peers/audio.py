@@ -124,25 +124,32 @@ def _blocks(w, block_ms):
 
 def tone_presence(w, freq, tolerance=2.0, block_ms=20, min_ratio=0.5,
                   min_dbfs=SILENCE_DBFS):
-    """Where a tone near `freq` is present. A block counts when it is not silent and at least
-    `min_ratio` of its energy is at `freq`; runs of such blocks are merged. The frequency is
-    then measured precisely over the longest run and must be within `tolerance`.
+    """Where a tone within `tolerance` Hz of `freq` is present. A block is a candidate when it
+    is not silent and at least `min_ratio` of its energy is at `freq` (a 20 ms block cannot tell
+    440 from 450 Hz: its resolution is ~50 Hz); runs of candidates are merged, and each run's
+    frequency is then measured precisely (dominant_frequency over the run). Only runs within
+    `tolerance` count: a tone 10 Hz off is absent, not present for its whole length.
 
-    Returns {"seconds": total seconds of tone blocks, "runs": [(start_s, length_s)],
-             "longest": (start_s, length_s) or None, "frequency": Hz over the longest run,
-             "within_tolerance": bool}."""
+    Returns {"seconds": total seconds of runs within tolerance, "runs": [(start_s, length_s)]
+             within tolerance, "longest": the longest of those or None, "frequency": Hz
+             measured over the longest candidate run (0.0 when none), "within_tolerance":
+             whether that run is within tolerance, "off_frequency": [(start_s, length_s, Hz)]
+             candidate runs that are not}."""
     w = _wav(w)
     n, blocks = _blocks(w, block_ms)
     flags = [rms_dbfs(b) >= min_dbfs and tone_ratio(b, freq, w.rate) >= min_ratio for b in blocks]
-    runs = _runs(flags, n / w.rate)
+    candidates = _runs(flags, n / w.rate)
+    measured = {r: dominant_frequency(w, r[0], r[1], fmin=max(1.0, freq - 100), fmax=freq + 100)
+                for r in candidates}
+    runs = [r for r in candidates if abs(measured[r] - freq) <= tolerance]
+    off = [(r[0], r[1], measured[r]) for r in candidates if r not in runs]
+    widest = max(candidates, key=lambda r: r[1]) if candidates else None
     longest = max(runs, key=lambda r: r[1]) if runs else None
-    measured = 0.0
-    if longest:
-        measured = dominant_frequency(w, longest[0], longest[1],
-                                      fmin=max(1.0, freq - 100), fmax=freq + 100)
-    return {"seconds": round(sum(flags) * n / w.rate, 3), "runs": runs, "longest": longest,
-            "frequency": measured,
-            "within_tolerance": bool(longest) and abs(measured - freq) <= tolerance}
+    frequency = measured[widest] if widest else 0.0
+    return {"seconds": round(sum(r[1] for r in runs), 3), "runs": runs, "longest": longest,
+            "frequency": frequency,
+            "within_tolerance": bool(widest) and abs(frequency - freq) <= tolerance,
+            "off_frequency": off}
 
 
 def _runs(flags, block_s):

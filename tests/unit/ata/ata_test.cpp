@@ -232,6 +232,38 @@ TEST(Ata, DmaReadAndWriteThroughPrdTable)
     EXPECT_EQ(in, out);
 }
 
+// The counters behind the storage e2e test's "dma_*_counted": a bus-master transfer counts
+// only when BMIS says the PRD table was consumed (Interrupt set, Active clear).
+TEST(Ata, CountsDmaTransfersAndPioSectorsApart)
+{
+    Rig r(TransferMode::Dma);
+    ASSERT_TRUE(r.disk->initialize().has_value());
+    std::vector<uint8_t> buf(4096, 0x5a);
+    ASSERT_TRUE(r.disk->submit(r.req(IoOp::Write, 1, buf)).has_value());
+    r.run_irqs();
+    ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, 1, buf)).has_value());
+    r.run_irqs();
+    EXPECT_EQ(r.disk->stats().dma_transfers, 2u);
+    EXPECT_EQ(r.disk->stats().dma_bytes, 8192u);
+    EXPECT_EQ(r.disk->stats().pio_sectors, 0u); // IDENTIFY is not a data transfer
+
+    // The drive interrupted but the engine still had PRD bytes left: not a whole transfer.
+    ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, 1, buf)).has_value());
+    r.mock.bm_status |= bm::kStatusActive;
+    r.run_irqs();
+    r.mock.bm_status &= uint8_t(~bm::kStatusActive);
+    EXPECT_EQ(r.disk->stats().dma_transfers, 2u);
+
+    Rig p(TransferMode::Pio);
+    ASSERT_TRUE(p.disk->initialize().has_value());
+    ASSERT_TRUE(p.disk->submit(p.req(IoOp::Write, 1, buf)).has_value());
+    p.run_irqs();
+    ASSERT_TRUE(p.disk->submit(p.req(IoOp::Read, 1, buf)).has_value());
+    p.run_irqs();
+    EXPECT_EQ(p.disk->stats().pio_sectors, 16u);
+    EXPECT_EQ(p.disk->stats().dma_transfers, 0u);
+}
+
 TEST(Ata, ErrorStatusIsReportedAndTheQueueMovesOn)
 {
     for (TransferMode mode : { TransferMode::Pio, TransferMode::Dma }) {
