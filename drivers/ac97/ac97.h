@@ -10,6 +10,7 @@
 #include "drivers/ac97/ac97_regs.h"
 #include "drivers/ac97/platform.h"
 #include "drivers/ac97/resampler.h"
+#include "lib/hw/irq.h"
 #include "lib/result.h"
 
 namespace oh::ac97 {
@@ -38,12 +39,6 @@ struct Ac97Stats {
     uint32_t bad_index { 0 };          // CIV outside what we queued (hardware confusion)
 };
 
-struct IrqResult {
-    bool ours { false };
-    bool playback_space { false }; // a playback buffer completed: write_frame() has room
-    bool capture_ready { false };  // a capture buffer completed: read_frame() has data
-};
-
 // The kernel serialises handle_irq() against the other calls (an IRQ-safe lock in its glue);
 // nothing here sleeps except initialize(), which polls with the injected hw::Delay.
 class Ac97 {
@@ -54,7 +49,8 @@ public:
     Result<void> initialize();
     Result<void> start();
     Result<void> stop();
-    IrqResult handle_irq();
+    // Ours, PlaybackSpace (write_frame() has room), CaptureReady (read_frame() has data).
+    hw::IrqEvents handle_irq();
 
     Result<void> write_frame(std::span<const int16_t, kFrameSamples> pcm);
     Result<void> read_frame(std::span<int16_t, kFrameSamples> pcm);
@@ -95,7 +91,7 @@ private:
     size_t buffer_samples() const; // 16-bit samples (both channels) per 20 ms buffer
     uint8_t* slot(Channel& c, uint8_t entry) const;
     void update_head(Channel& c);
-    void service(Channel& c, bool playback, IrqResult& r);
+    void service(Channel& c, bool playback, hw::IrqEvents& r);
     void fill_playback(uint8_t* dst, std::span<const int16_t, kFrameSamples> pcm);
     void drain_capture(const uint8_t* src, std::span<int16_t, kFrameSamples> pcm);
 

@@ -65,7 +65,7 @@ void Ac97::update_head(Channel& c)
     c.head = next;
 }
 
-void Ac97::service(Channel& c, bool playback, IrqResult& r)
+void Ac97::service(Channel& c, bool playback, hw::IrqEvents& r)
 {
     uint16_t sr = m_io.in16(box_port(c, BoxReg::Sr));
     if (sr == 0xffff) // device gone: reads float high
@@ -74,18 +74,20 @@ void Ac97::service(Channel& c, bool playback, IrqResult& r)
     if (!pending)
         return;
     m_io.out16(box_port(c, BoxReg::Sr), pending); // write-one-to-clear (ICH §11.2.4)
-    r.ours = true;
+    r |= hw::IrqEvent::Ours;
     uint8_t before = c.head;
     update_head(c);
     uint8_t done = distance(before, c.head);
     if (playback) {
         m_stats.playback_buffers += done;
-        r.playback_space |= done > 0;
+        if (done > 0)
+            r |= hw::IrqEvent::PlaybackSpace;
         if (pending & sr::kLastBufferDone)
             m_stats.underruns++;
     } else {
         m_stats.capture_buffers += done;
-        r.capture_ready |= done > 0;
+        if (done > 0)
+            r |= hw::IrqEvent::CaptureReady;
         if (pending & sr::kLastBufferDone)
             m_stats.overruns++;
     }
@@ -93,9 +95,9 @@ void Ac97::service(Channel& c, bool playback, IrqResult& r)
         m_stats.fifo_errors++;
 }
 
-IrqResult Ac97::handle_irq()
+hw::IrqEvents Ac97::handle_irq()
 {
-    IrqResult r;
+    hw::IrqEvents r;
     uint32_t gsta = m_io.in32(uint16_t(m_nabm + uint16_t(Nabm::GlobalStatus)));
     if (gsta == 0xffffffffu || !(gsta & (glob_sta::kPcmOutIrq | glob_sta::kPcmInIrq | glob_sta::kMicInIrq))) {
         m_stats.foreign_irqs++;

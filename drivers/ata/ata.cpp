@@ -277,12 +277,13 @@ void AtaDisk::pio_transfer_sector(bool to_device)
     m_stats.pio_sectors++;
 }
 
-void AtaDisk::handle_irq()
+hw::IrqEvents AtaDisk::handle_irq()
 {
+    constexpr hw::IrqEvents kDone = hw::IrqEvent::Ours | hw::IrqEvent::Completed;
     if (m_phase == Phase::Idle) {
         (void)read_reg(Reg::StatusCommand); // acknowledge whatever it was
         m_stats.spurious_irqs++;
-        return;
+        return {};
     }
     uint8_t bm_status = 0;
     uint16_t bm = m_config.bus_master_base;
@@ -290,7 +291,7 @@ void AtaDisk::handle_irq()
         bm_status = m_io->in8(uint16_t(bm + uint16_t(BmReg::Status)));
         if (!(bm_status & bm::kStatusInterrupt)) { // shared line, not our channel
             m_stats.spurious_irqs++;
-            return;
+            return {};
         }
         m_io->out8(uint16_t(bm + uint16_t(BmReg::Command)), 0); // stop the engine
     }
@@ -299,18 +300,18 @@ void AtaDisk::handle_irq()
         m_io->out8(uint16_t(bm + uint16_t(BmReg::Status)), bm::kStatusInterrupt | bm::kStatusError);
     if (s & status::kBusy) {
         m_stats.spurious_irqs++;
-        return;
+        return {};
     }
     if (failed(s) || (bm_status & bm::kStatusError)) {
         m_stats.errors++;
         m_stats.last_error = read_reg(Reg::ErrorFeatures);
         finish(block::IoStatus::IoError);
-        return;
+        return kDone;
     }
     switch (m_phase) {
     case Phase::NonData:
         finish(block::IoStatus::Ok);
-        return;
+        return kDone;
     case Phase::Dma:
         if (m_queue[m_head].op == block::IoOp::Read)
             copy_bytes(m_queue[m_head].data, m_bounce.cpu, m_queue[m_head].length);
@@ -319,30 +320,34 @@ void AtaDisk::handle_irq()
             m_stats.dma_bytes += m_queue[m_head].length;
         }
         finish(block::IoStatus::Ok);
-        return;
+        return kDone;
     case Phase::PioRead:
         if (!(s & status::kDataRequest)) {
             m_stats.errors++;
             finish(block::IoStatus::IoError);
-            return;
+            return kDone;
         }
         pio_transfer_sector(false);
-        if (m_sectors_left == 0)
+        if (m_sectors_left == 0) {
             finish(block::IoStatus::Ok);
-        return;
+            return kDone;
+        }
+        return hw::IrqEvent::Ours;
     case Phase::PioWrite:
         if (m_sectors_left == 0) {
             finish(block::IoStatus::Ok); // the interrupt after the last sector
         } else if (s & status::kDataRequest) {
             pio_transfer_sector(true);
+            return hw::IrqEvent::Ours;
         } else {
             m_stats.errors++;
             finish(block::IoStatus::IoError);
         }
-        return;
+        return kDone;
     case Phase::Idle:
-        return;
+        break;
     }
+    return {};
 }
 
 void AtaDisk::poll(Nanoseconds now)

@@ -9,6 +9,7 @@
 
 #include "drivers/ata/ata_regs.h"
 #include "lib/hw/io.h"
+#include "lib/hw/irq.h"
 #include "drivers/pci/pci.h"
 #include "lib/block/block_device.h"
 #include "lib/clock.h"
@@ -87,7 +88,8 @@ public:
     // Queue a transfer; the result arrives through the CompletionSink.
     Result<void> submit(const block::IoRequest& request) override;
     // The channel's interrupt (IRQ 14/15): advances or finishes the active command.
-    void handle_irq();
+    // Ours (acknowledged), plus Completed when a request finished; nothing: not our channel.
+    hw::IrqEvents handle_irq();
     // Called periodically: a command older than command_timeout is abandoned (Timeout)
     // and the channel reset, so a dead drive cannot hang its callers.
     void poll(Nanoseconds now);

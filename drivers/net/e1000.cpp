@@ -184,28 +184,28 @@ Result<void> E1000::initialize()
     return {};
 }
 
-uint32_t E1000::handle_irq()
+hw::IrqEvents E1000::handle_irq()
 {
     // 82540EM SDM 13.4.17: reading ICR returns and clears every pending cause.
     uint32_t cause = read(Reg::Icr);
     if (!cause)
-        return kIrqNone;
+        return {};
     m_counters.interrupts++;
-    uint32_t events = kIrqNone;
+    hw::IrqEvents events = hw::IrqEvent::Ours;
     if (cause & (irq::kRxTimer | irq::kRxDescMinThreshold))
-        events |= kIrqRxReady;
+        events |= hw::IrqEvent::RxReady;
     if (cause & irq::kRxOverrun) {
         // MPC counts exactly what was lost (statistics registers clear on read, 13.5).
         m_counters.rx_dropped += read(Reg::Mpc);
-        events |= kIrqRxOverrun | kIrqRxReady;
+        events |= hw::IrqEvent::RxOverrun | hw::IrqEvent::RxReady;
     }
     if (cause & (irq::kTxDescWritten | irq::kTxQueueEmpty))
-        events |= kIrqTxDone;
+        events |= hw::IrqEvent::TxDone;
     if (cause & irq::kLinkStatusChange) {
         bool up = (read(Reg::Status) & status::kLinkUp) != 0;
         __atomic_store_n(&m_link_up, up, __ATOMIC_RELAXED);
         m_counters.link_changes++;
-        events |= kIrqLinkChanged;
+        events |= hw::IrqEvent::LinkChanged;
     }
     return events;
 }

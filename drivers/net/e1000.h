@@ -9,6 +9,7 @@
 
 #include "drivers/net/e1000_regs.h"
 #include "lib/hw/io.h"
+#include "lib/hw/irq.h"
 #include "lib/result.h"
 #include "net/mac_address.h"
 #include "net/net_device.h"
@@ -22,15 +23,6 @@ public:
 
 protected:
     ~FrameSink() = default;
-};
-
-// What handle_irq() saw, so the kernel knows which thread to wake.
-enum IrqEvent : uint32_t {
-    kIrqNone = 0,
-    kIrqRxReady = 1u << 0,
-    kIrqTxDone = 1u << 1,
-    kIrqLinkChanged = 1u << 2,
-    kIrqRxOverrun = 1u << 3,
 };
 
 struct E1000Counters {
@@ -70,9 +62,9 @@ public:
     // Timeout: the reset bit never cleared.
     Result<void> initialize();
 
-    // Reads (and so acknowledges) ICR. Returns a mask of IrqEvent; kIrqNone means the
-    // interrupt was not ours (the line may be shared).
-    uint32_t handle_irq();
+    // Reads (and so acknowledges) ICR: RxReady, RxOverrun, TxDone, LinkChanged; no events
+    // means the interrupt was not ours (the line may be shared).
+    hw::IrqEvents handle_irq();
 
     // Hands up to budget completed frames to sink and gives their descriptors back.
     size_t receive(FrameSink& sink, size_t budget = kE1000RxDescriptors);

@@ -62,8 +62,8 @@ constinit E1000Nic s_nic;
 void irq_handler(void*)
 {
     // handle_irq() touches only ICR and STATUS: safe next to the ring users.
-    uint32_t ev = s_nic.m_dev->handle_irq();
-    if (ev != drivers::kIrqNone && s_nic.m_on_event)
+    hw::IrqEvents ev = s_nic.m_dev->handle_irq();
+    if (ev.ours() && s_nic.m_on_event)
         s_nic.m_on_event();
 }
 

@@ -103,12 +103,12 @@ public:
 
     void irq()
     {
-        ac97::IrqResult r;
+        hw::IrqEvents r;
         {
             SpinLockIrqGuard g(m_lock);
             r = m_dev->handle_irq();
         }
-        if (r.playback_space)
+        if (r.has(hw::IrqEvent::PlaybackSpace))
             m_tick.up();
     }
 

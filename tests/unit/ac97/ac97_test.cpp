@@ -130,7 +130,7 @@ void tick(Rig& r, size_t samples_per_buffer)
     r.hw.run(a::Box::PcmIn, samples_per_buffer);
     if (r.hw.irq_line()) {
         auto res = r.dev->handle_irq();
-        EXPECT_TRUE(res.ours);
+        EXPECT_TRUE(res.ours());
     }
 }
 
@@ -299,7 +299,7 @@ TEST(Ac97, ForeignInterruptsAndConfusedHardware)
     ASSERT_TRUE(r.bring_up().has_value());
     ASSERT_TRUE(r.dev->start().has_value());
     auto res = r.dev->handle_irq(); // nothing pending: a device sharing the line
-    EXPECT_FALSE(res.ours);
+    EXPECT_FALSE(res.ours());
     EXPECT_EQ(r.dev->stats().foreign_irqs, 1u);
     // CIV pointing past what we queued is ignored and counted, not followed.
     r.hw.box[1].civ = 17;

@@ -145,9 +145,9 @@ TEST_F(Lan9118Test, BadAndOversizeFramesAreDroppedWithoutDesync)
 TEST_F(Lan9118Test, IrqAcknowledgesAndMasksUntilDrained)
 {
     ASSERT_FALSE(nic.initialize(kFallback).is_error());
-    EXPECT_FALSE(nic.handle_irq());
+    EXPECT_FALSE(nic.handle_irq().has(hw::IrqEvent::RxReady));
     chip.queue_rx(pattern(60, 1));
-    EXPECT_TRUE(nic.handle_irq());
+    EXPECT_TRUE(nic.handle_irq().has(hw::IrqEvent::RxReady));
     EXPECT_EQ(chip.int_en, 0u);
     EXPECT_EQ(chip.int_sts & lan9118::kIntRxStatusLevel, 0u);
 }

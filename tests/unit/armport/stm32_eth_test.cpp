@@ -187,13 +187,13 @@ TEST_F(StmEthTest, ReceiveReturnsFramesAndRecyclesDescriptors)
     for (int i = 0; i < int(3 * kEthRxDescriptors); i++) {
         auto f = frame(64 + i * 50, uint8_t(i));
         ASSERT_TRUE(regs.deliver(f)) << i;
-        EXPECT_TRUE(nic.handle_irq());
+        EXPECT_TRUE(nic.handle_irq().has(hw::IrqEvent::RxReady));
         auto r = nic.receive(buf);
         ASSERT_FALSE(r.is_error()) << i;
         EXPECT_EQ(std::vector<uint8_t>(buf, buf + r.value()), f);
     }
     EXPECT_EQ(nic.receive(buf).error(), Error::WouldBlock);
-    EXPECT_FALSE(nic.handle_irq()); // status was cleared
+    EXPECT_FALSE(nic.handle_irq().has(hw::IrqEvent::RxReady)); // status was cleared
 }
 
 TEST_F(StmEthTest, ErroredRuntAndOversizeFramesAreDroppedAndRecycled)

@@ -128,7 +128,7 @@ TEST_F(E1000Test, TransmitsThroughTheRing)
         EXPECT_EQ(hw.transmitted.back(), f) << i;
     }
     EXPECT_EQ(hw.reg(Reg::Tdt), 100 % kE1000TxDescriptors);
-    EXPECT_EQ(nic.handle_irq() & kIrqTxDone, kIrqTxDone);
+    EXPECT_TRUE(nic.handle_irq().has(hw::IrqEvent::TxDone));
     nic.reclaim_tx();
     EXPECT_EQ(nic.counters().tx_frames, 100u);
     EXPECT_EQ(dma.bad_dma, 0);
@@ -175,7 +175,7 @@ TEST_F(E1000Test, ReceivesInOrderAcrossWraparound)
             sent.push_back(f);
         }
         EXPECT_TRUE(hw.interrupt_asserted());
-        EXPECT_EQ(nic.handle_irq() & kIrqRxReady, kIrqRxReady);
+        EXPECT_TRUE(nic.handle_irq().has(hw::IrqEvent::RxReady));
         EXPECT_FALSE(hw.interrupt_asserted()) << "ICR read acknowledged it";
         EXPECT_EQ(nic.receive(sink), 20u);
     }
@@ -194,8 +194,8 @@ TEST_F(E1000Test, OverrunCountsDropsAndRecovers)
     for (int i = 0; i < 40; ++i)
         accepted += hw.inject_rx(frame_of(100, uint8_t(i)));
     EXPECT_EQ(accepted, kE1000RxDescriptors - 1);
-    uint32_t events = nic.handle_irq();
-    EXPECT_TRUE(events & kIrqRxOverrun);
+    hw::IrqEvents events = nic.handle_irq();
+    EXPECT_TRUE(events.has(hw::IrqEvent::RxOverrun));
     EXPECT_EQ(nic.counters().rx_dropped, 40 - accepted);
     EXPECT_EQ(nic.receive(sink, 10), 10u) << "budget respected";
     EXPECT_EQ(nic.receive(sink), accepted - 10);
@@ -221,13 +221,13 @@ TEST_F(E1000Test, BadFramesAreCountedNotDelivered)
 TEST_F(E1000Test, LinkStatusChanges)
 {
     bring_up();
-    EXPECT_EQ(nic.handle_irq(), uint32_t(kIrqNone)) << "nothing pending: not our interrupt";
+    EXPECT_FALSE(nic.handle_irq().ours()) << "nothing pending: not our interrupt";
     hw.set_link(false);
     EXPECT_TRUE(hw.interrupt_asserted());
-    EXPECT_EQ(nic.handle_irq(), uint32_t(kIrqLinkChanged));
+    EXPECT_EQ(nic.handle_irq(), hw::IrqEvent::Ours | hw::IrqEvent::LinkChanged);
     EXPECT_FALSE(nic.link_up());
     hw.set_link(true);
-    EXPECT_EQ(nic.handle_irq(), uint32_t(kIrqLinkChanged));
+    EXPECT_EQ(nic.handle_irq(), hw::IrqEvent::Ours | hw::IrqEvent::LinkChanged);
     EXPECT_TRUE(nic.link_up());
     EXPECT_EQ(nic.counters().link_changes, 2u);
 }
@@ -266,7 +266,7 @@ TEST_F(E1000Test, PingThroughDriverAndStack)
     ASSERT_TRUE(hw.inject_rx(arp));
     ASSERT_TRUE(hw.inject_rx(ping));
     StackSink sink(stack);
-    EXPECT_TRUE(nic.handle_irq() & kIrqRxReady);
+    EXPECT_TRUE(nic.handle_irq().has(hw::IrqEvent::RxReady));
     EXPECT_EQ(nic.receive(sink), 2u);
     ASSERT_EQ(hw.transmitted.size(), 3u);
     const Bytes& reply = hw.transmitted[2];

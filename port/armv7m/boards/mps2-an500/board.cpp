@@ -83,7 +83,7 @@ constinit volatile uint32_t s_audio_frames = 0;
 
 void eth_irq(void*)
 {
-    if (s_nic->handle_irq())
+    if (s_nic->handle_irq().has(hw::IrqEvent::RxReady))
         s_net->notify_rx();
 }
 

@@ -89,7 +89,7 @@ Result<void> Lan9118::initialize(const net::MacAddress& fallback)
     return {};
 }
 
-bool Lan9118::handle_irq()
+hw::IrqEvents Lan9118::handle_irq()
 {
     m_counters.irqs++;
     uint32_t status = read(Reg::IntSts);
@@ -98,7 +98,12 @@ bool Lan9118::handle_irq()
     if (status & kIntRxStatusLevel)
         write(Reg::IntEn, 0);
     write(Reg::IntSts, status);
-    return status & kIntRxStatusLevel;
+    if (!status)
+        return {};
+    hw::IrqEvents ev = hw::IrqEvent::Ours;
+    if (status & kIntRxStatusLevel)
+        ev |= hw::IrqEvent::RxReady;
+    return ev;
 }
 
 Result<void> Lan9118::transmit(std::span<const uint8_t> frame)

@@ -10,6 +10,7 @@
 #include "port/armv7m/app/nic.h"
 #include "port/armv7m/boards/mps2-an500/lan9118_regs.h"
 #include "lib/hw/io.h"
+#include "lib/hw/irq.h"
 
 namespace oh::arm {
 
@@ -35,8 +36,8 @@ public:
     // Soft reset, PHY auto-negotiation, MAC address (kept from EEPROM/QEMU, else
     // `fallback`), TX/RX on, RX interrupt enabled.
     Result<void> initialize(const net::MacAddress& fallback);
-    // Acknowledges the interrupt; true when received frames are waiting.
-    bool handle_irq();
+    // Acknowledges the interrupt; RxReady when received frames are waiting.
+    hw::IrqEvents handle_irq();
 
     Result<void> transmit(std::span<const uint8_t> frame) override;
     Result<size_t> receive(std::span<uint8_t> out) override;

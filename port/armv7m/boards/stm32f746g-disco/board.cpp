@@ -166,7 +166,7 @@ void dma_rx_irq(void*)
 
 void eth_irq(void*)
 {
-    if (s_eth->handle_irq())
+    if (s_eth->handle_irq().has(hw::IrqEvent::RxReady))
         s_net->notify_rx();
 }
 

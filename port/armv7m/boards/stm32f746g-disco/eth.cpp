@@ -117,12 +117,22 @@ Result<void> StmEth::initialize(const net::MacAddress& mac, uint8_t phy_address)
     return {};
 }
 
-bool StmEth::handle_irq()
+hw::IrqEvents StmEth::handle_irq()
 {
     m_counters.irqs++;
     uint32_t sr = m_io.read32(kDmaSr);
-    m_io.write32(kDmaSr, sr & (kDmaSrRs | kDmaSrTs | kDmaSrRbus | kDmaSrNis)); // write 1 to clear
-    return sr & kDmaSrRs;
+    uint32_t mine = sr & (kDmaSrRs | kDmaSrTs | kDmaSrRbus | kDmaSrNis);
+    m_io.write32(kDmaSr, mine); // write 1 to clear
+    if (!mine)
+        return {};
+    hw::IrqEvents ev = hw::IrqEvent::Ours;
+    if (sr & kDmaSrRs)
+        ev |= hw::IrqEvent::RxReady;
+    if (sr & kDmaSrTs)
+        ev |= hw::IrqEvent::TxDone;
+    if (sr & kDmaSrRbus) // RM0385 ETH_DMASR.RBUS: no free receive descriptor, frames are lost
+        ev |= hw::IrqEvent::RxOverrun;
+    return ev;
 }
 
 Result<void> StmEth::transmit(std::span<const uint8_t> frame)

@@ -10,7 +10,7 @@
 #include "lib/result.h"
 #include "port/armv7m/app/nic.h"
 #include "lib/hw/io.h"
-#include "lib/hw/io.h"
+#include "lib/hw/irq.h"
 
 namespace oh::arm::stm32 {
 
@@ -84,7 +84,7 @@ public:
 
     // Needs SYSCFG RMII selected and the ETH clocks on (the board does both first).
     Result<void> initialize(const net::MacAddress& mac, uint8_t phy_address);
-    bool handle_irq(); // true: frames received
+    hw::IrqEvents handle_irq(); // RxReady: frames received
 
     Result<void> transmit(std::span<const uint8_t> frame) override;
     Result<size_t> receive(std::span<uint8_t> out) override;
