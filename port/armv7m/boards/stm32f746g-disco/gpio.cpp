@@ -7,16 +7,17 @@ namespace oh::arm::stm32 {
 
 void configure_pin(hw::Mmio& port, const PinConfig& c)
 {
-    uint32_t two = 2u * c.pin;
-    uint32_t afr = c.pin < 8 ? gpio::kAfrl : gpio::kAfrh;
-    uint32_t four = 4u * (c.pin & 7);
+    using namespace gpio;
     // The alternate function is selected before the mode switches, so the pin never drives
     // a stale function in between.
-    port.modify32(afr, 0xfu << four, uint32_t(c.af & 0xf) << four);
-    port.modify32(gpio::kOtyper, 1u << c.pin, uint32_t(c.type) << c.pin);
-    port.modify32(gpio::kOspeedr, 3u << two, uint32_t(c.speed) << two);
-    port.modify32(gpio::kPupdr, 3u << two, uint32_t(c.pull) << two);
-    port.modify32(gpio::kModer, 3u << two, uint32_t(c.mode) << two);
+    if (c.pin < 8)
+        Afrl::read(port).set_at<Afrl::Af>(c.pin, c.af).write(port);
+    else
+        Afrh::read(port).set_at<Afrh::Af>(c.pin - 8u, c.af).write(port);
+    Otyper::read(port).set_at<Otyper::Type>(c.pin, uint32_t(c.type)).write(port);
+    Ospeedr::read(port).set_at<Ospeedr::Speed>(c.pin, uint32_t(c.speed)).write(port);
+    Pupdr::read(port).set_at<Pupdr::Pull>(c.pin, uint32_t(c.pull)).write(port);
+    Moder::read(port).set_at<Moder::Mode>(c.pin, uint32_t(c.mode)).write(port);
 }
 
 } // namespace oh::arm::stm32
