@@ -17,7 +17,7 @@ ACCEL      ?= tcg
 MODULES :=
 include $(sort $(wildcard lib/module.mk lib/*/module.mk net/module.mk sip/module.mk \
                           sip/*/module.mk drivers/*/module.mk kernel/module.mk \
-                          port/*/module.mk port/*/boards/*/module.mk))
+                          port/*/module.mk port/*/soc/*/module.mk port/*/boards/*/module.mk))
 module_srcs  = $(foreach m,$(1),$($(m)_SRCS))
 MODULE_SRCS := $(call module_srcs,$(MODULES))
 MODULE_ASM  := $(foreach m,$(MODULES),$($(m)_ASM))

@@ -6,7 +6,7 @@
 #include "lib/clock.h"
 #include "lib/random.h"
 #include "net/stack.h"
-#include "port/armv7m/app/nic.h"
+#include "net/net_device.h"
 #include "port/armv7m/app/phone.h"
 #include "port/armv7m/thread.h"
 
@@ -14,7 +14,7 @@ namespace oh::arm {
 
 class NetTask final : private net::StackListener {
 public:
-    NetTask(Nic& nic, const Clock& clock, Random& random);
+    NetTask(net::PolledNetDevice& nic, const Clock& clock, Random& random);
 
     void start(const net::NetConfig& config);
     // Thread body: never returns.
@@ -34,7 +34,7 @@ private:
     void on_address_changed(const net::Ipv4Settings& settings) override;
     void drain_rx();
 
-    Nic& m_nic;
+    net::PolledNetDevice& m_nic;
     const Clock& m_clock;
     net::Stack m_stack;
     void run_audio_frames();

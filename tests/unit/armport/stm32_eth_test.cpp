@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "port/armv7m/boards/stm32f746g-disco/eth.h"
+#include "drivers/stm32_eth/stm32_eth.h"
 #include "tests/unit/common/reg_file.h"
 
 namespace oh::arm::stm32 {

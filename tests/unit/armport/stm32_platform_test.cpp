@@ -4,10 +4,10 @@
 #include <cmath>
 #include <vector>
 
-#include "port/armv7m/boards/stm32f746g-disco/clock_tree.h"
-#include "port/armv7m/boards/stm32f746g-disco/gpio.h"
+#include "port/armv7m/soc/stm32f7/clock_tree.h"
+#include "port/armv7m/soc/stm32f7/gpio.h"
 #include "port/armv7m/boards/stm32f746g-disco/resample.h"
-#include "port/armv7m/boards/stm32f746g-disco/stm32f7_regs.h"
+#include "port/armv7m/soc/stm32f7/stm32f7_regs.h"
 #include "tests/unit/common/reg_file.h"
 
 namespace oh::arm::stm32 {

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "port/armv7m/boards/stm32f746g-disco/sai_audio.h"
+#include "drivers/stm32_sai/sai_audio.h"
 #include "tests/unit/common/reg_file.h"
 
 namespace oh::arm::stm32 {

@@ -7,7 +7,7 @@
 #include "port/armv7m/app/net_task.h"
 #include "port/armv7m/app/phone.h"
 #include "port/armv7m/boards/mps2-an500/cmsdk_uart.h"
-#include "port/armv7m/boards/mps2-an500/lan9118.h"
+#include "drivers/lan9118/lan9118.h"
 #include "port/armv7m/console.h"
 #include "port/armv7m/irq.h"
 #include "port/armv7m/late.h"

@@ -1,7 +1,7 @@
 // GPIO field updates: 2 bits per pin in MODER/OSPEEDR/PUPDR, 4 bits in AFRL/AFRH (RM0385 §6.4).
-#include "port/armv7m/boards/stm32f746g-disco/gpio.h"
+#include "port/armv7m/soc/stm32f7/gpio.h"
 
-#include "port/armv7m/boards/stm32f746g-disco/stm32f7_regs.h"
+#include "port/armv7m/soc/stm32f7/stm32f7_regs.h"
 
 namespace oh::arm::stm32 {
 
