@@ -231,7 +231,7 @@ void start_audio()
     nvic_set_priority(kIrqDma2Stream7, IrqPriority::AudioDma);
     nvic_enable(kIrqDma2Stream4);
     nvic_enable(kIrqDma2Stream7);
-    thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack, kernel::SchedClass::Realtime, 31 });
+    thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack, SchedClass::Realtime, 31 });
     sai.start();
     kprint("audio: WM8994 headphones + DMIC2 at 16 kHz, SAI2/DMA2 running\n");
 }
@@ -285,7 +285,7 @@ void start()
     irq_register(kIrqEth, eth_irq, nullptr);
     nvic_set_priority(kIrqEth, IrqPriority::Network);
     nvic_enable(kIrqEth);
-    thread_start(s_net_thread, { "net", NetTask::entry, &net, s_net_stack, kernel::SchedClass::Normal, 0 });
+    thread_start(s_net_thread, { "net", NetTask::entry, &net, s_net_stack, SchedClass::Normal, 0 });
     start_audio();
 }
 
