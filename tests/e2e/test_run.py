@@ -12,9 +12,9 @@ behind a NAT is configured (Asterisk: external_signaling_address). Then, with th
 - run/registers: `make run SIP_SERVER=10.0.2.2 SIP_USER=1000 SIP_PASSWORD=...` boots the phone
   with QEMU's user-mode network and no forwarding (the QEMU command line `make run` printed is
   checked), and Kamailio's log shows the REGISTER answered 200 from QEMU's NAT;
-- run/incoming_call_answered: sipp calls 1000 through Kamailio (uac_direct.xml, to the proxy); the INVITE reaches the phone
-  over the flow its REGISTER opened, the phone answers (sipp's call completes: 200, ACK, RTP,
-  BYE, 200) and the phone's RTP reaches sipp's media port through the NAT (tshark on loopback).
+- run/incoming_call_answered: baresip (2000, on the lab address) calls 1000 through Kamailio;
+  the INVITE reaches the phone over the flow its REGISTER opened, the phone answers, its RTP
+  reaches baresip's media port through QEMU's NAT (tshark), and baresip's BYE ends the call.
 """
 import os
 import re
@@ -27,13 +27,13 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import hosttools  # noqa: E402
 import netlab  # noqa: E402
-from peers import kamailio, proc, sipp  # noqa: E402
+from peers import baresip, kamailio, proc  # noqa: E402
 
 USERS = {"1000": "secret1000", "2000": "secret2000"}
 
 
 def result(name, ok, detail=""):
-    print(f"{'PASS' if ok else 'FAIL'} run/{name}{'' if ok else ': ' + str(detail)[-int(os.environ.get('RUN_DETAIL', '600')):]}", flush=True)
+    print(f"{'PASS' if ok else 'FAIL'} run/{name}{'' if ok else ': ' + str(detail)[-1200:]}", flush=True)
 
 
 def make_run(lab, log, *vars):
@@ -44,7 +44,7 @@ def make_run(lab, log, *vars):
 
 
 def main():
-    missing = hosttools.missing("kamailio", "sipp", "qemu-system-x86_64", "tshark", "ip")
+    missing = hosttools.missing("kamailio", "baresip", "qemu-system-x86_64", "tshark", "ip")
     if missing:
         result("tools", False, missing)
         return 0
@@ -82,26 +82,34 @@ def main():
                        and nat_reg, f"qemu: {qemu_line[:300]!r}; console: {text[-400:]!r}; kamailio: {kam[-300:]!r}")
 
                 # 3. A call to the phone through the PBX, answered, RTP back through the NAT. The
-                # caller is another host of this machine's (the lab address), as a softphone on
-                # the LAN would be: Kamailio treats its own loopback as trusted, and the phone
-                # could not reach a 127.0.0.1 in the SDP (that is its own loopback).
+                # caller is baresip on another address of this machine (the lab's), as a softphone
+                # on the LAN would be: the phone could not reach a 127.0.0.1 in its SDP (inside
+                # QEMU that is the phone's own loopback).
+                b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000",
+                                    registrar="127.0.0.1", local_ip=netlab.HOST_IP)
+                b.start()
                 pcap = os.path.join(lab.tmp, "rtp.pcap")
-                dump = proc.spawn(lab.name, ["tshark", "-i", "any", "-n", "-w", pcap, "-f", "udp dst port 6000"],
+                dump = proc.spawn(lab.name, ["tshark", "-i", "any", "-n", "-w", pcap, "-f",
+                                             f"udp and dst host {netlab.HOST_IP} and dst portrange 10000-10098"],
                                   os.path.join(lab.tmp, "tshark.log"))
                 proc.wait_log(os.path.join(lab.tmp, "tshark.log"), r"Capturing on", timeout=15, proc=dump)
                 mark = len(proc.read(log2))
-                c = sipp.run_scenario(lab.name, lab.tmp, os.path.join(HERE, "scenarios", "uac_direct.xml"),
-                                      remote="127.0.0.1:5060", local_ip=netlab.HOST_IP, local_port=5070,
-                                      args=["-s", "1000", "-mi", netlab.HOST_IP, "-mp", "6000"], timeout=40)
+                bm = b.mark()
+                b.dial("sip:1000@127.0.0.1")
+                est = b.wait_event("CALL_ESTABLISHED", timeout=30, start=bm)
+                answered = proc.wait_log(log2, r"phone: call answered", timeout=10, start=mark) is not None
+                time.sleep(4)
+                b.hangup()
+                ended = proc.wait_log(log2, r"phone: call ended", timeout=15, start=mark) is not None
                 proc.stop(dump)
-                answered = re.search(r"phone: call answered", proc.read(log2)[mark:]) is not None
-                r = subprocess.run(["tshark", "-r", pcap, "-n", "-T", "fields", "-e", "udp.dstport"],
+                b.stop()
+                r = subprocess.run(["tshark", "-r", pcap, "-n", "-T", "fields", "-e", "udp.srcport"],
                                    capture_output=True, text=True)
-                rtp = len([l for l in r.stdout.split() if l == "6000"])
-                # The phone sends 50 packets a second for the ~8 s sipp holds the call.
-                result("incoming_call_answered", c.ok and answered and rtp >= 200,
-                       f"sipp rc={c.rc}, phone answered={answered}, RTP packets at sipp's port {rtp}; "
-                       f"{c.trace()[-400:]}; kamailio: {k.log()[-1500:]}; console: {proc.read(log2)[-800:]}")
+                rtp = len(r.stdout.split())
+                # The phone sends 50 packets a second for the ~4 s baresip holds the call.
+                result("incoming_call_answered", est is not None and answered and ended and rtp >= 150,
+                       f"baresip established={est is not None}, phone answered={answered}, ended={ended}, "
+                       f"RTP packets at baresip {rtp}; kamailio: {k.log()[-600:]}; console: {proc.read(log2)[-600:]}")
             finally:
                 proc.stop(p)
         finally:
