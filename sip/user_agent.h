@@ -128,6 +128,8 @@ struct Registration {
     FixedString<64> call_id;
     FixedString<32> from_tag;
     Endpoint contact;              // as the registrar sees us (rport/received)
+    Endpoint stale_contact;        // the binding the rewrite replaced: removed by the next REGISTER
+    bool remove_stale { false };
     Nanoseconds next_at { 0 };     // refresh or retry
     Nanoseconds bound_until { 0 }; // when the registrar forgets us without a refresh
     Nanoseconds keepalive_at { 0 };
