@@ -33,7 +33,9 @@ public:
     // the device wants now (usually 1; more when completions arrived in a burst or the
     // caller was late, so the playback ring is topped back up instead of running dry).
     virtual int wait_frame() = 0;
-    virtual void read_frame(std::span<int16_t, kAudioFrame> out) = 0;
+    // Always fills `out`; true when it holds captured input, false for a concealment or
+    // silence (the device had none ready).
+    virtual bool read_frame(std::span<int16_t, kAudioFrame> out) = 0;
     virtual void write_frame(std::span<const int16_t, kAudioFrame> in) = 0;
     virtual AudioCounters counters() const = 0;
 

@@ -76,7 +76,10 @@ public:
 
     // Never a frame of zeros for want of a buffer: the reserve conceals instead (and counts).
     // Its concealment runs outside the lock; only the ring accesses below take it.
-    void read_frame(std::span<int16_t, kAudioFrame> out) override { m_reserve.pull(*this, out); }
+    bool read_frame(std::span<int16_t, kAudioFrame> out) override
+    {
+        return m_reserve.pull(*this, out) == media::CaptureFill::Captured;
+    }
 
     size_t frames_ready() override
     {

@@ -30,7 +30,11 @@ public:
         m_counters.frames++;
         return 1;
     }
-    void read_frame(std::span<int16_t, kAudioFrame> out) override { fill_bytes(out.data(), 0, out.size_bytes()); }
+    bool read_frame(std::span<int16_t, kAudioFrame> out) override
+    {
+        fill_bytes(out.data(), 0, out.size_bytes());
+        return false;
+    }
     void write_frame(std::span<const int16_t, kAudioFrame>) override { }
     AudioCounters counters() const override { return m_counters; }
 

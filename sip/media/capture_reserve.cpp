@@ -26,7 +26,7 @@ void CaptureReserve::conceal(std::span<int16_t, kReserveFrame> out)
     m_plc.conceal(out); // pitch repetition fading to silence over 60 ms (plc.h)
 }
 
-void CaptureReserve::pull(CaptureSource& source, std::span<int16_t, kReserveFrame> out)
+CaptureFill CaptureReserve::pull(CaptureSource& source, std::span<int16_t, kReserveFrame> out)
 {
     size_t ready = source.frames_ready();
     m_counters.depth = uint32_t(ready);
@@ -38,7 +38,7 @@ void CaptureReserve::pull(CaptureSource& source, std::span<int16_t, kReserveFram
     }
     if (!m_primed || ready == 0) {
         conceal(out);
-        return;
+        return CaptureFill::Concealed;
     }
     // Too deep: skip the oldest audio back to the starting depth (one splice, counted)
     // rather than carry the extra delay for the rest of the call.
@@ -51,11 +51,12 @@ void CaptureReserve::pull(CaptureSource& source, std::span<int16_t, kReserveFram
     }
     if (!source.take_frame(out)) {
         conceal(out);
-        return;
+        return CaptureFill::Concealed;
     }
     m_dry_run = 0;
     m_counters.delivered++;
     m_plc.good_frame(out); // after a concealment, splices the real audio in smoothly
+    return CaptureFill::Captured;
 }
 
 } // namespace oh::media

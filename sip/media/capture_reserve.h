@@ -33,6 +33,9 @@ struct CaptureReserveCounters {
     uint32_t max_depth { 0 };
 };
 
+// What a pulled frame holds.
+enum class CaptureFill : uint8_t { Captured, Concealed };
+
 class CaptureReserve {
 public:
     // Start delivering once two frames (40 ms) are queued: one is taken, one stays as the
@@ -47,8 +50,9 @@ public:
     static constexpr uint32_t kStallFrames = 10;
 
     // One 20 ms frame for the media path, always filled: captured audio, or a concealment
-    // of it (silence before the first frame arrives).
-    void pull(CaptureSource& source, std::span<int16_t, kReserveFrame> out);
+    // of it (silence before the first frame arrives). Says which, for measurements that must
+    // judge the microphone and not the concealment.
+    CaptureFill pull(CaptureSource& source, std::span<int16_t, kReserveFrame> out);
     void reset();
 
     bool primed() const { return m_primed; }
