@@ -50,6 +50,7 @@ const char* counter_name(Counter c)
     case Counter::DropUdpChecksum: return "drop_udp_checksum";
     case Counter::DropUdpNoPort: return "drop_udp_no_port";
     case Counter::DropUdpQueueFull: return "drop_udp_queue_full";
+    case Counter::DropUdpWrongPeer: return "drop_udp_wrong_peer";
     case Counter::DropPoolExhausted: return "drop_pool_exhausted";
     case Counter::UdpRxDatagrams: return "udp_rx_datagrams";
     case Counter::UdpTxDatagrams: return "udp_tx_datagrams";

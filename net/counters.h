@@ -52,6 +52,7 @@ enum class Counter : uint8_t {
     DropUdpChecksum,
     DropUdpNoPort,
     DropUdpQueueFull,
+    DropUdpWrongPeer,     // for a connected socket, from another source: dropped before queueing
     DropPoolExhausted,
     UdpRxDatagrams,
     UdpTxDatagrams,
