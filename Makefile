@@ -112,7 +112,8 @@ SIP_DOMAIN   ?=
 AUDIO        ?= none
 RUN_CMDLINE  := $(strip $(CMDLINE) $(if $(SIP_SERVER),sip.server=$(SIP_SERVER)) \
                 $(if $(SIP_USER),sip.user=$(SIP_USER)) $(if $(SIP_PASSWORD),sip.password=$(SIP_PASSWORD)) \
-                $(if $(SIP_DOMAIN),sip.domain=$(SIP_DOMAIN)))
+                $(if $(SIP_DOMAIN),sip.domain=$(SIP_DOMAIN)) \
+                $(if $(findstring rtp.ports=,$(CMDLINE)),,rtp.ports=4000-4001))
 comma        := ,
 RUN_AUDIO    := $(if $(filter wav,$(AUDIO)),wav$(comma)id=snd$(comma)path=$(BUILD)/speaker.wav,$(AUDIO)$(comma)id=snd)
 RUN_NET      := -netdev user,id=n0,hostfwd=udp::5060-:5060,hostfwd=udp::4000-:4000,hostfwd=udp::4001-:4001 \
