@@ -34,6 +34,7 @@ const char* counter_name(Counter c)
     case Counter::DropIpReassemblyTimeout: return "drop_ip_reassembly_timeout";
     case Counter::DropIpReassemblyTooBig: return "drop_ip_reassembly_too_big";
     case Counter::DropIpReassemblyBusy: return "drop_ip_reassembly_busy";
+    case Counter::DropIpReassemblyEvicted: return "drop_ip_reassembly_evicted";
     case Counter::DropIpNotForUs: return "drop_ip_not_for_us";
     case Counter::DropIpBadSource: return "drop_ip_bad_source";
     case Counter::DropIpUnsupportedProtocol: return "drop_ip_unsupported_protocol";

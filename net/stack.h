@@ -31,7 +31,7 @@
 namespace oh::net {
 
 // Sizing: the pool is most of the stack's RAM (12 x 1514 bytes = 17.7 KiB), then the
-// reassembly buffer (ip_reassembly.h).
+// reassembly buffers (ip_reassembly.h: 4 x 4 KiB).
 constexpr size_t kPoolBuffers = 12;
 constexpr size_t kPoolBufferSize = kEthernetMaxFrame;
 constexpr size_t kArpQueueLimit = 4; // packets parked while their next hop resolves
