@@ -367,9 +367,10 @@ void sip_thread(void* arg)
         // the next call gets a fresh port pair.
         if (sh.ports_used && calls_idle(*sh.ua) && !media_running(sh)) {
             sh.ports_used = false;
-            if (rebind_media_ports(sh))
+            if (rebind_media_ports(sh)) {
                 sh.ua->set_rtp_port(sh.rtp_port);
-            else
+                printk("phone: next call's media on udp %u/%u\n", sh.rtp_port, sh.rtp_port + 1);
+            } else
                 printk("phone: no free RTP/RTCP pair; the next call keeps port %u\n", sh.rtp_port);
         }
         if (!dialed && sh.options.dial_at_start[0] && sh.reg == sip::RegState::Registered) {
