@@ -17,7 +17,7 @@ ACCEL      ?= tcg
 MODULES :=
 include $(sort $(wildcard lib/module.mk lib/*/module.mk net/module.mk sip/module.mk \
                           sip/*/module.mk drivers/*/module.mk kernel/module.mk \
-                          port/*/module.mk port/*/boards/*/module.mk))
+                          port/*/module.mk port/*/soc/*/module.mk port/*/boards/*/module.mk))
 module_srcs  = $(foreach m,$(1),$($(m)_SRCS))
 MODULE_SRCS := $(call module_srcs,$(MODULES))
 MODULE_ASM  := $(foreach m,$(MODULES),$($(m)_ASM))
@@ -102,26 +102,30 @@ QEMU_ARGS := -M pc -smp $(SMP) -m $(MEM) -accel $(ACCEL) -cdrom $(BUILD)/offhook
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 # `make run SIP_SERVER=pbx.example SIP_USER=1000 SIP_PASSWORD=...` points the phone at a PBX.
-# Networking is QEMU's user mode with SIP (5060) and RTP (4000/4001) forwarded from the host,
-# so a PBX reaches the phone at this host's address (chan_pjsip: rtp_symmetric, force_rport,
-# rewrite_contact). AUDIO=pa plays through PulseAudio; AUDIO=wav records to build/speaker.wav.
+# Networking (tools/run_net.py): QEMU's user mode by default, the phone behind QEMU's NAT at
+# 10.0.2.15, this host's loopback at 10.0.2.2 (a PBX on this machine: SIP_SERVER=10.0.2.2).
+# Nothing is forwarded unless FORWARD=5060 (or HOSTPORT:GUESTPORT,...) asks; a taken port is
+# refused before QEMU starts. NET=tap TAP=IFNAME puts it on a tap device instead.
+# AUDIO=pa plays through PulseAudio; AUDIO=wav records to build/speaker.wav (at 8 kHz).
 SIP_SERVER   ?=
 SIP_USER     ?=
 SIP_PASSWORD ?=
 SIP_DOMAIN   ?=
 AUDIO        ?= none
+NET          ?= user
+FORWARD      ?=
+TAP          ?=
 RUN_CMDLINE  := $(strip $(CMDLINE) $(if $(SIP_SERVER),sip.server=$(SIP_SERVER)) \
                 $(if $(SIP_USER),sip.user=$(SIP_USER)) $(if $(SIP_PASSWORD),sip.password=$(SIP_PASSWORD)) \
-                $(if $(SIP_DOMAIN),sip.domain=$(SIP_DOMAIN)) \
-                $(if $(findstring rtp.ports=,$(CMDLINE)),,rtp.ports=4000-4001))
+                $(if $(SIP_DOMAIN),sip.domain=$(SIP_DOMAIN)))
 comma        := ,
-RUN_AUDIO    := $(if $(filter wav,$(AUDIO)),wav$(comma)id=snd$(comma)path=$(BUILD)/speaker.wav,$(AUDIO)$(comma)id=snd)
-RUN_NET      := -netdev user,id=n0,hostfwd=udp::5060-:5060,hostfwd=udp::4000-:4000,hostfwd=udp::4001-:4001 \
-                -device e1000,netdev=n0 -device AC97,audiodev=snd -audiodev $(RUN_AUDIO)
+RUN_AUDIO    := $(if $(filter wav,$(AUDIO)),wav$(comma)id=snd$(comma)path=$(BUILD)/speaker.wav$(comma)out.frequency=8000,$(AUDIO)$(comma)id=snd)
 
 run: deps build/kernel.elf
 	$(MAKE) --no-print-directory iso CMDLINE='$(RUN_CMDLINE)'
-	$(QEMU) $(QEMU_ARGS) $(RUN_NET)
+	@net="$$(python3 tools/run_net.py $(NET) '$(if $(filter tap,$(NET)),$(TAP),$(FORWARD))')" || exit 2; \
+	echo "$(QEMU) $(QEMU_ARGS) $$net -device AC97,audiodev=snd -audiodev $(RUN_AUDIO)"; \
+	exec $(QEMU) $(QEMU_ARGS) $$net -device AC97,audiodev=snd -audiodev $(RUN_AUDIO)
 
 # The phone in the lab (netns + Kamailio + baresip), a call, a summary; see tools/demo.py.
 demo: deps build/kernel.elf

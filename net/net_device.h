@@ -20,4 +20,16 @@ protected:
     ~NetDevice() = default;
 };
 
+// A NIC whose owner polls it for frames (the ARM port's network task): LAN9118, STM32 ETH.
+class PolledNetDevice : public NetDevice {
+public:
+    // Copies the next received frame (FCS stripped) into `out`. WouldBlock: none queued.
+    // NoSpace: the frame was larger than `out` and was dropped.
+    virtual Result<size_t> receive(std::span<uint8_t> out) = 0;
+    virtual MacAddress mac() const = 0;
+
+protected:
+    ~PolledNetDevice() = default;
+};
+
 } // namespace oh::net

@@ -20,8 +20,9 @@ void write_via_with_source(Writer& w, Str element, const Endpoint& source)
     }
     Ipv4Address host;
     bool same_host = parse_ipv4(via->host, host) && host == source.address;
-    // Everything before the parameters stays as it was.
-    w.put(Str(element.data(), size_t(via->params.data() - element.data())));
+    // Everything before the parameters stays as it was (a Via without any, as RFC 2543 peers
+    // send, has an empty params view that points nowhere: RFC 4475 §3.4.1).
+    w.put(via->params.empty() ? trim(element) : Str(element.data(), size_t(via->params.data() - element.data())));
     Str params = via->params;
     size_t i = 0;
     while (i < params.size()) {
@@ -71,15 +72,21 @@ void write_response_head(Writer& w, const Message& req, uint16_t status, Str rea
         }
         w.put("\r\n");
     }
-    w.header("From", req.from);
-    w.put("To: ").put(req.to);
-    if (status > 100 && !to_tag.empty()) {
-        auto to = parse_name_addr(req.to);
-        if (to && to->tag().empty())
-            w.put(";tag=").put(to_tag);
+    // A 400 to a request that lacked From, To or Call-ID (RFC 4475 §3.3.1) copies only what
+    // was there rather than invent values.
+    if (!req.from.empty())
+        w.header("From", req.from);
+    if (!req.to.empty()) {
+        w.put("To: ").put(req.to);
+        if (status > 100 && !to_tag.empty()) {
+            auto to = parse_name_addr(req.to);
+            if (to && to->tag().empty())
+                w.put(";tag=").put(to_tag);
+        }
+        w.put("\r\n");
     }
-    w.put("\r\n");
-    w.header("Call-ID", req.call_id);
+    if (!req.call_id.empty())
+        w.header("Call-ID", req.call_id);
     w.put("CSeq: ").put_uint(req.cseq).put(' ').put(req.cseq_method_text).put("\r\n");
 }
 

@@ -72,6 +72,13 @@ Result<void> dialog_from_request(Dialog& d, const Message& req, Str local_tag)
         return Result<void>(Error::Malformed, "Route set too long");
     d.remote_cseq = req.cseq;
     d.remote_cseq_known = true;
+    // An RFC 2543 caller may leave Contact out (RFC 4475 §3.4.1); RFC 2543 §6.13 then has
+    // requests go back to the From address.
+    if (!req.find(HeaderId::Contact)) {
+        if (!d.remote_target.assign(from->uri.text))
+            return Result<void>(Error::Malformed, "Dialog field too long");
+        return {};
+    }
     return set_remote_target(d, req);
 }
 

@@ -1,6 +1,7 @@
 // Zero-copy SIP message parser (RFC 3261 §7): start line, folded headers, body framing.
 #include "sip/message.h"
 
+#include "sip/headers.h"
 #include "sip/uri.h"
 
 #include <bit>
@@ -237,6 +238,41 @@ Result<void> parse_body(const char* p, size_t n, size_t body_at, Str content_len
     return {};
 }
 
+// Structure a UAS must see in a request before it may act on it: every Via element parses and
+// has no empty parameters (RFC 4475 §3.1.2.1), and every Contact is a name-addr or addr-spec
+// whose parameters are well formed, in <> whenever its URI has headers (RFC 3261 §20.10,
+// RFC 4475 §3.1.2.13).
+Result<void> validate_request_headers(const Message& m)
+{
+    for (const Header* h = m.find(HeaderId::Via); h; h = m.next(HeaderId::Via, h)) {
+        ListSplitter split(h->value);
+        Str element;
+        while (split.next(element)) {
+            auto via = parse_via(element);
+            if (!via || !params_well_formed(via->params))
+                return Result<void>(Error::Malformed, "Bad Via");
+        }
+        if (split.malformed())
+            return Result<void>(Error::Malformed, "Bad Via");
+    }
+    for (const Header* h = m.find(HeaderId::Contact); h; h = m.next(HeaderId::Contact, h)) {
+        if (trim(h->value) == "*")
+            continue;
+        ListSplitter split(h->value);
+        Str element;
+        while (split.next(element)) {
+            auto na = parse_name_addr(element);
+            if (!na || !params_well_formed(na->params))
+                return Result<void>(Error::Malformed, "Bad Contact");
+            if (!na->uri.headers.empty() && find_char(element, '<') == kNpos)
+                return Result<void>(Error::Malformed, "Contact URI with headers needs <>");
+        }
+        if (split.malformed())
+            return Result<void>(Error::Malformed, "Bad Contact");
+    }
+    return {};
+}
+
 } // namespace
 
 Method method_from_name(Str name)
@@ -399,8 +435,9 @@ bool salvage_for_reply(std::span<const uint8_t> data, Message& m)
             m.cseq_method_text = m.method_text;
         }
     }
-    return m.method != Method::Ack && !m.top_via.empty() && !m.from.empty() && !m.to.empty()
-        && !m.call_id.empty() && !m.cseq_method_text.empty();
+    // RFC 4475 §3.3.1: a request missing From, To or Call-ID still gets its 400 when the Via
+    // (where to send it, §18.2.2) and CSeq (what the client matches, §17.1.3) are there.
+    return m.method != Method::Ack && !m.top_via.empty() && !m.cseq_method_text.empty();
 }
 
 Result<void> validate_message(const Message& m)
@@ -423,6 +460,8 @@ Result<void> validate_message(const Message& m)
         if (!parse_uint(mf->value, 255))
             return Result<void>(Error::Malformed, "Bad Max-Forwards");
     }
+    if (m.is_request)
+        return validate_request_headers(m);
     return {};
 }
 

@@ -91,7 +91,7 @@ struct Message {
 Result<void> parse_message(std::span<const uint8_t> data, Framing framing, Message& out);
 
 // For a request that failed to parse: pick Via, From, To, Call-ID and CSeq out of the raw
-// lines so a 400 can still be addressed. False when they cannot all be found.
+// lines so a 400 can still be addressed. False without a Via and a CSeq (or for an ACK).
 bool salvage_for_reply(std::span<const uint8_t> data, Message& out);
 
 // Checks RFC 3261 §8.2 / §8.1.3 essentials (To, From, Call-ID, CSeq, Via) after a parse.

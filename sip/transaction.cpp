@@ -22,6 +22,40 @@ bool sent_by_key(const Via& via, FixedString<80>& out)
     return w.ok() && out.assign(w.view());
 }
 
+uint32_t fnv1a(Str a, uint32_t h)
+{
+    for (char c : a)
+        h = (h ^ uint8_t(c)) * 16777619u;
+    return h;
+}
+
+// RFC 3261 §17.2.3: a branch that starts with the magic cookie is the transaction id. Without
+// one (an RFC 2543 peer, RFC 4475 §3.4.1; or a bare cookie, §3.2.1) the id is made of the
+// Request-URI, From tag, Call-ID, CSeq number and top Via, hashed into the branch slot. The To
+// tag is left out so the ACK for a non-2xx (§17.1.1.3: same Request-URI, top Via and CSeq
+// number) and a CANCEL (§9.1) meet their INVITE; the method is compared on its own.
+void server_key(const Message& req, const Via& via, FixedString<64>& out)
+{
+    if (via.branch.size() > kBranchCookie.size() && via.branch.substr(0, kBranchCookie.size()) == kBranchCookie) {
+        out.assign(via.branch.substr(0, FixedString<64>::capacity())); // longer ones: stored prefix
+        return;
+    }
+    auto from = parse_name_addr(req.from);
+    char cseq[12];
+    Writer cw(cseq, sizeof cseq);
+    cw.put_uint(req.cseq);
+    const Str parts[] = { req.request_uri, from ? from->tag() : Str {}, req.call_id, cw.view(), req.top_via };
+    uint32_t a = 2166136261u, b = 0x811c9dc5u ^ 0x5bd1e995u;
+    for (Str p : parts) {
+        a = fnv1a(p, a) * 31u;
+        b = fnv1a(p, b ^ uint32_t(p.size()));
+    }
+    char buf[24];
+    Writer w(buf, sizeof buf);
+    w.put("rfc2543.").put_hex(a, 8).put_hex(b, 8);
+    out.assign(w.view());
+}
+
 } // namespace
 
 // A transaction that has already delivered its result and only lingers to absorb
@@ -194,8 +228,9 @@ TransactionLayer::Verdict TransactionLayer::on_request(const Message& req, const
     if (!via || !sent_by_key(*via, key))
         return Verdict::New; // the UA rejects it; nothing to match
     Method match = req.method == Method::Ack ? Method::Invite : req.method;
-    // Branches longer than we store are compared on the stored prefix.
-    Str branch = via->branch.substr(0, FixedString<64>::capacity());
+    FixedString<64> id;
+    server_key(req, *via, id);
+    Str branch = id.view();
     for (auto& tx : m_pool) {
         if (tx.state == TxState::Free || tx.is_client() || tx.method != match || tx.branch.view() != branch
             || tx.sent_by.view() != key.view())
@@ -282,7 +317,9 @@ Transaction* TransactionLayer::find_invite_for_cancel(const Message& cancel)
     FixedString<80> key;
     if (!via || !sent_by_key(*via, key))
         return nullptr;
-    Str branch = via->branch.substr(0, FixedString<64>::capacity());
+    FixedString<64> id;
+    server_key(cancel, *via, id);
+    Str branch = id.view();
     for (auto& tx : m_pool)
         if (tx.state != TxState::Free && tx.kind == TxKind::InviteServer && tx.branch.view() == branch
             && tx.sent_by.view() == key.view())

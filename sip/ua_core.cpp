@@ -209,8 +209,13 @@ void SipUserAgent::receive(std::span<const uint8_t> datagram, const Endpoint& so
     if (auto valid = validate_message(m); valid.is_error()) {
         m_guard.counters().malformed++;
         m_guard.strike(source, now);
-        if (m.is_request && m.method != Method::Ack && !m.top_via.empty() && !m.from.empty() && !m.to.empty()
-            && !m.call_id.empty() && !m.cseq_method_text.empty())
+        // RFC 4475 §3.3.1: answer whenever the Via and CSeq say where and to what. An unknown
+        // method is not implemented whatever else is wrong (RFC 4475 §3.1.2.18 prefers 501).
+        if (!m.is_request || m.method == Method::Ack || m.top_via.empty() || m.cseq_method_text.empty())
+            return;
+        if (m.method == Method::Unknown)
+            respond_stateless(m, source, 501, {}, kAllowHeader);
+        else
             respond_stateless(m, source, 400, cstr(valid.error_info().text()));
         return;
     }
@@ -232,10 +237,20 @@ void SipUserAgent::handle_request(const Message& m, const Endpoint& source)
             respond_stateless(m, source, 400, "Bad To");
         return;
     }
+    bool untrusted_invite = m.method == Method::Invite && to->tag().empty() && !m_guard.is_trusted(source);
+    // §8.2: authorization (the 403 below) comes before the method and header checks.
+    if (m.method != Method::Ack && m.method != Method::Cancel && !untrusted_invite) {
+        char extra[256];
+        Writer ew(extra, sizeof extra);
+        if (uint16_t refused = screen(m, ew)) {
+            respond_stateless(m, source, refused, {}, ew.ok() ? ew.view() : Str {});
+            return;
+        }
+    }
     // Out-of-dialog requests answered at once (OPTIONS, rejections) are answered statelessly
     // (§8.2.7), so qualify pings and scanners cannot exhaust the small transaction pool.
     if (to->tag().empty() && m.method != Method::Ack && m.method != Method::Cancel
-        && (m.method != Method::Invite || !m_guard.is_trusted(source))) {
+        && (m.method != Method::Invite || untrusted_invite)) {
         stateless_out_of_dialog(m, source);
         return;
     }
@@ -260,11 +275,7 @@ void SipUserAgent::handle_request(const Message& m, const Endpoint& source)
 
 void SipUserAgent::stateless_out_of_dialog(const Message& m, const Endpoint& source)
 {
-    auto ruri = parse_uri(m.request_uri);
-    if (!ruri || (ruri->scheme != UriScheme::Sip && ruri->scheme != UriScheme::Sips)) {
-        respond_stateless(m, source, 416);
-        return;
-    }
+    // screen() has answered 416, 405 and 501 already.
     switch (m.method) {
     case Method::Invite:
         // Only the PBX may ring us (Asterisk `identify` style); scanners get 403 and strikes.

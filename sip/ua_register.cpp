@@ -87,6 +87,10 @@ bool SipUserAgent::send_register()
     w.header("Call-ID", m_reg.call_id.view());
     w.put("CSeq: ").put_uint(++m_reg.cseq).put(" REGISTER\r\n");
     write_contact(w);
+    if (m_reg.remove_stale) {
+        w.put("Contact: <sip:").put(m_config.user).put('@').put_ipv4(m_reg.stale_contact.address.value);
+        w.put(':').put_uint(m_reg.stale_contact.port).put(">;expires=0\r\n");
+    }
     w.put("Expires: ").put_uint(expires).put("\r\n");
     w.header("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY");
     w.header("User-Agent", m_config.user_agent);
@@ -145,6 +149,7 @@ void SipUserAgent::registration_response(const Message& m)
         send_register(); // bind the address the registrar can actually reach
         return;
     }
+    m_reg.remove_stale = false; // this 200 answered the REGISTER that removed it
     uint32_t granted = m_reg.expires;
     for (const Header* h = m.find(HeaderId::Contact); h; h = m.next(HeaderId::Contact, h)) {
         ListSplitter split(h->value);
@@ -180,6 +185,11 @@ bool SipUserAgent::learn_public_contact(const Message& m)
         seen.port = via->rport;
     if (seen == m_reg.contact)
         return false;
+    // The registrar still holds the first binding (our private address) until it expires; left
+    // there, a proxy forks our calls to both and the copy that comes second gets 486. The
+    // REGISTER that binds the new address removes the old one (RFC 3261 §10.2.2: expires=0).
+    m_reg.stale_contact = m_reg.contact;
+    m_reg.remove_stale = true;
     m_reg.contact = seen;
     m_reg.contact_rewritten = true;
     return true;

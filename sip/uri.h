@@ -41,6 +41,10 @@ struct NameAddr {
     Str tag() const { return find_param(params, "tag"); }
 };
 
+// RFC 3261 §25.1: every ';' starts a parameter with a name (generic-param = token [...]), so
+// ";;" or a trailing ';' is malformed (RFC 4475 §3.1.2.1). Quoted values may hold ';'.
+bool params_well_formed(Str params);
+
 // name-addr ("Bob" <sip:bob@x>;tag=1) or addr-spec (sip:bob@x;tag=1): in the latter the
 // parameters belong to the header, not to the URI (§20.10).
 Result<NameAddr> parse_name_addr(Str text);

@@ -128,6 +128,8 @@ struct Registration {
     FixedString<64> call_id;
     FixedString<32> from_tag;
     Endpoint contact;              // as the registrar sees us (rport/received)
+    Endpoint stale_contact;        // the binding the rewrite replaced: removed by the next REGISTER
+    bool remove_stale { false };
     Nanoseconds next_at { 0 };     // refresh or retry
     Nanoseconds bound_until { 0 }; // when the registrar forgets us without a refresh
     Nanoseconds keepalive_at { 0 };
@@ -183,6 +185,10 @@ private:
     bool write_credentials(Writer& w, AuthState& auth, Method method, Str uri);
     bool take_challenge(const Message& m, AuthState& auth);
     Transaction* tx_at(uint8_t index, TxKind kind, uint32_t cseq);
+
+    // ua_screen.cpp: RFC 3261 §8.2.1-§8.2.3 checks in the RFC's order; 0 to go on, else the
+    // status to refuse with (`extra` gets the header lines that status needs).
+    uint16_t screen(const Message& m, Writer& extra) const;
     uint8_t tx_index(const Transaction* tx) const;
 
     // ua_register.cpp

@@ -12,6 +12,7 @@ PACKAGE = {
     "qemu-system-x86_64": "qemu-system-x86", "qemu-system-arm": "qemu-system-arm",
     "kamailio": "kamailio", "baresip": "baresip", "sipp": "sip-tester", "sox": "sox",
     "dnsmasq": "dnsmasq-base", "ip": "iproute2", "ping": "iputils-ping", "tshark": "tshark",
+    "tcpdump": "tcpdump",
     "dd": "coreutils",
 }
 

@@ -31,23 +31,15 @@ bool E1000::probe(uint16_t vendor, uint16_t device)
     return false;
 }
 
-E1000::E1000(hw::Mmio& mmio, hw::DmaAllocator& dma)
-    : m_mmio(mmio)
-    , m_dma(dma)
+Result<E1000> E1000::create(hw::Mmio& mmio, hw::DmaAllocator& dma)
 {
-}
-
-Result<void> E1000::create()
-{
-    if (m_created)
-        return Error::Exists;
+    E1000 dev(mmio);
     // 82540EM SDM 3.2.6 / 3.3.6: rings are 16-byte aligned; 128 keeps each in cache lines.
-    m_rx_ring = TRY(m_dma.allocate(kE1000RxDescriptors * sizeof(RxDescriptor), 128, hw::kBusLimit64));
-    m_tx_ring = TRY(m_dma.allocate(kE1000TxDescriptors * sizeof(TxDescriptor), 128, hw::kBusLimit64));
-    m_rx_buffers = TRY(m_dma.allocate(kE1000RxDescriptors * kE1000BufferSize, 4096, hw::kBusLimit64));
-    m_tx_buffers = TRY(m_dma.allocate(kE1000TxDescriptors * kE1000BufferSize, 4096, hw::kBusLimit64));
-    m_created = true;
-    return {};
+    dev.m_rx_ring = TRY(dma.allocate(kE1000RxDescriptors * sizeof(RxDescriptor), 128, hw::kBusLimit64));
+    dev.m_tx_ring = TRY(dma.allocate(kE1000TxDescriptors * sizeof(TxDescriptor), 128, hw::kBusLimit64));
+    dev.m_rx_buffers = TRY(dma.allocate(kE1000RxDescriptors * kE1000BufferSize, 4096, hw::kBusLimit64));
+    dev.m_tx_buffers = TRY(dma.allocate(kE1000TxDescriptors * kE1000BufferSize, 4096, hw::kBusLimit64));
+    return dev;
 }
 
 volatile RxDescriptor& E1000::rx_descriptor(size_t i)
@@ -170,8 +162,6 @@ void E1000::setup_tx()
 
 Result<void> E1000::initialize()
 {
-    if (!m_created)
-        return { Error::InvalidArgument, "create() first" };
     m_initialized = false;
     TRY(reset());
     TRY(load_mac_address());

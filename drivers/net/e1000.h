@@ -54,10 +54,9 @@ public:
     // Pure check of PCI IDs: no device access.
     static bool probe(uint16_t vendor, uint16_t device);
 
-    E1000(hw::Mmio& mmio, hw::DmaAllocator& dma);
-
-    // Allocates the rings and buffers. No register access.
-    Result<void> create();
+    // Allocates the rings and buffers (as the DMA allocator's memory, below any limit: the
+    // 82540EM takes 64-bit descriptor and buffer addresses). No register access.
+    static Result<E1000> create(hw::Mmio& mmio, hw::DmaAllocator& dma);
     // Resets the device, reads the MAC, programs rings and enables interrupts.
     // Timeout: the reset bit never cleared.
     Result<void> initialize();
@@ -88,14 +87,14 @@ private:
     volatile e1000::RxDescriptor& rx_descriptor(size_t i);
     volatile e1000::TxDescriptor& tx_descriptor(size_t i);
 
+    E1000(hw::Mmio& mmio) : m_mmio(mmio) { }
+
     hw::Mmio& m_mmio;
-    hw::DmaAllocator& m_dma;
     hw::DmaBuffer m_rx_ring;
     hw::DmaBuffer m_tx_ring;
     hw::DmaBuffer m_rx_buffers; // kE1000RxDescriptors x kE1000BufferSize, contiguous
     hw::DmaBuffer m_tx_buffers;
     net::MacAddress m_mac;
-    bool m_created { false };
     bool m_initialized { false };
     bool m_link_up { false };
     bool m_rx_discarding { false }; // inside a frame that spilled over several buffers

@@ -84,13 +84,14 @@ Nic* e1000_probe_and_start(void (*on_event)())
     }
     pci::enable(pci_config(), *dev, true);
     s_mmio.set_base(reinterpret_cast<uintptr_t>(mmio_map(bar.base, bar.size)));
-    s_nic.m_dev = new drivers::E1000(s_mmio, kernel_dma());
-    if (!s_nic.m_dev)
-        return nullptr;
-    if (auto r = s_nic.m_dev->create(); r.is_error()) {
-        printk("e1000: %s\n", r.error_info().text());
+    auto created = drivers::E1000::create(s_mmio, kernel_dma());
+    if (created.is_error()) {
+        printk("e1000: %s\n", created.error_info().text());
         return nullptr;
     }
+    s_nic.m_dev = new drivers::E1000(created.release_value());
+    if (!s_nic.m_dev)
+        return nullptr;
     if (auto r = s_nic.m_dev->initialize(); r.is_error()) {
         printk("e1000: initialization failed: %s\n", r.error_info().text());
         return nullptr;

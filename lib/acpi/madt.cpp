@@ -4,7 +4,7 @@
 
 #include "lib/bytes.h"
 
-namespace oh::kernel {
+namespace oh {
 
 namespace {
 constexpr size_t kHeaderSize = 36;
@@ -122,4 +122,4 @@ Result<uint64_t> find_table(std::span<const uint8_t> rsdp, PhysReader& mem, cons
     return Error::NotFound;
 }
 
-} // namespace oh::kernel
+} // namespace oh

@@ -8,7 +8,7 @@
 
 #include "lib/result.h"
 
-namespace oh::kernel {
+namespace oh {
 
 struct InterruptOverride {
     uint8_t source;   // ISA IRQ
@@ -56,4 +56,4 @@ protected:
 // Walks RSDT or XSDT from the RSDP and returns the physical address of a table.
 Result<uint64_t> find_table(std::span<const uint8_t> rsdp, PhysReader& mem, const char signature[4]);
 
-} // namespace oh::kernel
+} // namespace oh

@@ -3,7 +3,7 @@
 
 #include "lib/bytes.h"
 
-namespace oh::kernel {
+namespace oh {
 
 namespace {
 enum class Tag : uint32_t { End = 0, Cmdline = 1, MemoryMap = 6, AcpiOld = 14, AcpiNew = 15 };
@@ -61,4 +61,4 @@ Result<void> parse_multiboot2(std::span<const uint8_t> info, BootInfo& out)
     return {};
 }
 
-} // namespace oh::kernel
+} // namespace oh

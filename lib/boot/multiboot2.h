@@ -9,7 +9,7 @@
 
 #include "lib/result.h"
 
-namespace oh::kernel {
+namespace oh {
 
 struct MemoryRange {
     uint64_t base;
@@ -29,4 +29,4 @@ struct BootInfo {
 // `info` is the whole structure (its first u32 gives the size). Malformed tags are an error.
 Result<void> parse_multiboot2(std::span<const uint8_t> info, BootInfo& out);
 
-} // namespace oh::kernel
+} // namespace oh

@@ -1,7 +1,7 @@
 // Kernel command line lookups.
 #include "lib/cmdline/cmdline.h"
 
-namespace oh::kernel {
+namespace oh {
 
 std::optional<std::string_view> CommandLine::get(std::string_view key) const
 {
@@ -43,4 +43,4 @@ bool CommandLine::get_bool(std::string_view key, bool fallback) const
     return fallback;
 }
 
-} // namespace oh::kernel
+} // namespace oh

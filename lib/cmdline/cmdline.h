@@ -8,7 +8,7 @@
 
 #include "lib/text.h"
 
-namespace oh::kernel {
+namespace oh {
 
 class CommandLine {
 public:
@@ -31,4 +31,4 @@ private:
     std::string_view m_text;
 };
 
-} // namespace oh::kernel
+} // namespace oh

@@ -17,7 +17,7 @@ struct ConfigParseStats {
 };
 
 // Turn the file into one line of space-separated `key=value` words, the command line's
-// syntax, so oh::kernel::CommandLine reads both. Format: words separated by spaces, tabs or
+// syntax, so CommandLine reads both. Format: words separated by spaces, tabs or
 // line ends; `#` at the start of a word comments out the rest of its line. Keys are
 // [A-Za-z0-9._-]+; a bare key means an empty value, as on the command line. Bad words are
 // skipped and counted. To let the boot command line override the file, the glue looks up

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <span>
+
 #include "lib/result.h"
 
 namespace oh::hw {
@@ -88,6 +90,17 @@ public:
 
 protected:
     ~DmaAllocator() = default;
+};
+
+// An I2C master as a device driver sees it (the WM8994 codec over the STM32's I2C3): write,
+// or write then read, to one 7-bit address. NACK, arbitration loss and timeouts are errors.
+class I2cBus {
+public:
+    virtual Result<void> write(uint8_t address, std::span<const uint8_t> bytes) = 0;
+    virtual Result<void> write_read(uint8_t address, std::span<const uint8_t> out, std::span<uint8_t> in) = 0;
+
+protected:
+    ~I2cBus() = default;
 };
 
 // Buffers a driver owns statically (the MCU's DMA descriptors and audio halves): their bus

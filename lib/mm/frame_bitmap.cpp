@@ -1,7 +1,7 @@
 // Physical frame allocator policy (pure: tested on the host).
 #include "lib/mm/frame_bitmap.h"
 
-namespace oh::kernel {
+namespace oh {
 
 void FrameBitmap::init(uint64_t* bits, size_t frame_count)
 {
@@ -76,4 +76,4 @@ Result<void> FrameBitmap::free(size_t first, size_t count)
     return {};
 }
 
-} // namespace oh::kernel
+} // namespace oh

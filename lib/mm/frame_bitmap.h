@@ -6,7 +6,7 @@
 
 #include "lib/result.h"
 
-namespace oh::kernel {
+namespace oh {
 
 class FrameBitmap {
 public:
@@ -37,4 +37,4 @@ private:
     size_t m_hint { 0 }; // lowest frame that might be free
 };
 
-} // namespace oh::kernel
+} // namespace oh

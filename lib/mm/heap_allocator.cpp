@@ -4,7 +4,7 @@
 
 #include "lib/bytes.h"
 
-namespace oh::kernel {
+namespace oh {
 
 struct HeapAllocator::Block {
     uint64_t size;    // whole block, header and footer included
@@ -175,4 +175,4 @@ bool HeapAllocator::check() const
     return free_bytes == m_free_bytes;
 }
 
-} // namespace oh::kernel
+} // namespace oh

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-namespace oh::kernel {
+namespace oh {
 
 class HeapAllocator {
 public:
@@ -43,4 +43,4 @@ private:
     size_t m_allocations { 0 };
 };
 
-} // namespace oh::kernel
+} // namespace oh

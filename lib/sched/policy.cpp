@@ -2,7 +2,7 @@
 // virtual runtime first (a simplified CFS).
 #include "lib/sched/policy.h"
 
-namespace oh::kernel {
+namespace oh {
 
 int RunQueue::highest_rt() const
 {
@@ -149,4 +149,4 @@ SchedEntity* RunQueue::steal_candidate(int cpu) const
     return found;
 }
 
-} // namespace oh::kernel
+} // namespace oh

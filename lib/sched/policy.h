@@ -7,7 +7,7 @@
 
 #include "lib/intrusive_list.h"
 
-namespace oh::kernel {
+namespace oh {
 
 enum class SchedClass : uint8_t { Realtime, Normal, Idle };
 
@@ -72,4 +72,4 @@ private:
     uint64_t m_min_vruntime { 0 };
 };
 
-} // namespace oh::kernel
+} // namespace oh

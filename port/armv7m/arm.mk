@@ -23,9 +23,9 @@ ARM_CORE_SRCS  := $(call module_srcs,sched cmdline lib net)
 ARM_PHONE_SRCS := $(call module_srcs,sip media)
 
 MPS2_DIR   := port/armv7m/boards/mps2-an500
-MPS2_SRCS  := $(call module_srcs,mps2_drivers mps2_board)
+MPS2_SRCS  := $(call module_srcs,lan9118 mps2_board)
 STM32_DIR  := port/armv7m/boards/stm32f746g-disco
-STM32_SRCS := $(call module_srcs,stm32_drivers stm32_board)
+STM32_SRCS := $(call module_srcs,stm32f7_soc stm32_eth stm32_sai wm8994 stm32_board_audio stm32_board)
 ARM_BOARD_SRCS := $(MPS2_SRCS) $(STM32_SRCS)
 
 ARM_MPS2_ELF  := $(ARM_BUILD)/offhook-mps2-an500.elf

@@ -20,7 +20,7 @@ constinit Thread s_idle;
 constinit Thread* s_threads[kMaxThreads] {};
 constinit size_t s_thread_count = 0;
 constinit Thread* s_current = nullptr;
-constinit kernel::RunQueue s_rq;
+constinit RunQueue s_rq;
 constinit Nanoseconds s_last_switch = 0;
 constinit Nanoseconds s_last_tick = 0;
 
@@ -31,7 +31,7 @@ void request_switch()
     isb();
 }
 
-Thread* thread_of(kernel::SchedEntity* entity)
+Thread* thread_of(SchedEntity* entity)
 {
     for (size_t i = 0; i < s_thread_count; i++)
         if (&s_threads[i]->entity == entity)
@@ -65,7 +65,7 @@ void thread_exit()
 void scheduler_init()
 {
     s_idle.name = "idle";
-    s_idle.entity.cls = kernel::SchedClass::Idle;
+    s_idle.entity.cls = SchedClass::Idle;
     s_idle.state = ThreadState::Running;
     s_current = &s_idle;
     s_last_switch = monotonic_ns();

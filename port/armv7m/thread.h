@@ -19,7 +19,7 @@ enum class ThreadState : uint8_t { Ready, Running, Sleeping, Blocked, Exited };
 
 struct Thread {
     uint32_t* sp { nullptr };       // saved process stack pointer while switched out
-    kernel::SchedEntity entity;
+    SchedEntity entity;
     ThreadState state { ThreadState::Ready };
     Nanoseconds wake_at { kForever };
     const char* name { "" };
@@ -39,7 +39,7 @@ struct ThreadParams {
     ThreadEntry entry;
     void* arg;
     std::span<uint32_t> stack;     // 8-byte aligned; the lowest word is a canary
-    kernel::SchedClass cls;
+    SchedClass cls;
     uint8_t rt_priority;           // Realtime class only: 0..31, higher first
 };
 

@@ -47,12 +47,14 @@ def _quote(s):
 
 
 def render_config(listen_ip="192.0.2.1", port=5060, realm=None, users=None, min_expires=10,
-                  max_expires=3600, default_expires=120, children=2, debug=2):
+                  max_expires=3600, default_expires=120, children=2, debug=2, advertise=None):
     """The kamailio.cfg text for these settings (see kamailio.cfg.in)."""
     users = DEFAULT_USERS if users is None else users
     table = "\n".join(f'\t$sht(users=>{_quote(u)}) = "{_quote(p)}";' for u, p in sorted(users.items()))
     repl = {
-        "LISTEN": f"udp:{listen_ip}:{port}",
+        # advertise: the address peers reach this listener at (behind a NAT, as a PBX on the
+        # host is 10.0.2.2 from inside QEMU's user network), put in Via and Record-Route.
+        "LISTEN": f"udp:{listen_ip}:{port}" + (f" advertise {advertise}:{port}" if advertise else ""),
         "REALM": _quote(realm or listen_ip),
         "ALIAS": f'alias="{_quote(realm)}:{port}"' if realm and realm != listen_ip else "",
         "USERS": table,
@@ -74,7 +76,7 @@ def render_config(listen_ip="192.0.2.1", port=5060, realm=None, users=None, min_
 
 class Kamailio:
     def __init__(self, netns, workdir, users=None, listen_ip="192.0.2.1", port=5060, realm=None,
-                 min_expires=10, max_expires=3600, default_expires=120, debug=2):
+                 min_expires=10, max_expires=3600, default_expires=120, debug=2, advertise=None):
         self.netns = netns
         self.dir = os.path.join(workdir, "kamailio")
         os.makedirs(self.dir, exist_ok=True)
@@ -87,7 +89,7 @@ class Kamailio:
         self.proc = None
         with open(self.cfg_path, "w") as f:
             f.write(render_config(listen_ip, port, self.realm, self.users, min_expires,
-                                  max_expires, default_expires, debug=debug))
+                                  max_expires, default_expires, debug=debug, advertise=advertise))
 
     @property
     def uri(self):

@@ -12,7 +12,7 @@ std::string_view baked_cmdline() { return oh_baked_cmdline; }
 BoardConfig load_config()
 {
     BoardConfig c;
-    c.cmdline = kernel::CommandLine(baked_cmdline());
+    c.cmdline = CommandLine(baked_cmdline());
     auto net_text = c.cmdline.get_or("net", "dhcp");
     auto parsed = net::parse_net_config(net_text);
     if (parsed.is_error())

@@ -12,7 +12,7 @@ namespace oh::arm {
 std::string_view baked_cmdline();
 
 struct BoardConfig {
-    kernel::CommandLine cmdline;
+    CommandLine cmdline;
     net::NetConfig net;
 };
 

@@ -18,7 +18,7 @@ void print_ip(const char* label, Ipv4Address a)
 
 } // namespace
 
-NetTask::NetTask(Nic& nic, const Clock& clock, Random& random)
+NetTask::NetTask(net::PolledNetDevice& nic, const Clock& clock, Random& random)
     : m_nic(nic)
     , m_clock(clock)
     , m_stack(nic, clock, random, nic.mac())

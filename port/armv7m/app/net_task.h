@@ -6,8 +6,8 @@
 #include "lib/clock.h"
 #include "lib/random.h"
 #include "net/stack.h"
+#include "net/net_device.h"
 #include "port/armv7m/app/config.h"
-#include "port/armv7m/app/nic.h"
 #include "port/armv7m/app/phone.h"
 #include "port/armv7m/thread.h"
 
@@ -15,7 +15,7 @@ namespace oh::arm {
 
 class NetTask final : private net::StackListener {
 public:
-    NetTask(Nic& nic, const Clock& clock, Random& random);
+    NetTask(net::PolledNetDevice& nic, const Clock& clock, Random& random);
 
     // Services from the command line (net.echo), addressing from net=.
     void start(const BoardConfig& config);
@@ -36,7 +36,7 @@ private:
     void on_address_changed(const net::Ipv4Settings& settings) override;
     void drain_rx();
 
-    Nic& m_nic;
+    net::PolledNetDevice& m_nic;
     const Clock& m_clock;
     net::Stack m_stack;
     void run_audio_frames();

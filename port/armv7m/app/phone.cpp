@@ -42,7 +42,7 @@ void print_ip(const char* label, Ipv4Address a)
 
 } // namespace
 
-bool Phone::configure(const kernel::CommandLine& c)
+bool Phone::configure(const CommandLine& c)
 {
     auto server = c.get("sip.server");
     auto user = c.get("sip.user");

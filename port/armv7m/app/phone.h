@@ -36,7 +36,7 @@ public:
     }
 
     // Reads sip.* keys; false (and a console line) when the phone is not configured.
-    bool configure(const kernel::CommandLine& cmdline);
+    bool configure(const CommandLine& cmdline);
     // Network thread: after the stack got an address.
     void on_address(const net::Ipv4Settings& settings);
     // Network thread: drain sockets, run SIP and RTCP timers.

@@ -1,7 +1,7 @@
 // LAN9118 driver against a register-file model: bring-up, TX FIFO format, RX parsing.
 #include <gtest/gtest.h>
 
-#include "port/armv7m/boards/mps2-an500/lan9118.h"
+#include "drivers/lan9118/lan9118.h"
 #include "tests/unit/armport/mock_lan9118.h"
 
 namespace oh::arm {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "lib/bytes.h"
-#include "port/armv7m/boards/mps2-an500/lan9118_regs.h"
+#include "drivers/lan9118/lan9118_regs.h"
 #include "lib/hw/io.h"
 
 namespace oh::arm::test {

@@ -4,17 +4,17 @@
 #include <deque>
 #include <vector>
 
-#include "port/armv7m/boards/stm32f746g-disco/i2c.h"
-#include "port/armv7m/boards/stm32f746g-disco/wm8994.h"
-#include "tests/unit/armport/reg_file.h"
+#include "port/armv7m/soc/stm32f7/i2c.h"
+#include "drivers/wm8994/wm8994.h"
+#include "tests/unit/common/reg_file.h"
 
 namespace oh::arm::stm32 {
 namespace {
 
-using test::NoDelayMock;
-using test::RegFile;
+using hw::test::NoDelayMock;
+using hw::test::RegFile;
 
-struct RecordingBus final : I2cBus {
+struct RecordingBus final : hw::I2cBus {
     std::vector<std::pair<uint16_t, uint16_t>> writes; // (register, value)
     uint16_t chip_id { wm8994::kChipId };
     int nack_after { -1 };

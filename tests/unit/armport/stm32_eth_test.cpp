@@ -4,16 +4,16 @@
 #include <memory>
 #include <vector>
 
-#include "port/armv7m/boards/stm32f746g-disco/eth.h"
-#include "tests/unit/armport/reg_file.h"
+#include "drivers/stm32_eth/stm32_eth.h"
+#include "tests/unit/common/reg_file.h"
 
 namespace oh::arm::stm32 {
 namespace {
 
 using namespace eth;
-using test::FakeBus;
-using test::NoDelayMock;
-using test::RegFile;
+using hw::test::FakeBus;
+using hw::test::NoDelayMock;
+using hw::test::RegFile;
 
 const net::MacAddress kMac { { 0x02, 0x4f, 0x11, 0x22, 0x33, 0x44 } };
 

@@ -4,16 +4,16 @@
 #include <cmath>
 #include <vector>
 
-#include "port/armv7m/boards/stm32f746g-disco/clock_tree.h"
-#include "port/armv7m/boards/stm32f746g-disco/gpio.h"
+#include "port/armv7m/soc/stm32f7/clock_tree.h"
+#include "port/armv7m/soc/stm32f7/gpio.h"
 #include "port/armv7m/boards/stm32f746g-disco/resample.h"
-#include "port/armv7m/boards/stm32f746g-disco/stm32f7_regs.h"
-#include "tests/unit/armport/reg_file.h"
+#include "port/armv7m/soc/stm32f7/stm32f7_regs.h"
+#include "tests/unit/common/reg_file.h"
 
 namespace oh::arm::stm32 {
 namespace {
 
-using test::RegFile;
+using hw::test::RegFile;
 
 // Every "ready" bit follows its "on" bit, as the hardware does after a while.
 struct ClockModel {

@@ -3,14 +3,14 @@
 
 #include <memory>
 
-#include "port/armv7m/boards/stm32f746g-disco/sai_audio.h"
-#include "tests/unit/armport/reg_file.h"
+#include "drivers/stm32_sai/sai_audio.h"
+#include "tests/unit/common/reg_file.h"
 
 namespace oh::arm::stm32 {
 namespace {
 
-using test::FakeBus;
-using test::RegFile;
+using hw::test::FakeBus;
+using hw::test::RegFile;
 
 constexpr uint32_t kSaiBase = 0x40015C00;
 

@@ -131,13 +131,13 @@ TEST(OffhookCfg, LinesSpacesCommentsAndCommandLineLookups)
     EXPECT_EQ(line, "sip.server=192.0.2.1 sip.user=alice sip.password=s3cr#t net=dhcp sip.autoanswer sip.user=bob");
     EXPECT_EQ(st.entries, 6u);
     EXPECT_EQ(st.malformed, 0u);
-    kernel::CommandLine cl(line);
+    CommandLine cl(line);
     EXPECT_EQ(cl.get("sip.user"), "bob"); // the last word wins, as on the command line
     EXPECT_EQ(cl.get("sip.password"), "s3cr#t");
     EXPECT_TRUE(cl.get_bool("sip.autoanswer", false));
     // The boot command line, appended after the file, overrides it.
     std::string merged = line + " " + "net=192.0.2.10/24,192.0.2.1";
-    EXPECT_EQ(kernel::CommandLine(merged).get("net"), "192.0.2.10/24,192.0.2.1");
+    EXPECT_EQ(CommandLine(merged).get("net"), "192.0.2.10/24,192.0.2.1");
 }
 
 TEST(OffhookCfg, BadWordsAreSkippedAndCounted)
@@ -168,7 +168,7 @@ TEST(OffhookCfg, ReadFromAFat32Image)
     std::string text = m.read_all(*f);
     ConfigParseStats st;
     std::string line = parse(text, st);
-    kernel::CommandLine cl(line);
+    CommandLine cl(line);
     EXPECT_EQ(cl.get("sip.server"), "pbx.example");
     EXPECT_EQ(cl.get("sip.user"), "2001");
 }

@@ -8,8 +8,8 @@
 #include <random>
 #include <vector>
 
-using oh::kernel::FrameBitmap;
-using oh::kernel::HeapAllocator;
+using oh::FrameBitmap;
+using oh::HeapAllocator;
 
 TEST(FrameBitmap, StartsUsedAndFreesRanges)
 {

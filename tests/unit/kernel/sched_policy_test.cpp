@@ -6,7 +6,7 @@
 
 #include <map>
 
-using namespace oh::kernel;
+using namespace oh;
 
 namespace {
 

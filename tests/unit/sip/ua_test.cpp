@@ -197,6 +197,25 @@ TEST_F(RegisterTest, RportLearnsPublicAddressForContact)
     Message last;
     ASSERT_EQ(parse_valid(registers().back(), last), oh::Error::None);
     EXPECT_EQ(header(last, HeaderId::Contact), "<sip:alice@203.0.113.5:40000>");
+    // The same REGISTER removes the binding of the private address (RFC 3261 §10.2.2), so a
+    // proxy does not fork calls to both.
+    const oh::sip::Header* first = last.find(HeaderId::Contact);
+    ASSERT_NE(first, nullptr);
+    const oh::sip::Header* second = last.next(HeaderId::Contact, first);
+    ASSERT_NE(second, nullptr);
+    char stale[64];
+    snprintf(stale, sizeof stale, "<sip:alice@%u.%u.%u.%u:%u>;expires=0", phone_ep.address.octet(0),
+             phone_ep.address.octet(1), phone_ep.address.octet(2), phone_ep.address.octet(3), phone_ep.port);
+    EXPECT_EQ(std::string_view(second->value), stale);
+    // A refresh after that binds only the public address.
+    size_t before = registers().size();
+    run(3700);
+    ASSERT_GT(registers().size(), before);
+    Message refresh;
+    ASSERT_EQ(parse_valid(registers().back(), refresh), oh::Error::None);
+    const oh::sip::Header* c1 = refresh.find(HeaderId::Contact);
+    ASSERT_NE(c1, nullptr);
+    EXPECT_EQ(refresh.next(HeaderId::Contact, c1), nullptr);
 }
 
 TEST_F(RegisterTest, KeepAliveAndUnregister)

@@ -7,7 +7,7 @@
 #include "port/armv7m/app/net_task.h"
 #include "port/armv7m/app/phone.h"
 #include "port/armv7m/boards/mps2-an500/cmsdk_uart.h"
-#include "port/armv7m/boards/mps2-an500/lan9118.h"
+#include "drivers/lan9118/lan9118.h"
 #include "port/armv7m/console.h"
 #include "port/armv7m/irq.h"
 #include "port/armv7m/late.h"
@@ -207,7 +207,7 @@ void start()
     BoardConfig config = load_config();
 
     thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack,
-        kernel::SchedClass::Realtime, 31 });
+        SchedClass::Realtime, 31 });
 
     auto& nic = s_nic.emplace(s_eth_io, s_delay);
     // Locally administered fallback; QEMU normally preloads its own (-nic ...,mac=).
@@ -237,7 +237,7 @@ void start()
     nvic_enable(kLan9118Irq);
     kprint("threads: audio (rt 31), net (normal); scheduler running\n");
     thread_start(s_net_thread, { "net", NetTask::entry, &net, s_net_stack,
-        kernel::SchedClass::Normal, 0 });
+        SchedClass::Normal, 0 });
 }
 
 } // namespace board

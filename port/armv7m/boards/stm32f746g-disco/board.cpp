@@ -7,15 +7,15 @@
 #include "port/armv7m/app/config.h"
 #include "port/armv7m/app/net_task.h"
 #include "port/armv7m/app/phone.h"
-#include "port/armv7m/boards/stm32f746g-disco/clock_tree.h"
-#include "port/armv7m/boards/stm32f746g-disco/eth.h"
-#include "port/armv7m/boards/stm32f746g-disco/gpio.h"
-#include "port/armv7m/boards/stm32f746g-disco/i2c.h"
+#include "port/armv7m/soc/stm32f7/clock_tree.h"
+#include "drivers/stm32_eth/stm32_eth.h"
+#include "port/armv7m/soc/stm32f7/gpio.h"
+#include "port/armv7m/soc/stm32f7/i2c.h"
 #include "port/armv7m/boards/stm32f746g-disco/resample.h"
-#include "port/armv7m/boards/stm32f746g-disco/sai_audio.h"
-#include "port/armv7m/boards/stm32f746g-disco/stm32f7_regs.h"
-#include "port/armv7m/boards/stm32f746g-disco/usart.h"
-#include "port/armv7m/boards/stm32f746g-disco/wm8994.h"
+#include "drivers/stm32_sai/sai_audio.h"
+#include "port/armv7m/soc/stm32f7/stm32f7_regs.h"
+#include "port/armv7m/soc/stm32f7/usart.h"
+#include "drivers/wm8994/wm8994.h"
 #include "port/armv7m/console.h"
 #include "port/armv7m/cpu.h"
 #include "port/armv7m/irq.h"
@@ -231,7 +231,7 @@ void start_audio()
     nvic_set_priority(kIrqDma2Stream7, IrqPriority::AudioDma);
     nvic_enable(kIrqDma2Stream4);
     nvic_enable(kIrqDma2Stream7);
-    thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack, kernel::SchedClass::Realtime, 31 });
+    thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack, SchedClass::Realtime, 31 });
     sai.start();
     kprint("audio: WM8994 headphones + DMIC2 at 16 kHz, SAI2/DMA2 running\n");
 }
@@ -285,7 +285,7 @@ void start()
     irq_register(kIrqEth, eth_irq, nullptr);
     nvic_set_priority(kIrqEth, IrqPriority::Network);
     nvic_enable(kIrqEth);
-    thread_start(s_net_thread, { "net", NetTask::entry, &net, s_net_stack, kernel::SchedClass::Normal, 0 });
+    thread_start(s_net_thread, { "net", NetTask::entry, &net, s_net_stack, SchedClass::Normal, 0 });
     start_audio();
 }
 

@@ -1,5 +1,5 @@
 // LAN9118 driver: soft reset, indirect MAC/PHY access, TX/RX data FIFOs (datasheet §3.12-13).
-#include "port/armv7m/boards/mps2-an500/lan9118.h"
+#include "drivers/lan9118/lan9118.h"
 
 #include "lib/bytes.h"
 

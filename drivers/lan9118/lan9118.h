@@ -7,8 +7,8 @@
 #include <span>
 
 #include "lib/result.h"
-#include "port/armv7m/app/nic.h"
-#include "port/armv7m/boards/mps2-an500/lan9118_regs.h"
+#include "net/net_device.h"
+#include "drivers/lan9118/lan9118_regs.h"
 #include "lib/hw/io.h"
 #include "lib/hw/irq.h"
 
@@ -24,7 +24,7 @@ struct Lan9118Counters {
     uint32_t irqs { 0 };
 };
 
-class Lan9118 final : public Nic {
+class Lan9118 final : public net::PolledNetDevice {
 public:
     // Bounded polls: a dead chip fails initialize() instead of hanging the boot.
     static constexpr uint32_t kPollLimit = 100000;

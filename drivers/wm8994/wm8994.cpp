@@ -1,5 +1,5 @@
 // WM8994 bring-up over I2C: 16-bit register address then 16-bit value, both big-endian.
-#include "port/armv7m/boards/stm32f746g-disco/wm8994.h"
+#include "drivers/wm8994/wm8994.h"
 
 #include "lib/bytes.h"
 

@@ -1,6 +1,6 @@
 // SAI2 block set-up (RM0385 §33.5) and DMA2 circular streams with half/complete interrupts
 // (RM0385 §8.3.9-8.3.10).
-#include "port/armv7m/boards/stm32f746g-disco/sai_audio.h"
+#include "drivers/stm32_sai/sai_audio.h"
 
 namespace oh::arm::stm32 {
 

@@ -1,5 +1,5 @@
 // I2C master transfers with NBYTES/AUTOEND (RM0385 §30.4.8): NACK aborts with Refused.
-#include "port/armv7m/boards/stm32f746g-disco/i2c.h"
+#include "port/armv7m/soc/stm32f7/i2c.h"
 
 namespace oh::arm::stm32 {
 

@@ -5,7 +5,6 @@
 #include <stdint.h>
 
 #include "lib/result.h"
-#include "port/armv7m/boards/stm32f746g-disco/i2c.h"
 #include "lib/hw/io.h"
 
 namespace oh::arm::stm32 {
@@ -30,7 +29,7 @@ constexpr uint16_t kRate16kHz256fs = 0x0033; // AIF1_SR = 16 kHz [7:4], AIF1CLK_
 
 class Wm8994 {
 public:
-    Wm8994(I2cBus& bus, hw::Delay& delay) : m_bus(bus), m_delay(delay) { }
+    Wm8994(hw::I2cBus& bus, hw::Delay& delay) : m_bus(bus), m_delay(delay) { }
 
     Result<uint16_t> read(uint16_t reg);
     Result<void> write(uint16_t reg, uint16_t value);
@@ -41,7 +40,7 @@ public:
 private:
     Result<void> power_up_headphones(uint8_t volume);
 
-    I2cBus& m_bus;
+    hw::I2cBus& m_bus;
     hw::Delay& m_delay;
 };
 

@@ -8,7 +8,7 @@
 #include <span>
 
 #include "lib/result.h"
-#include "port/armv7m/app/nic.h"
+#include "net/net_device.h"
 #include "lib/hw/io.h"
 #include "lib/hw/irq.h"
 
@@ -72,7 +72,7 @@ struct EthLink {
     uint16_t mbps { 100 };
 };
 
-class StmEth final : public Nic {
+class StmEth final : public net::PolledNetDevice {
 public:
     static constexpr uint32_t kPollLimit = 100000;
     static constexpr uint32_t kLinkWaitMs = 3000;

@@ -1,5 +1,5 @@
 // ETH MAC/DMA driver: reset, MDIO, PHY auto-negotiation, chained descriptor rings (RM0385 §38).
-#include "port/armv7m/boards/stm32f746g-disco/eth.h"
+#include "drivers/stm32_eth/stm32_eth.h"
 
 #include "lib/bytes.h"
 

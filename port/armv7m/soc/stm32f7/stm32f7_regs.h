@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include "lib/hw/reg.h"
+
 namespace oh::arm::stm32 {
 
 // RM0385 §2.2.2 memory map.
@@ -57,7 +59,32 @@ constexpr uint32_t kOdrdy = 1u << 16, kOdswrdy = 1u << 17;
 
 // RM0385 §6.4: GPIO.
 namespace gpio {
-constexpr uint32_t kModer = 0x00, kOtyper = 0x04, kOspeedr = 0x08, kPupdr = 0x0C, kAfrl = 0x20, kAfrh = 0x24;
+struct Moder : hw::Reg32<Moder, 0x00> { // §6.4.1: 2 bits per pin
+    using Mode = hw::FieldArray<2>;
+    using Reg32::Reg32;
+};
+struct Otyper : hw::Reg32<Otyper, 0x04> { // §6.4.2: 1 bit per pin, 15:0
+    using Type = hw::FieldArray<1, 16>;
+    using Reg32::Reg32;
+};
+struct Ospeedr : hw::Reg32<Ospeedr, 0x08> { // §6.4.3
+    using Speed = hw::FieldArray<2>;
+    using Reg32::Reg32;
+};
+struct Pupdr : hw::Reg32<Pupdr, 0x0C> { // §6.4.4
+    using Pull = hw::FieldArray<2>;
+    using Reg32::Reg32;
+};
+struct Afrl : hw::Reg32<Afrl, 0x20> { // §6.4.9: 4 bits per pin, pins 0-7
+    using Af = hw::FieldArray<4>;
+    using Reg32::Reg32;
+};
+struct Afrh : hw::Reg32<Afrh, 0x24> { // §6.4.10: pins 8-15
+    using Af = hw::FieldArray<4>;
+    using Reg32::Reg32;
+};
+constexpr uint32_t kModer = Moder::kOffset, kOtyper = Otyper::kOffset, kOspeedr = Ospeedr::kOffset,
+                   kPupdr = Pupdr::kOffset, kAfrl = Afrl::kOffset, kAfrh = Afrh::kOffset;
 } // namespace gpio
 
 // RM0385 §7.2.2: SYSCFG_PMC.MII_RMII_SEL.

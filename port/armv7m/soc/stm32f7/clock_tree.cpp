@@ -1,7 +1,7 @@
 // Clock bring-up for 216 MHz (RM0385 §5.3.1-5.3.2 RCC_CR/PLLCFGR, §4.1.4 over-drive).
-#include "port/armv7m/boards/stm32f746g-disco/clock_tree.h"
+#include "port/armv7m/soc/stm32f7/clock_tree.h"
 
-#include "port/armv7m/boards/stm32f746g-disco/stm32f7_regs.h"
+#include "port/armv7m/soc/stm32f7/stm32f7_regs.h"
 
 namespace oh::arm::stm32 {
 

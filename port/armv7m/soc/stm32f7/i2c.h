@@ -10,17 +10,7 @@
 
 namespace oh::arm::stm32 {
 
-// What the codec driver needs: write then optionally read, to one 7-bit address.
-class I2cBus {
-public:
-    virtual Result<void> write(uint8_t address, std::span<const uint8_t> bytes) = 0;
-    virtual Result<void> write_read(uint8_t address, std::span<const uint8_t> out, std::span<uint8_t> in) = 0;
-
-protected:
-    ~I2cBus() = default;
-};
-
-class StmI2c final : public I2cBus {
+class StmI2c final : public hw::I2cBus {
 public:
     static constexpr uint32_t kCr1 = 0x00, kCr2 = 0x04, kTimingr = 0x10, kIsr = 0x18, kIcr = 0x1C,
                               kRxdr = 0x24, kTxdr = 0x28;

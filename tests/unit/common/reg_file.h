@@ -1,5 +1,6 @@
-// A generic mock register file for driver tests: remembers every write, answers reads from
-// stored values, and lets a test attach device behaviour to individual registers.
+// The shared scripted register model for every driver test (MMIO and x86 port I/O): it
+// remembers every access in order, answers reads from stored values, and lets a test script
+// device behaviour per register (what a read returns, what a write stores).
 #pragma once
 
 #include <stdint.h>
@@ -10,9 +11,8 @@
 #include <vector>
 
 #include "lib/hw/io.h"
-#include "lib/hw/io.h"
 
-namespace oh::arm::test {
+namespace oh::hw::test {
 
 class RegFile : public hw::Mmio {
 public:
@@ -42,6 +42,55 @@ public:
             if (writes[i].first == offset && (writes[i].second & mask) == value)
                 return int(i);
         return -1;
+    }
+};
+
+// The same for x86 port I/O: one map per access width is not needed, since a port register
+// has one width; reads and writes of every width share the stored value.
+class PortFile : public hw::PortIo {
+public:
+    std::map<uint16_t, uint32_t> regs;
+    struct Access {
+        bool write;
+        uint16_t port;
+        uint32_t value;
+        unsigned width; // bytes
+    };
+    std::vector<Access> log; // every access, in order
+    std::map<uint16_t, std::function<uint32_t(uint32_t stored)>> on_read;
+    std::map<uint16_t, std::function<uint32_t(uint32_t value)>> on_write; // returns what to store
+
+    uint8_t in8(uint16_t p) override { return uint8_t(read(p, 1)); }
+    uint16_t in16(uint16_t p) override { return uint16_t(read(p, 2)); }
+    uint32_t in32(uint16_t p) override { return read(p, 4); }
+    void out8(uint16_t p, uint8_t v) override { write(p, v, 1); }
+    void out16(uint16_t p, uint16_t v) override { write(p, v, 2); }
+    void out32(uint16_t p, uint32_t v) override { write(p, v, 4); }
+
+    // Index of the first write of `value` (masked) to `port`, or -1.
+    int first_write(uint16_t port, uint32_t mask, uint32_t value) const
+    {
+        for (size_t i = 0; i < log.size(); i++)
+            if (log[i].write && log[i].port == port && (log[i].value & mask) == value)
+                return int(i);
+        return -1;
+    }
+
+private:
+    uint32_t read(uint16_t p, unsigned width)
+    {
+        uint32_t v = regs[p];
+        if (auto it = on_read.find(p); it != on_read.end())
+            v = it->second(v);
+        log.push_back({ false, p, v, width });
+        return v;
+    }
+    void write(uint16_t p, uint32_t v, unsigned width)
+    {
+        log.push_back({ true, p, v, width });
+        if (auto it = on_write.find(p); it != on_write.end())
+            v = it->second(v);
+        regs[p] = v;
     }
 };
 
@@ -75,4 +124,4 @@ struct NoDelayMock final : hw::Delay {
     void delay_us(uint32_t us) override { total_us += us; }
 };
 
-} // namespace oh::arm::test
+} // namespace oh::hw::test
