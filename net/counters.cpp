@@ -34,6 +34,7 @@ const char* counter_name(Counter c)
     case Counter::DropIpReassemblyTimeout: return "drop_ip_reassembly_timeout";
     case Counter::DropIpReassemblyTooBig: return "drop_ip_reassembly_too_big";
     case Counter::DropIpReassemblyBusy: return "drop_ip_reassembly_busy";
+    case Counter::DropIpReassemblyEvicted: return "drop_ip_reassembly_evicted";
     case Counter::DropIpNotForUs: return "drop_ip_not_for_us";
     case Counter::DropIpBadSource: return "drop_ip_bad_source";
     case Counter::DropIpUnsupportedProtocol: return "drop_ip_unsupported_protocol";
@@ -50,6 +51,7 @@ const char* counter_name(Counter c)
     case Counter::DropUdpChecksum: return "drop_udp_checksum";
     case Counter::DropUdpNoPort: return "drop_udp_no_port";
     case Counter::DropUdpQueueFull: return "drop_udp_queue_full";
+    case Counter::DropUdpWrongPeer: return "drop_udp_wrong_peer";
     case Counter::DropPoolExhausted: return "drop_pool_exhausted";
     case Counter::UdpRxDatagrams: return "udp_rx_datagrams";
     case Counter::UdpTxDatagrams: return "udp_tx_datagrams";

@@ -36,6 +36,7 @@ enum class Counter : uint8_t {
     DropIpReassemblyTimeout,
     DropIpReassemblyTooBig,  // larger than kReassemblyMaxPayload
     DropIpReassemblyBusy,    // every reassembly slot holds another datagram
+    DropIpReassemblyEvicted, // an unfinished datagram dropped to make room (ip_reassembly.h)
     DropIpNotForUs,
     DropIpBadSource,
     DropIpUnsupportedProtocol,
@@ -52,6 +53,7 @@ enum class Counter : uint8_t {
     DropUdpChecksum,
     DropUdpNoPort,
     DropUdpQueueFull,
+    DropUdpWrongPeer,     // for a connected socket, from another source: dropped before queueing
     DropPoolExhausted,
     UdpRxDatagrams,
     UdpTxDatagrams,

@@ -5,17 +5,55 @@
 
 namespace oh::net {
 
+size_t Ipv4Reassembler::held_by(Ipv4Address source) const
+{
+    size_t n = 0;
+    for (const Slot& s : m_slots)
+        n += s.used && s.source == source;
+    return n;
+}
+
+// Where a new datagram from `source` goes. A source at its share competes only with itself
+// (its oldest datagram goes); otherwise a free slot, else the oldest datagram that is past
+// kReassemblyProtectedAge, preferring a source that holds more than one. Nobody can push
+// out a datagram that is still arriving.
+Ipv4Reassembler::Slot* Ipv4Reassembler::victim(Ipv4Address source, Nanoseconds now)
+{
+    bool at_share = held_by(source) >= kReassemblyPerSource;
+    Slot* best = nullptr;
+    size_t best_held = 0;
+    for (Slot& s : m_slots) {
+        if (!s.used) {
+            if (!at_share)
+                return &s;
+            continue;
+        }
+        if (at_share) {
+            if (s.source == source && (!best || s.started < best->started))
+                best = &s;
+            continue;
+        }
+        if (now - s.started < kReassemblyProtectedAge)
+            continue;
+        size_t held = held_by(s.source);
+        if (!best || held > best_held || (held == best_held && s.started < best->started)) {
+            best = &s;
+            best_held = held;
+        }
+    }
+    if (best)
+        m_evicted++;
+    return best;
+}
+
 Ipv4Reassembler::Slot* Ipv4Reassembler::find_or_claim(const Ipv4Packet& f, Nanoseconds now)
 {
     // RFC 791: fragments belong together when source, destination, protocol and ID match.
-    Slot* free = nullptr;
-    for (Slot& s : m_slots) {
+    for (Slot& s : m_slots)
         if (s.used && s.identification == f.identification && s.protocol == f.protocol && s.source == f.source
             && s.destination == f.destination)
             return &s;
-        if (!s.used && !free)
-            free = &s;
-    }
+    Slot* free = victim(f.source, now);
     if (!free)
         return nullptr;
     free->used = true;
@@ -25,6 +63,7 @@ Ipv4Reassembler::Slot* Ipv4Reassembler::find_or_claim(const Ipv4Packet& f, Nanos
     free->destination = f.destination;
     free->total = 0;
     free->total_known = false;
+    free->started = now;
     free->deadline = now + kReassemblyTimeout;
     fill_bytes(free->received, 0, sizeof free->received);
     return free;

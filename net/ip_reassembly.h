@@ -1,5 +1,5 @@
 // IPv4 reassembly (RFC 791 §3.2 "Fragmentation and Reassembly", RFC 815 hole tracking by
-// bitmap): a small fixed number of datagrams of bounded size, with a timeout.
+// bitmap): a few datagrams of bounded size at once, a per-source share, a short timeout.
 #pragma once
 
 #include <stddef.h>
@@ -15,18 +15,28 @@
 namespace oh::net {
 
 // SIP over UDP is the reason: INVITEs and 200 OKs with SDP can exceed one Ethernet frame.
-constexpr size_t kReassemblySlots = 1;
+// Memory bound: kReassemblySlots x kReassemblyMaxPayload = 16 KiB, fixed.
+constexpr size_t kReassemblySlots = 4;
 constexpr size_t kReassemblyMaxPayload = 4096; // IP payload bytes, UDP header included
-// RFC 1122 §3.3.2 recommends 60 to 120 s; a phone's peer retransmits long before that, and a
-// shorter hold frees the slot sooner when fragments are lost.
-constexpr Nanoseconds kReassemblyTimeout = 10 * kNsPerSec;
+// One source (one IPv4 address) holds at most this many datagrams in progress, so it
+// cannot take every slot however many IDs it forges.
+constexpr size_t kReassemblyPerSource = 2;
+// RFC 791 bounds the wait by the TTL (at most 15 s suggested), RFC 1122 §3.3.2 says 60-120 s
+// and Linux uses 30 s. A phone's fragments come from its PBX a few hops away, back to back:
+// a datagram not whole after 3 s has lost a fragment, and SIP has retransmitted it (a new IP
+// ID) by then (RFC 3261 §17.1.1.2, T1 = 500 ms doubling). Short, so a lost fragment or a
+// forged first fragment frees its slot soon.
+constexpr Nanoseconds kReassemblyTimeout = 3 * kNsPerSec;
+// A datagram younger than this is never evicted for another source's: real fragments
+// arrive within milliseconds of each other, so only stale (or forged) ones are at risk.
+constexpr Nanoseconds kReassemblyProtectedAge = 500 * kNsPerMs;
 
 class Ipv4Reassembler {
 public:
     // Adds one fragment. Returns the whole payload when this fragment completes a datagram
     // (valid until the next add()). WouldBlock: more fragments needed. NoSpace: the datagram
     // would exceed kReassemblyMaxPayload (its slot is dropped). NoMemory: every slot holds
-    // another datagram. Malformed: a non-final fragment whose length is not a multiple of 8,
+    // a datagram younger than kReassemblyProtectedAge from another source. Malformed: a non-final fragment whose length is not a multiple of 8,
     // or fragments disagreeing about where the datagram ends.
     Result<std::span<const uint8_t>> add(const Ipv4Packet& fragment, Nanoseconds now);
 
@@ -34,6 +44,9 @@ public:
     size_t expire(Nanoseconds now);
     Nanoseconds next_deadline() const;
     size_t in_progress() const;
+    // Datagrams dropped unfinished to make room (a source over its share reuses its own
+    // oldest slot; otherwise the oldest datagram past kReassemblyProtectedAge goes).
+    uint32_t evicted() const { return m_evicted; }
 
 private:
     static constexpr size_t kBlocks = kReassemblyMaxPayload / 8;
@@ -45,15 +58,19 @@ private:
         Ipv4Address destination;
         uint16_t total { 0 }; // payload length, known once the last fragment arrived
         bool total_known { false };
+        Nanoseconds started { 0 };
         Nanoseconds deadline { 0 };
         uint32_t received[kBlocks / 32] {}; // one bit per 8-byte block
         uint8_t data[kReassemblyMaxPayload];
     };
 
     Slot* find_or_claim(const Ipv4Packet& fragment, Nanoseconds now);
+    Slot* victim(Ipv4Address source, Nanoseconds now);
+    size_t held_by(Ipv4Address source) const;
     static bool complete(const Slot& slot);
 
     Slot m_slots[kReassemblySlots];
+    uint32_t m_evicted { 0 };
 };
 
 } // namespace oh::net

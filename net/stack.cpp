@@ -212,7 +212,9 @@ void Stack::handle_ipv4(const EthernetFrame& frame)
 void Stack::reassemble(const Ipv4Packet& fragment)
 {
     m_counters.bump(Counter::IpFragmentsIn);
+    uint32_t evicted = m_reassembly.evicted();
     auto whole = m_reassembly.add(fragment, m_clock.now_ns());
+    m_counters.bump(Counter::DropIpReassemblyEvicted, m_reassembly.evicted() - evicted);
     if (whole.is_error()) {
         switch (whole.error()) {
         case Error::WouldBlock:

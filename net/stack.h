@@ -31,7 +31,7 @@
 namespace oh::net {
 
 // Sizing: the pool is most of the stack's RAM (12 x 1514 bytes = 17.7 KiB), then the
-// reassembly buffer (ip_reassembly.h).
+// reassembly buffers (ip_reassembly.h: 4 x 4 KiB).
 constexpr size_t kPoolBuffers = 12;
 constexpr size_t kPoolBufferSize = kEthernetMaxFrame;
 constexpr size_t kArpQueueLimit = 4; // packets parked while their next hop resolves
@@ -120,8 +120,11 @@ public:
 
     // UDP sockets. Port 0 picks an ephemeral port. Exists: the port is taken.
     Result<SocketId> udp_open(uint16_t local_port);
-    // Fixes the default destination and accepts datagrams only from it.
+    // Fixes the default destination and accepts datagrams only from it; others are dropped
+    // before they take a queue slot (Counter::DropUdpWrongPeer).
     Result<void> udp_connect(SocketId socket, Endpoint remote);
+    // Accepts datagrams from anyone again.
+    Result<void> udp_disconnect(SocketId socket);
     Result<void> udp_send_to(SocketId socket, Endpoint destination, std::span<const uint8_t> payload);
     Result<void> udp_send(SocketId socket, std::span<const uint8_t> payload);
     // The flow from `socket` to `destination` for build_udp_frame(), unicast only.

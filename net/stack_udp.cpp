@@ -74,6 +74,15 @@ Result<void> Stack::udp_connect(SocketId id, Endpoint remote)
     return {};
 }
 
+Result<void> Stack::udp_disconnect(SocketId id)
+{
+    Socket* s = socket_for(id);
+    if (!s)
+        return Error::InvalidArgument;
+    s->remote = {};
+    return {};
+}
+
 Result<uint16_t> Stack::udp_local_port(SocketId id) const
 {
     const Socket* s = socket_for(id);
@@ -279,12 +288,15 @@ void Stack::handle_udp(const Ipv4Packet& ip)
 void Stack::deliver_to_socket(const Ipv4Packet& ip, const UdpDatagram& udp)
 {
     Endpoint from { ip.source, udp.source_port };
+    bool wrong_peer = false;
     for (size_t i = 0; i < kUdpSockets; ++i) {
         Socket& s = m_sockets[i];
         if (!s.open || s.local_port != udp.destination_port)
             continue;
-        if (s.remote.port != 0 && !(s.remote == from))
+        if (s.remote.port != 0 && !(s.remote == from)) {
+            wrong_peer = true;
             continue;
+        }
         if (s.count == kUdpQueueDepth) {
             m_counters.bump(Counter::DropUdpQueueFull);
             return;
@@ -302,7 +314,7 @@ void Stack::deliver_to_socket(const Ipv4Packet& ip, const UdpDatagram& udp)
             m_listener->on_udp_readable(SocketId { uint16_t(i | (size_t(s.generation) << 8)) });
         return;
     }
-    m_counters.bump(Counter::DropUdpNoPort);
+    m_counters.bump(wrong_peer ? Counter::DropUdpWrongPeer : Counter::DropUdpNoPort);
 }
 
 void Stack::dhcp_send(size_t length, Ipv4Address destination, DhcpSource source)

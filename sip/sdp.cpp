@@ -132,6 +132,21 @@ Result<void> parse_attribute(Str a, SessionDescription& s)
         for (uint8_t i = 0; i < m->format_count; i++)
             if (m->formats[i].pt == *pt)
                 m->formats[i].codec = codec_from_rtpmap(encoding);
+    } else if (istarts_with(a, "rtcp:")) {
+        // RFC 3605 §2.1: "a=rtcp:" port [nettype space addrtype space connection-address]
+        Fields f(a.substr(5));
+        Str port_text, nettype, addrtype, address;
+        if (!f.next(port_text))
+            return Result<void>(Error::Malformed, "Bad rtcp");
+        auto port = parse_uint(port_text, 65535);
+        if (!port || *port == 0)
+            return Result<void>(Error::Malformed, "Bad rtcp");
+        m->rtcp_port = uint16_t(*port);
+        if (f.next(nettype) && f.next(addrtype) && f.next(address) && addrtype == "IP4") {
+            if (nettype != "IN" || !parse_ipv4(address, m->rtcp_address))
+                return Result<void>(Error::Malformed, "Bad rtcp address");
+            m->has_rtcp_address = true;
+        }
     } else if (istarts_with(a, "ptime:")) {
         auto pt = parse_uint(trim(a.substr(6)), 1000);
         if (!pt)
@@ -203,6 +218,9 @@ MediaSession remote_session(const SessionDescription& s, const SdpMedia& m)
     MediaSession ms;
     ms.remote.address = m.has_address ? m.address : s.address;
     ms.remote.port = m.port;
+    // RFC 3550 §11: the next higher (odd) port, unless RFC 3605 a=rtcp says otherwise.
+    ms.remote_rtcp.address = m.has_rtcp_address ? m.rtcp_address : ms.remote.address;
+    ms.remote_rtcp.port = m.rtcp_port ? m.rtcp_port : uint16_t(m.port + 1);
     ms.ptime = m.ptime ? m.ptime : 20;
     if (const SdpFormat* te = find_codec(m, Codec::TelephoneEvent))
         ms.te_pt = te->pt;

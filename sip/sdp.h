@@ -36,6 +36,9 @@ struct SdpMedia {
     Direction direction { Direction::SendRecv };
     bool has_direction { false };
     uint16_t ptime { 0 };
+    uint16_t rtcp_port { 0 };       // RFC 3605 a=rtcp:; 0 when absent
+    Ipv4Address rtcp_address;       // ... with its own address, when it names one
+    bool has_rtcp_address { false };
 };
 
 struct SessionDescription {
@@ -67,6 +70,7 @@ struct LocalMedia {
 // The outcome of offer/answer: what to send to, and how.
 struct MediaSession {
     Endpoint remote;                  // 0.0.0.0 means the peer put us on hold the RFC 2543 way
+    Endpoint remote_rtcp;             // RFC 3605 a=rtcp, else remote.port + 1 (RFC 3550 §11)
     Codec codec { Codec::None };
     uint8_t pt { kNoPayloadType };
     uint8_t te_pt { kNoPayloadType }; // the peer's telephone-event PT, never assumed

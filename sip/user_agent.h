@@ -155,6 +155,9 @@ public:
     Result<void> hold(CallId call);
     Result<void> resume(CallId call);
 
+    // The RTP port the next call's SDP offers or answers with (the phone draws one per call).
+    void set_rtp_port(uint16_t port) { m_config.rtp_port = port; }
+
     RegState registration_state() const { return m_reg.state; }
     CallState call_state(CallId call) const { return call < kMaxCalls ? m_calls[call].state : CallState::Idle; }
     const MediaSession* media(CallId call) const;

@@ -209,7 +209,9 @@ void network_init(const CommandLine& cl)
         panic("net: no memory for the stack");
     s_stack->set_listener(&s_listener);
     s_stack->set_service(net::Service::IcmpEcho, net::ServiceState::Enabled);
-    s_stack->set_service(net::Service::UdpEcho, net::ServiceState::Enabled);
+    // RFC 862 echo answers anyone who asks: a test aid, off unless net.echo=1 asks for it.
+    if (cl.get_bool("net.echo", false))
+        s_stack->set_service(net::Service::UdpEcho, net::ServiceState::Enabled);
     {
         MutexGuard g(s_lock);
         s_stack->start(config);

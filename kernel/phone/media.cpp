@@ -93,19 +93,55 @@ void apply(media::MediaSession& session, const MediaCommand& c, bool& held, Digi
     }
 }
 
+void admit_only(net::Stack& stack, net::SocketId socket, Endpoint peer)
+{
+    auto r = peer.port ? stack.udp_connect(socket, peer) : stack.udp_disconnect(socket);
+    if (r.is_error())
+        printk("phone: cannot set the media socket's peer: %s\n", r.error_info().text());
+}
+
+// Admission before anything is queued: the media sockets are connected to the peer the
+// session listens to (the negotiated one, or the latched one), so a flood from elsewhere is
+// dropped by the stack (drop_udp_wrong_peer) before it can take a socket queue slot or a
+// place in the ring. What was queued before the filter changed is checked here.
+media::AdmitFilter apply_admission(net::Stack& stack, Shared& sh)
+{
+    static media::AdmitFilter applied;
+    static net::SocketId applied_rtp, applied_rtcp;
+    media::AdmitFilter want;
+    {
+        SpinLockIrqGuard g(sh.rx_lock);
+        want = sh.admit;
+    }
+    if (!(want == applied) || !(applied_rtp == sh.rtp_socket) || !(applied_rtcp == sh.rtcp_socket)) {
+        admit_only(stack, sh.rtp_socket, want.rtp);
+        admit_only(stack, sh.rtcp_socket, want.rtcp);
+        applied = want;
+        applied_rtp = sh.rtp_socket;
+        applied_rtcp = sh.rtcp_socket;
+    }
+    return want;
+}
+
 // Network thread, network lock held: move queued RTP/RTCP into the media ring.
 void drain_into_ring(net::Stack& stack)
 {
     Shared& sh = shared();
     static MediaPacket pkt;
+    media::AdmitFilter admit = apply_admission(stack, sh);
     for (int pass = 0; pass < 2; pass++) {
         net::SocketId sock = pass ? sh.rtcp_socket : sh.rtp_socket;
+        Endpoint peer = pass ? admit.rtcp : admit.rtp;
         for (int i = 0; i < 16; i++) {
             auto got = stack.udp_receive(sock, pkt.data);
             if (got.is_error())
                 break;
             if (got->length != got->datagram) {
                 sh.rx_oversize++;
+                continue;
+            }
+            if (peer.port && !(got->from == peer)) {
+                sh.rx_wrong_source++;
                 continue;
             }
             pkt.length = uint16_t(got->length);
@@ -195,6 +231,11 @@ void media_thread(void*)
             audio.write_frame(playback);
         }
 
+        {
+            media::AdmitFilter admit = session->admit_filter(monotonic_ns());
+            SpinLockIrqGuard g(sh.rx_lock);
+            sh.admit = admit;
+        }
         SpinLockIrqGuard g(sh.stats_lock);
         sh.media_stats = session->stats();
         sh.audio = audio.counters();

@@ -40,8 +40,16 @@ struct FlowCache {
     net::UdpFlow flow {};
     uint64_t refreshed_ns { 0 };
     uint16_t ip_id { 0 };
+    uint32_t port_epoch { 0 }; // shared().media_port_epoch when framed: the source port's
 };
+
 constinit FlowCache s_flow;
+
+bool flow_current(const Endpoint& to)
+{
+    return s_flow.valid && s_flow.to == to
+        && s_flow.port_epoch == __atomic_load_n(&shared().media_port_epoch, __ATOMIC_ACQUIRE);
+}
 
 // One record per tick that sent: times relative to the tick's deadline, in ns.
 struct PaceRecord {
@@ -120,6 +128,7 @@ void refresh_flow(const Endpoint& to, uint64_t now)
     if (!m.try_lock())
         return;
     auto f = network_stack().udp_flow(shared().rtp_socket, to);
+    uint32_t epoch = __atomic_load_n(&shared().media_port_epoch, __ATOMIC_ACQUIRE);
     m.unlock();
     if (f.is_error()) {
         if (!(s_flow.valid && s_flow.to == to))
@@ -131,6 +140,7 @@ void refresh_flow(const Endpoint& to, uint64_t now)
     s_flow.flow = f.value();
     s_flow.flow.dscp = kDscpExpedited;
     s_flow.to = to;
+    s_flow.port_epoch = epoch;
     s_flow.valid = true;
     s_flow.refreshed_ns = now;
 }
@@ -138,9 +148,9 @@ void refresh_flow(const Endpoint& to, uint64_t now)
 // Returns true when the frame went out through the flow.
 bool send(const PacedPacket& p, uint64_t now)
 {
-    if (!s_flow.valid || !(s_flow.to == p.to) || now - s_flow.refreshed_ns > kFlowRefreshNs)
+    if (!flow_current(p.to) || now - s_flow.refreshed_ns > kFlowRefreshNs)
         refresh_flow(p.to, now);
-    if (s_flow.valid && s_flow.to == p.to) {
+    if (flow_current(p.to)) {
         static uint8_t frame[net::kEthernetMaxFrame];
         size_t n = net::build_udp_frame(s_flow.flow, s_flow.ip_id++, { p.data, p.length }, frame);
         if (n && network_transmit_frame({ frame, n }).has_value())

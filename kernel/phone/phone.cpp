@@ -116,8 +116,10 @@ public:
         c.config.payload_type = m.pt;
         c.config.telephone_event_pt = m.te_pt == sip::kNoPayloadType ? -1 : int16_t(m.te_pt);
         c.config.remote_rtp = m.remote;
-        c.config.remote_rtcp = { m.remote.address, uint16_t(m.remote.port + 1) };
+        c.config.remote_rtcp = m.remote_rtcp;
+        c.config.peer_mode = s_shared->options.peer_mode;
         c.config.cname = s_cname;
+        s_shared->ports_used = true;
         c.config.echo = s_shared->options.echo ? media::EchoMode::Loopback : media::EchoMode::Off;
         bool hold = m.remote.address.is_unspecified() || m.direction == sip::Direction::Inactive ||
                     m.direction == sip::Direction::RecvOnly;
@@ -217,6 +219,52 @@ Result<net::SocketId> open_socket(uint16_t port)
     return network_stack().udp_open(port);
 }
 
+// A new RTP/RTCP pair for the next call, drawn at random (rtp_ports.h). Runs between calls:
+// the old sockets close and the new ones open under one hold of the network lock, so the
+// network thread, the pacer and RTCP sends see one pair or the other, never half of each.
+bool rebind_media_ports(Shared& sh)
+{
+    MutexGuard g(network_lock());
+    net::Stack& stack = network_stack();
+    for (int attempt = 0; attempt < 8; attempt++) {
+        uint16_t port = media::pick_rtp_port(sh.options.rtp_ports, kernel_random(), sh.rtp_port);
+        if (port == sh.rtp_port)
+            return true; // a one-pair range
+        auto rtp = stack.udp_open(port);
+        if (rtp.is_error())
+            continue;
+        auto rtcp = stack.udp_open(uint16_t(port + 1));
+        if (rtcp.is_error()) {
+            stack.udp_close(rtp.value());
+            continue;
+        }
+        if (sh.rtp_port) {
+            stack.udp_close(sh.rtp_socket);
+            stack.udp_close(sh.rtcp_socket);
+        }
+        sh.rtp_socket = rtp.value();
+        sh.rtcp_socket = rtcp.value();
+        sh.rtp_port = port;
+        __atomic_add_fetch(&sh.media_port_epoch, 1, __ATOMIC_RELEASE);
+        return true;
+    }
+    return false;
+}
+
+bool calls_idle(const sip::SipUserAgent& ua)
+{
+    for (sip::CallId id = 0; id < sip::kMaxCalls; id++)
+        if (ua.call_state(id) != sip::CallState::Idle)
+            return false;
+    return true;
+}
+
+bool media_running(Shared& sh)
+{
+    SpinLockIrqGuard g(sh.stats_lock);
+    return sh.media_running;
+}
+
 void sip_thread(void* arg)
 {
     const CommandLine& cl = *static_cast<const CommandLine*>(arg);
@@ -249,7 +297,6 @@ void sip_thread(void* arg)
     c.auth_user = cl.get_or("sip.authuser", "");
     c.display_name = cl.get_or("sip.name", "Offhook");
     c.local = { local, sh.options.sip_port };
-    c.rtp_port = sh.options.rtp_port;
     c.expires = uint32_t(cl.get_uint("sip.expires").value_or(600));
     c.auto_answer = cl.get_bool("sip.autoanswer", false);
     parse_codecs(cl.get_or("sip.codecs", "pcmu,pcma"), c);
@@ -258,16 +305,16 @@ void sip_thread(void* arg)
            local.octet(1), local.octet(2), local.octet(3));
 
     auto sip_sock = open_socket(sh.options.sip_port);
-    auto rtp_sock = open_socket(sh.options.rtp_port);
-    auto rtcp_sock = open_socket(uint16_t(sh.options.rtp_port + 1));
-    if (sip_sock.is_error() || rtp_sock.is_error() || rtcp_sock.is_error()) {
-        printk("phone: cannot open UDP ports %u/%u/%u\n", sh.options.sip_port, sh.options.rtp_port,
-               sh.options.rtp_port + 1);
+    if (sip_sock.is_error() || !rebind_media_ports(sh)) {
+        printk("phone: cannot open UDP port %u or an RTP/RTCP pair in %u-%u\n", sh.options.sip_port,
+               sh.options.rtp_ports.first, sh.options.rtp_ports.last);
         return;
     }
     sh.sip_socket = sip_sock.value();
-    sh.rtp_socket = rtp_sock.value();
-    sh.rtcp_socket = rtcp_sock.value();
+    c.rtp_port = sh.rtp_port;
+    printk("phone: media on udp %u/%u (drawn from %u-%u), peers: %s\n", sh.rtp_port, sh.rtp_port + 1,
+           sh.options.rtp_ports.first, sh.options.rtp_ports.last,
+           sh.options.peer_mode == media::PeerMode::Latch ? "latch (sip.nat)" : "as negotiated");
 
     {
         MutexGuard g(sh.ua_lock);
@@ -316,6 +363,16 @@ void sip_thread(void* arg)
                 sh.ua->receive({ buf, got->length }, got->from);
         }
         sh.ua->poll();
+        // Between calls (every dialog gone, the media thread stopped and its RTCP BYE sent):
+        // the next call gets a fresh port pair.
+        if (sh.ports_used && calls_idle(*sh.ua) && !media_running(sh)) {
+            sh.ports_used = false;
+            if (rebind_media_ports(sh)) {
+                sh.ua->set_rtp_port(sh.rtp_port);
+                printk("phone: next call's media on udp %u/%u\n", sh.rtp_port, sh.rtp_port + 1);
+            } else
+                printk("phone: no free RTP/RTCP pair; the next call keeps port %u\n", sh.rtp_port);
+        }
         if (!dialed && sh.options.dial_at_start[0] && sh.reg == sip::RegState::Registered) {
             dialed = true;
             size_t n = 0;
@@ -367,6 +424,16 @@ void phone_init(const CommandLine& cl)
     Options& o = s_shared->options;
     o.tone_hz = uint32_t(cl.get_uint("phone.tone").value_or(440));
     o.echo = cl.get_bool("phone.echo", false);
+    if (auto text = cl.get("rtp.ports")) {
+        if (auto range = media::parse_rtp_port_range(*text))
+            o.rtp_ports = *range;
+        else
+            printk("phone: rtp.ports=%.*s is not FIRST-LAST with an even/odd pair; using %u-%u\n",
+                   int(text->size()), text->data(), o.rtp_ports.first, o.rtp_ports.last);
+    }
+    // Symmetric RTP towards a peer behind a NAT: only when asked (rtp_source_gate.h).
+    if (cl.get_bool("sip.nat", false))
+        o.peer_mode = media::PeerMode::Latch;
     copy_str(o.dial_at_start, sizeof o.dial_at_start, cl.get_or("sip.dial", ""));
     register_shell_commands();
     pacer_register_commands();

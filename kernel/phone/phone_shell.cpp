@@ -1,6 +1,7 @@
 // Phone console commands: status, dial, answer, hangup, dtmf, mute, hold, stats, echo.
 #include "kernel/console/console.h"
 #include "kernel/console/shell.h"
+#include "kernel/net/network.h"
 #include "kernel/phone/phone_state.h"
 #include "kernel/time/time.h"
 
@@ -169,6 +170,19 @@ void cmd_stats(int, const char* const*)
            m.dropped_wrong_source, m.dropped_bad_header, a.frames, a.underruns, m.playout.depth_ms,
            m.playout.target_ms, a.queued_frames, a.played_frames, a.capture_underruns, a.capture_discarded,
            a.capture_depth, a.capture_max_depth, monotonic_ns() / 1000);
+    uint32_t wrong_peer;
+    uint16_t port;
+    {
+        MutexGuard g(network_lock());
+        wrong_peer = network_stack().counters().get(net::Counter::DropUdpWrongPeer);
+        port = sh.rtp_port;
+    }
+    // Media from anyone but the call's peer: refused by the connected socket, caught at the
+    // ring, or refused by the session (RFC 3550 §8.2 / §A.1).
+    printk("stats: media rtp_port=%u rejected_socket=%u rejected_ring=%u rejected_session=%u "
+           "held_in_probation=%u source_latches=%u rtcp_wrong_source=%u ring_overflow=%u\n",
+           port, wrong_peer, sh.rx_wrong_source, m.dropped_wrong_source, m.held_in_probation, m.source_latches,
+           m.rtcp_wrong_source, sh.rx_overflow);
     if (sh.ua) {
         MutexGuard g(sh.ua_lock);
         const sip::GuardCounters& gc = sh.ua->counters();

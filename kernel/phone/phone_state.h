@@ -9,6 +9,7 @@
 #include "lib/ring_buffer.h"
 #include "net/stack.h"
 #include "sip/media/media_session.h"
+#include "sip/media/rtp_ports.h"
 #include "sip/user_agent.h"
 
 namespace oh::kernel::phone {
@@ -24,7 +25,8 @@ struct MediaCommand {
 
 struct Options {
     uint16_t sip_port { 5060 };
-    uint16_t rtp_port { 4000 };
+    media::RtpPortRange rtp_ports {};    // rtp.ports=FIRST-LAST
+    media::PeerMode peer_mode { media::PeerMode::Negotiated }; // sip.nat=yes: Latch
     uint32_t tone_hz { 440 };   // what we send when capture is not live (0: silence)
     bool echo { false };
     char dial_at_start[128] {}; // sip.dial=: call this once registered
@@ -66,10 +68,18 @@ struct Shared {
     RingBuffer<MediaPacket, 32> rx;   // 640 ms of RTP: bursts from the network survive
     uint32_t rx_overflow { 0 };
     uint32_t rx_oversize { 0 };
+    uint32_t rx_wrong_source { 0 };  // queued before the socket was connected, not the peer
+    // Media thread -> network thread (under rx_lock): whom the media sockets admit.
+    media::AdmitFilter admit {};
 
     net::SocketId sip_socket;
+    // Changed only with the network lock held, between calls; media_port_epoch counts the
+    // changes so that the pacer drops a flow framed with the old port.
     net::SocketId rtp_socket;
     net::SocketId rtcp_socket;
+    uint16_t rtp_port { 0 };
+    uint32_t media_port_epoch { 0 };
+    bool ports_used { false };       // ua_lock: a call negotiated media on rtp_port
     Options options;
 };
 

@@ -1,4 +1,4 @@
-// MediaSession: the 20 ms media loop, symmetric RTP, RTCP reports and BYE, DTMF both ways.
+// MediaSession: the 20 ms media loop, RTP to the negotiated (or latched) peer, RTCP reports and BYE, DTMF both ways.
 #include "sip/media/media_session.h"
 
 #include <algorithm>
@@ -25,7 +25,7 @@ Result<void> MediaSession::start(const MediaConfig& config, Nanoseconds now)
     m_seq = uint16_t(m_random.next_u32());
     m_ts = m_random.next_u32();
     m_first_packet = true;
-    m_rtp_latched = m_rtcp_latched = false;
+    m_gate.reset(config.peer_mode, config.remote_rtp, config.remote_rtcp);
     m_rx = {};
     m_jitter.reset(config.law);
     m_plc.reset();

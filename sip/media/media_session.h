@@ -18,6 +18,7 @@
 #include "sip/media/jitter_buffer.h"
 #include "sip/media/plc.h"
 #include "sip/media/rtp.h"
+#include "sip/media/rtp_source_gate.h"
 #include "sip/media/telephone_event.h"
 #include "sip/media/tones.h"
 
@@ -45,6 +46,7 @@ struct MediaConfig {
     int16_t telephone_event_pt { -1 };  // -1: not negotiated, DTMF goes in-band
     Endpoint remote_rtp {};
     Endpoint remote_rtcp {};            // usually remote_rtp.port + 1 (RFC 3550 §11)
+    PeerMode peer_mode { PeerMode::Negotiated }; // Latch only where NAT handling is configured
     std::string_view cname {};          // copied; at most kMaxCname bytes
     EchoMode echo { EchoMode::Off };
 };
@@ -55,14 +57,17 @@ struct MediaStats {
     uint32_t packets_received { 0 };     // accepted audio + event packets
     uint32_t octets_received { 0 };
     uint32_t dropped_bad_header { 0 };
-    uint32_t dropped_wrong_source { 0 };
+    uint32_t dropped_wrong_source { 0 }; // not the peer, or no probation slot free
+    uint32_t held_in_probation { 0 };    // from a candidate source not yet believed (RFC 3550 §A.1)
+    uint32_t source_latches { 0 };       // sources that passed probation (PeerMode::Latch)
     uint32_t dropped_wrong_payload { 0 };
     uint32_t dropped_bad_sequence { 0 };
     int32_t lost { 0 };                  // RFC 3550 cumulative number of packets lost
     uint32_t jitter_ms { 0 };            // RFC 3550 A.8 interarrival jitter
     uint32_t rtcp_sent { 0 };
     uint32_t rtcp_received { 0 };
-    uint32_t rtcp_dropped { 0 };
+    uint32_t rtcp_dropped { 0 };         // malformed or from the wrong source
+    uint32_t rtcp_wrong_source { 0 };
     uint32_t remote_fraction_lost { 0 }; // what the peer reports about us, 8-bit fraction
     uint32_t remote_jitter_ms { 0 };
     uint32_t rtt_ms { 0 };
@@ -102,8 +107,11 @@ public:
 
     const MediaStats& stats() const { return m_stats; }
     uint32_t ssrc() const { return m_ssrc; }
-    Endpoint rtp_destination() const { return m_rtp_latched ? m_rtp_peer : m_config.remote_rtp; }
-    Endpoint rtcp_destination() const { return m_rtcp_latched ? m_rtcp_peer : m_config.remote_rtcp; }
+    Endpoint rtp_destination() const { return m_gate.rtp_destination(); }
+    Endpoint rtcp_destination() const { return m_gate.rtcp_destination(); }
+    // What the transport should let through to on_rtp_packet()/on_rtcp_packet() right now;
+    // it changes when a source latches or falls silent, so ask again every frame.
+    AdmitFilter admit_filter(Nanoseconds now) const { return m_running ? m_gate.admit(now) : AdmitFilter {}; }
 
 private:
     void play(std::span<int16_t, kFrameSamples> out, Nanoseconds now);
@@ -133,8 +141,7 @@ private:
     uint32_t m_sent_since_report { 0 };
 
     // Receiver state.
-    Endpoint m_rtp_peer {}, m_rtcp_peer {};
-    bool m_rtp_latched { false }, m_rtcp_latched { false };
+    RtpSourceGate m_gate {};
     RtpReceiveStats m_rx {};
     uint32_t m_last_sr { 0 };             // middle 32 bits of the peer's last SR
     Nanoseconds m_last_sr_arrival { 0 };

@@ -1,4 +1,4 @@
-// MediaSession receive side: RTP validation and symmetric latching, RTCP reports in and out.
+// MediaSession receive side: RTP source and sequence validation, RTCP reports in and out.
 #include "sip/media/media_session.h"
 
 #include "sip/media/rtcp.h"
@@ -10,9 +10,8 @@ uint32_t to_ts_units(Nanoseconds t) { return uint32_t(t / 125000); } // 8 kHz ti
 constexpr size_t kMaxRtcp = 160;
 } // namespace
 
-// Symmetric RTP (what Asterisk's rtp_symmetric / strictrtp expect): the first valid packet
-// fixes the peer's address, media goes back there, and packets from anywhere else are
-// dropped (RFC 3550 §8.2 source validation is the rest of the job).
+// RFC 3550 §8.2: media only from the negotiated peer, or, with PeerMode::Latch, from the
+// source that passed probation (rtp_source_gate.h); media goes back to that source.
 void MediaSession::on_rtp_packet(std::span<const uint8_t> packet, Endpoint from, Nanoseconds now)
 {
     if (!m_running)
@@ -23,10 +22,18 @@ void MediaSession::on_rtp_packet(std::span<const uint8_t> packet, Endpoint from,
         return;
     }
     const RtpPacketView& v = *parsed;
-    if (m_rtp_latched && !(from == m_rtp_peer)) {
+    switch (m_gate.check_rtp(from, v.ssrc, v.sequence, now)) {
+    case RtpSourceGate::Verdict::Accept:
+        break;
+    case RtpSourceGate::Verdict::Probation:
+        m_stats.held_in_probation++;
+        return;
+    case RtpSourceGate::Verdict::WrongSource:
+    case RtpSourceGate::Verdict::NoSlot:
         m_stats.dropped_wrong_source++;
         return;
     }
+    m_stats.source_latches = m_gate.latches();
     bool audio = v.payload_type == m_config.payload_type;
     bool event = m_config.telephone_event_pt >= 0 && v.payload_type == uint8_t(m_config.telephone_event_pt);
     if (!audio && !event) {
@@ -39,10 +46,6 @@ void MediaSession::on_rtp_packet(std::span<const uint8_t> packet, Endpoint from,
     if (verdict == RtpReceiveStats::Verdict::BadSequence) {
         m_stats.dropped_bad_sequence++;
         return;
-    }
-    if (!m_rtp_latched) {
-        m_rtp_latched = true;
-        m_rtp_peer = from;
     }
     m_stats.packets_received++;
     m_stats.octets_received += uint32_t(v.payload.size());
@@ -121,19 +124,16 @@ void MediaSession::on_rtcp_packet(std::span<const uint8_t> packet, Endpoint from
 {
     if (!m_running)
         return;
-    if (m_rtcp_latched && !(from == m_rtcp_peer)) {
-        m_stats.rtcp_dropped++;
-        return;
-    }
     auto parsed = parse_rtcp(packet, m_ssrc);
     if (parsed.is_error()) {
         m_stats.rtcp_dropped++;
         return;
     }
     const RtcpSummary& s = *parsed;
-    if (!m_rtcp_latched) {
-        m_rtcp_latched = true;
-        m_rtcp_peer = from;
+    if (!m_gate.check_rtcp(from, s.sender_ssrc)) {
+        m_stats.rtcp_dropped++;
+        m_stats.rtcp_wrong_source++;
+        return;
     }
     m_stats.rtcp_received++;
     if (s.has_sender_info) {

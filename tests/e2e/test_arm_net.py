@@ -90,7 +90,7 @@ def boot_arm(lab):
 
 def main():
     r = subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "-j2", "arm",
-                        "CMDLINE=net=dhcp"], capture_output=True, text=True)
+                        "CMDLINE=net=dhcp net.echo=1"], capture_output=True, text=True)
     if r.returncode != 0:
         print(r.stdout[-2000:] + r.stderr[-2000:])
         result("build", False, "make arm failed")

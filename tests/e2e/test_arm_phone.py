@@ -42,7 +42,7 @@ ARM_MAC = "52:54:00:0f:f0:a8"
 PORT_IP = "192.0.2.11"
 TONE_HZ = 440
 USERS = {"1000": "secret1000", "2000": "secret2000"}
-SIP_COMMON = "sip.user=1000 sip.password=secret1000 sip.autoanswer=1 phone.tone=440"
+SIP_COMMON = "sip.user=1000 sip.password=secret1000 sip.autoanswer=1 phone.tone=440 rtp.ports=4000-4001"
 
 
 def result(name, ok, detail=""):
@@ -72,7 +72,7 @@ def boot_arm(lab, elf):
 
 
 def start_capture(lab, path):
-    """tshark on tap0: UDP from the port's RTP socket (4000), decoded as RTP."""
+    """tshark on tap0: UDP from the port's RTP socket (4000, pinned by rtp.ports=4000-4001), decoded as RTP."""
     return lab.ns_popen("timeout", "120", "tshark", "-i", lab.tap, "-l", "-f", "udp src port 4000",
                         "-d", "udp.port==4000,rtp", "-T", "fields", "-e", "frame.time_relative",
                         "-e", "rtp.seq", stdout=open(path, "w"), stderr=subprocess.DEVNULL)

@@ -202,7 +202,7 @@ def main():
                     "in.buffer-length=40000,out.buffer-length=40000,in.period-length=10000,out.period-length=10000")
             if ALSA_DEFAULT_BUFFERS:
                 alsa = alsa[:alsa.index(",in.buffer-length")]
-            lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 "
+            lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 rtp.ports=4000-4001 "
                      "phone.tone=0", smp=2, env=dict(os.environ, HOME=home),
                      extra=["-device", "AC97,audiodev=snd", "-audiodev", alsa])
             if not lab.wait_for(r"phone: registered", timeout=90):

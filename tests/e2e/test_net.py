@@ -42,7 +42,7 @@ def main():
         return 0
     with netlab.Lab() as lab:
         lab.start_dnsmasq()
-        lab.boot("net=dhcp", smp=2)
+        lab.boot("net=dhcp net.echo=1", smp=2)
         m = lab.wait_for(r"net: address (192\.0\.2\.\d+)/24 .*\(dhcp[,)]", timeout=60)
         ok = m is not None and "DHCPACK" in lab.dnsmasq_log() and netlab.GUEST_MAC in lab.dnsmasq_log()
         result("dhcp_lease", ok, f"no DHCP lease; console: {lab.console_text()[-600:]!r}")

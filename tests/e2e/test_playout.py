@@ -55,7 +55,7 @@ def main():
                                 source_wav=tone)
             b.start(timeout=20)
             speaker = os.path.join(lab.tmp, "speaker.wav")
-            lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000",
+            lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 rtp.ports=4000-4001",
                      smp=2, extra=["-device", "AC97,audiodev=snd", "-audiodev",
                                    f"wav,id=snd,path={speaker},out.frequency=8000,out.channels=1"])
             if not lab.wait_for(r"phone: registered", timeout=90):

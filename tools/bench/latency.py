@@ -86,7 +86,7 @@ def run(seconds):
                                 source_wav=marker)
             b.start(timeout=20)
             speaker = os.path.join(lab.tmp, "speaker.wav")
-            lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 "
+            lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 rtp.ports=4000-4001 "
                      "phone.tone=0", smp=2,
                      extra=["-device", "AC97,audiodev=snd", "-audiodev",
                             f"wav,id=snd,path={speaker},out.frequency=8000,out.channels=1"])

@@ -24,7 +24,7 @@ def main():
                    capture_output=True)
     with netlab.Lab() as lab:
         lab.start_dnsmasq()
-        lab.boot("net=192.0.2.10/24,gw=192.0.2.1", smp=2)
+        lab.boot("net=192.0.2.10/24,gw=192.0.2.1 net.echo=1", smp=2)
         if not lab.wait_for(r"net: address 192\.0\.2\.10", timeout=60):
             print("no address; console:", lab.console_text()[-500:])
             return 1

@@ -196,7 +196,7 @@ class Call:
                                  source_wav=tone)
         self.b.start(timeout=20)
         wav = os.path.join(lab.tmp, "speaker.wav")
-        lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000",
+        lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 rtp.ports=4000-4001",
                  smp=2, extra=["-device", "AC97,audiodev=snd", "-audiodev", f"wav,id=snd,path={wav}"])
         m = lab.wait_for(r"phone: registered (\d+) ms after kernel entry", timeout=90)
         self.registered_ms = int(m.group(1)) if m else None

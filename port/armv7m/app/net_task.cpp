@@ -25,12 +25,14 @@ NetTask::NetTask(net::PolledNetDevice& nic, const Clock& clock, Random& random)
 {
 }
 
-void NetTask::start(const net::NetConfig& config)
+void NetTask::start(const BoardConfig& config)
 {
     m_stack.set_listener(this);
     m_stack.set_service(net::Service::IcmpEcho, net::ServiceState::Enabled);
-    m_stack.set_service(net::Service::UdpEcho, net::ServiceState::Enabled);
-    m_stack.start(config);
+    // RFC 862 echo answers anyone who asks: a test aid, off unless net.echo=1 asks for it.
+    if (config.cmdline.get_bool("net.echo", false))
+        m_stack.set_service(net::Service::UdpEcho, net::ServiceState::Enabled);
+    m_stack.start(config.net);
 }
 
 void NetTask::notify_audio_frame()

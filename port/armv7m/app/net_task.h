@@ -7,6 +7,7 @@
 #include "lib/random.h"
 #include "net/stack.h"
 #include "net/net_device.h"
+#include "port/armv7m/app/config.h"
 #include "port/armv7m/app/phone.h"
 #include "port/armv7m/thread.h"
 
@@ -16,7 +17,8 @@ class NetTask final : private net::StackListener {
 public:
     NetTask(net::PolledNetDevice& nic, const Clock& clock, Random& random);
 
-    void start(const net::NetConfig& config);
+    // Services from the command line (net.echo), addressing from net=.
+    void start(const BoardConfig& config);
     // Thread body: never returns.
     [[noreturn]] void run();
     static void entry(void* self) { static_cast<NetTask*>(self)->run(); }

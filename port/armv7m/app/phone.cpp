@@ -1,4 +1,4 @@
-// Phone glue: SIP over UDP 5060, RTP/RTCP on 4000/4001, auto-answer, timed hang-up.
+// Phone glue: SIP over UDP 5060, RTP/RTCP on a random pair per call, auto-answer, timed hang-up.
 #include "port/armv7m/app/phone.h"
 
 #include "port/armv7m/console.h"
@@ -67,7 +67,16 @@ bool Phone::configure(const CommandLine& c)
     m_config.password = c.get_or("sip.password", "");
     m_config.auth_user = c.get_or("sip.authuser", "");
     m_config.auto_answer = c.get_bool("sip.autoanswer", false);
-    m_config.rtp_port = 4000;
+    if (auto text = c.get("rtp.ports")) {
+        if (auto range = media::parse_rtp_port_range(*text))
+            m_rtp_ports = *range;
+        else
+            kprint("sip: rtp.ports=%.*s is not FIRST-LAST; using %u-%u\n", int(text->size()), text->data(),
+                m_rtp_ports.first, m_rtp_ports.last);
+    }
+    // Symmetric RTP towards a peer behind a NAT: only when asked (rtp_source_gate.h).
+    if (c.get_bool("sip.nat", false))
+        m_peer_mode = media::PeerMode::Latch;
     m_call_limit = c.get_uint("sip.hangup").value_or(0) * kNsPerSec;
     m_configured = true;
     return true;
@@ -78,21 +87,73 @@ void Phone::on_address(const net::Ipv4Settings& settings)
     if (!m_configured || m_ua_ready)
         return;
     auto sip = m_stack.udp_open(5060);
-    auto rtp = m_stack.udp_open(m_config.rtp_port);
-    auto rtcp = m_stack.udp_open(uint16_t(m_config.rtp_port + 1));
-    if (sip.is_error() || rtp.is_error() || rtcp.is_error()) {
+    if (sip.is_error() || !rebind_media_ports()) {
         kprint("sip: cannot open UDP ports\n");
         return;
     }
     m_sip_socket = sip.value();
-    m_rtp_socket = rtp.value();
-    m_rtcp_socket = rtcp.value();
+    m_config.rtp_port = m_rtp_port;
+    kprint("media: udp %u/%u\n", m_rtp_port, m_rtp_port + 1);
     m_config.local = { settings.address, 5060 };
     m_sockets_open = true;
     if (m_server_name.empty())
         start_ua();
     else
         start_resolve();
+}
+
+// A new RTP/RTCP pair for the next call (the old one closes once the new one is open).
+bool Phone::rebind_media_ports()
+{
+    for (int attempt = 0; attempt < 8; attempt++) {
+        uint16_t port = media::pick_rtp_port(m_rtp_ports, m_random, m_rtp_port);
+        if (port == m_rtp_port)
+            return true; // a one-pair range
+        auto rtp = m_stack.udp_open(port);
+        if (rtp.is_error())
+            continue;
+        auto rtcp = m_stack.udp_open(uint16_t(port + 1));
+        if (rtcp.is_error()) {
+            m_stack.udp_close(rtp.value());
+            continue;
+        }
+        if (m_rtp_port) {
+            m_stack.udp_close(m_rtp_socket);
+            m_stack.udp_close(m_rtcp_socket);
+        }
+        m_rtp_socket = rtp.value();
+        m_rtcp_socket = rtcp.value();
+        m_rtp_port = port;
+        m_admit = {};
+        return true;
+    }
+    return false;
+}
+
+bool Phone::calls_idle() const
+{
+    for (sip::CallId id = 0; id < sip::kMaxCalls; id++)
+        if (m_ua->call_state(id) != sip::CallState::Idle)
+            return false;
+    return true;
+}
+
+// Admission before queueing: the media sockets are connected to the peer the session
+// listens to, so the stack drops a flood from anyone else (drop_udp_wrong_peer) before it
+// takes the socket's queue slots.
+void Phone::apply_admission(Nanoseconds now)
+{
+    media::AdmitFilter want = m_media.admit_filter(now);
+    if (want == m_admit)
+        return;
+    auto connect = [&](net::SocketId s, Endpoint peer) {
+        auto r = peer.port ? m_stack.udp_connect(s, peer) : m_stack.udp_disconnect(s);
+        if (r.is_error())
+            kprint("media: cannot set the socket's peer (%s)\n", r.error_info().text());
+    };
+    connect(m_rtp_socket, want.rtp);
+    connect(m_rtcp_socket, want.rtcp);
+    m_admit = want;
 }
 
 void Phone::start_resolve()
@@ -150,6 +211,11 @@ void Phone::drain(net::SocketId socket, int kind)
             return;
         std::span<const uint8_t> data { m_rx, r->length };
         Nanoseconds now = m_clock.now_ns();
+        Endpoint peer = kind == kRtp ? m_admit.rtp : m_admit.rtcp;
+        if (kind != kSip && peer.port && !(r->from == peer)) {
+            m_rx_wrong_source++; // queued before the socket was connected
+            continue;
+        }
         if (kind == kSip)
             m_ua->receive(data, r->from);
         else if (kind == kRtp && m_media.running())
@@ -193,6 +259,7 @@ void Phone::poll()
         return;
     drain(m_sip_socket, kSip);
     run_deferred();
+    apply_admission(m_clock.now_ns());
     drain(m_rtp_socket, kRtp);
     drain(m_rtcp_socket, kRtcp);
     Nanoseconds now = m_clock.now_ns();
@@ -205,6 +272,14 @@ void Phone::poll()
     m_ua->poll();
     if (m_media.running())
         m_media.poll_rtcp(now);
+    // Between calls: the next one gets a fresh pair.
+    if (m_ports_used && !m_media.running() && !m_media_pending && calls_idle()) {
+        m_ports_used = false;
+        if (rebind_media_ports())
+            m_ua->set_rtp_port(m_rtp_port);
+        else
+            kprint("media: no free RTP/RTCP pair; keeping %u\n", m_rtp_port);
+    }
 }
 
 Nanoseconds Phone::next_deadline() const
@@ -281,6 +356,10 @@ void Phone::on_call_ended(sip::CallId call, sip::EndReason reason, uint16_t stat
         auto& st = m_media.stats();
         kprint("media: sent %lu packets, received %lu\n", (unsigned long)st.packets_sent,
             (unsigned long)st.packets_received);
+        kprint("media: rejected socket %lu queued %lu session %lu, probation %lu, latches %lu, rtcp %lu\n",
+            (unsigned long)m_stack.counters().get(net::Counter::DropUdpWrongPeer), (unsigned long)m_rx_wrong_source,
+            (unsigned long)st.dropped_wrong_source, (unsigned long)st.held_in_probation,
+            (unsigned long)st.source_latches, (unsigned long)st.rtcp_wrong_source);
         m_media.stop(now);
     }
     m_hangup_at = 0;
@@ -298,8 +377,10 @@ void Phone::on_media(sip::CallId, const sip::MediaSession& sm)
     mc.payload_type = sm.pt;
     mc.telephone_event_pt = sm.te_pt == sip::kNoPayloadType ? int16_t(-1) : int16_t(sm.te_pt);
     mc.remote_rtp = sm.remote;
-    mc.remote_rtcp = { sm.remote.address, uint16_t(sm.remote.port + 1) };
+    mc.remote_rtcp = sm.remote_rtcp;
+    mc.peer_mode = m_peer_mode;
     mc.cname = "offhook-arm";
+    m_ports_used = true;
     m_media_pending = true;
 }
 

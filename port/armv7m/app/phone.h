@@ -13,6 +13,7 @@
 #include "net/stack.h"
 #include "port/armv7m/late.h"
 #include "sip/media/media_session.h"
+#include "sip/media/rtp_ports.h"
 #include "sip/user_agent.h"
 
 namespace oh::arm {
@@ -63,6 +64,9 @@ private:
     void poll_resolve();
     void start_ua();
     void run_deferred();
+    bool rebind_media_ports();
+    void apply_admission(Nanoseconds now);
+    bool calls_idle() const;
 
     net::Stack& m_stack;
     const Clock& m_clock;
@@ -80,6 +84,14 @@ private:
     Nanoseconds m_resolve_retry_at { 0 };
     sip::SipConfig m_config {};
     net::SocketId m_sip_socket, m_rtp_socket, m_rtcp_socket;
+    // A fresh RTP/RTCP pair per call, drawn from rtp.ports (rtp_ports.h).
+    media::RtpPortRange m_rtp_ports {};
+    media::PeerMode m_peer_mode { media::PeerMode::Negotiated };
+    uint16_t m_rtp_port { 0 };
+    bool m_ports_used { false };
+    // Whom the media sockets admit (the session's AdmitFilter), and what was refused.
+    media::AdmitFilter m_admit {};
+    uint32_t m_rx_wrong_source { 0 };
     // Set by SIP callbacks, carried out by run_deferred() once the user agent returned.
     sip::CallId m_answer_call { sip::kNoCall };
     bool m_media_pending { false };

@@ -200,40 +200,195 @@ TEST(MediaSession, AudioFlowsBothWaysWithModestDelay)
     EXPECT_LE(first, size_t(8 * 110)); // 40 ms network + up to 40 ms start-up buffer + ticks
 }
 
-TEST(MediaSession, SymmetricRtpLatchesAndDropsStrangers)
+struct RtpSender {
+    uint32_t ssrc;
+    uint16_t seq;
+    uint8_t payload_type { 0 };
+    uint8_t pkt[200] {};
+    std::span<const uint8_t> next()
+    {
+        uint8_t payload[160] {};
+        m::RtpHeaderFields f;
+        f.ssrc = ssrc;
+        f.sequence = seq++;
+        f.timestamp = uint32_t(f.sequence) * 160;
+        f.payload_type = payload_type;
+        return { pkt, m::build_rtp(f, payload, pkt).value() };
+    }
+};
+
+Endpoint sent_to(m::MediaSession& s, CaptureTransport& t, Nanoseconds now)
+{
+    int16_t cap[160] {}, play[160];
+    t.sent.clear();
+    s.on_frame(std::span<const int16_t, 160>(cap, 160), std::span<int16_t, 160>(play, 160), now);
+    return t.sent.empty() ? Endpoint {} : t.sent.back().to;
+}
+
+// RFC 3550 §8.2: only the SDP-negotiated source is heard. A stranger that speaks first, in
+// perfect sequence, takes nothing over: neither what we play nor where our media goes.
+TEST(MediaSession, NegotiatedPeerOnlyEvenWhenAStrangerSpeaksFirst)
 {
     oh::Xoshiro128 rng(5);
     CaptureTransport t;
     m::MediaSession s(t, rng);
     ASSERT_TRUE(s.start(config_to(kAddrB, kRtcpB), 0).has_value());
+    EXPECT_EQ(s.admit_filter(0), (m::AdmitFilter { kAddrB, kRtcpB }));
+    const Endpoint stranger { Ipv4Address(203, 0, 113, 9), 4000 };
+    const Endpoint same_host_other_port { kAddrB.address, 5002 };
+    RtpSender attacker { 0xbad, 100 }, peer { 77, 1 };
+    for (int i = 0; i < 10; i++)
+        s.on_rtp_packet(attacker.next(), stranger, i * 20 * kNsPerMs);
+    s.on_rtp_packet(attacker.next(), same_host_other_port, 200 * kNsPerMs);
+    EXPECT_EQ(s.stats().dropped_wrong_source, 11u);
+    EXPECT_EQ(s.stats().packets_received, 0u);
+    EXPECT_EQ(sent_to(s, t, 220 * kNsPerMs), kAddrB);
+    s.on_rtp_packet(peer.next(), kAddrB, 240 * kNsPerMs);
+    s.on_rtp_packet(attacker.next(), stranger, 250 * kNsPerMs);
+    s.on_rtp_packet(peer.next(), kAddrB, 260 * kNsPerMs);
+    EXPECT_EQ(s.stats().packets_received, 2u);
+    EXPECT_EQ(s.stats().dropped_wrong_source, 12u);
+    EXPECT_EQ(sent_to(s, t, 280 * kNsPerMs), kAddrB);
+    // Bad header and unknown payload type are dropped and counted too.
+    RtpSender g729 { 77, 3, 18 };
+    s.on_rtp_packet(g729.next(), kAddrB, 300 * kNsPerMs);
+    EXPECT_EQ(s.stats().dropped_wrong_payload, 1u);
+    uint8_t v1[12] = { 0x40 };
+    s.on_rtp_packet(v1, kAddrB, 300 * kNsPerMs);
+    EXPECT_EQ(s.stats().dropped_bad_header, 1u);
+}
+
+// RTCP from the negotiated RTCP endpoint only (RFC 3605 a=rtcp, or RTP port + 1).
+TEST(MediaSession, RtcpOnlyFromTheNegotiatedRtcpEndpoint)
+{
+    oh::Xoshiro128 rng(6);
+    CaptureTransport t;
+    m::MediaSession s(t, rng);
+    ASSERT_TRUE(s.start(config_to(kAddrB, kRtcpB), 0).has_value());
+    m::RtcpReport r;
+    r.ssrc = 77;
+    r.cname = "peer";
+    uint8_t buf[160];
+    auto n = m::build_rtcp(r, buf).value();
+    s.on_rtcp_packet({ buf, n }, Endpoint { Ipv4Address(203, 0, 113, 9), kRtcpB.port }, 0);
+    s.on_rtcp_packet({ buf, n }, kAddrB, 0); // the RTP port is not the RTCP port
+    EXPECT_EQ(s.stats().rtcp_wrong_source, 2u);
+    EXPECT_EQ(s.stats().rtcp_received, 0u);
+    s.on_rtcp_packet({ buf, n }, kRtcpB, 0);
+    EXPECT_EQ(s.stats().rtcp_received, 1u);
+}
+
+m::MediaConfig latch_config()
+{
+    auto c = config_to(kAddrB, kRtcpB);
+    c.peer_mode = m::PeerMode::Latch;
+    return c;
+}
+
+// NAT handling (Asterisk's rtp_symmetric / comedia): a source is believed after RFC 3550
+// §A.1's MIN_SEQUENTIAL = 2 packets in sequence; until then nothing is played and our media
+// still goes where the SDP said. A live source is never left for another one.
+TEST(MediaSession, LatchingNeedsProbationAndKeepsALiveSource)
+{
+    oh::Xoshiro128 rng(7);
+    CaptureTransport t;
+    m::MediaSession s(t, rng);
+    ASSERT_TRUE(s.start(latch_config(), 0).has_value());
+    EXPECT_EQ(s.admit_filter(0), m::AdmitFilter {});
     const Endpoint nat { Ipv4Address(198, 51, 100, 7), 61000 };
     const Endpoint stranger { Ipv4Address(203, 0, 113, 9), 4000 };
-    uint8_t payload[160] {};
-    uint8_t pkt[200];
-    m::RtpHeaderFields f;
-    f.ssrc = 77;
-    f.sequence = 1;
-    auto n = m::build_rtp(f, payload, pkt).value();
-    s.on_rtp_packet({ pkt, n }, nat, 0);
-    EXPECT_EQ(s.rtp_destination(), nat);
-    f.sequence = 2;
-    n = m::build_rtp(f, payload, pkt).value();
-    s.on_rtp_packet({ pkt, n }, stranger, 0);
-    EXPECT_EQ(s.stats().dropped_wrong_source, 1u);
+    RtpSender peer { 77, 1 }, attacker { 0xbad, 500 };
+    Nanoseconds now = 0;
+    s.on_rtp_packet(peer.next(), nat, now);
+    EXPECT_EQ(s.stats().held_in_probation, 1u);
+    EXPECT_EQ(s.stats().packets_received, 0u);
+    EXPECT_EQ(sent_to(s, t, now), kAddrB);
+    now += 20 * kNsPerMs;
+    s.on_rtp_packet(peer.next(), nat, now);
     EXPECT_EQ(s.stats().packets_received, 1u);
-    // Bad header and unknown payload type are dropped and counted too.
-    pkt[0] = 0x40;
-    s.on_rtp_packet({ pkt, n }, nat, 0);
-    EXPECT_EQ(s.stats().dropped_bad_header, 1u);
-    pkt[0] = 0x80;
-    pkt[1] = 18; // G.729, not negotiated
-    s.on_rtp_packet({ pkt, n }, nat, 0);
-    EXPECT_EQ(s.stats().dropped_wrong_payload, 1u);
-    // Our media now goes to the NAT address.
-    int16_t cap[160] {}, play[160];
-    s.on_frame(std::span<const int16_t, 160>(cap, 160), std::span<int16_t, 160>(play, 160), 0);
-    ASSERT_FALSE(t.sent.empty());
-    EXPECT_EQ(t.sent.back().to, nat);
+    EXPECT_EQ(s.stats().source_latches, 1u);
+    EXPECT_EQ(sent_to(s, t, now), nat);
+    EXPECT_EQ(s.admit_filter(now).rtp, nat);
+    // The attacker's perfect sequence gets nowhere while the peer keeps talking.
+    for (int i = 0; i < 50; i++) {
+        now += 20 * kNsPerMs;
+        s.on_rtp_packet(attacker.next(), stranger, now);
+        s.on_rtp_packet(attacker.next(), stranger, now);
+        s.on_rtp_packet(peer.next(), nat, now);
+    }
+    EXPECT_EQ(s.stats().dropped_wrong_source, 100u);
+    EXPECT_EQ(s.stats().packets_received, 51u);
+    EXPECT_EQ(sent_to(s, t, now), nat);
+    // SSRC continuity: a new SSRC on the same flow is probation again.
+    RtpSender restarted { 78, 9000 };
+    s.on_rtp_packet(restarted.next(), nat, now);
+    EXPECT_EQ(s.stats().packets_received, 51u);
+    s.on_rtp_packet(restarted.next(), nat, now);
+    EXPECT_EQ(s.stats().packets_received, 52u);
+    // Silent for RtpSourceGate::kSourceTimeout (2 s): the flow is gone (a NAT rebinding), and
+    // a new one may latch after its own probation.
+    now += 2 * oh::kNsPerSec;
+    EXPECT_EQ(s.admit_filter(now), m::AdmitFilter {});
+    const Endpoint rebound { nat.address, 61002 };
+    s.on_rtp_packet(restarted.next(), rebound, now);
+    EXPECT_EQ(sent_to(s, t, now), nat);
+    s.on_rtp_packet(restarted.next(), rebound, now + 20 * kNsPerMs);
+    EXPECT_EQ(sent_to(s, t, now), rebound);
+    EXPECT_EQ(s.stats().source_latches, 3u);
+}
+
+// A spray from many flows cannot keep a peer that sends from its SDP address out: that
+// address has its own probation slot.
+TEST(MediaSession, SprayFromManyFlowsDoesNotStarveTheSdpAddress)
+{
+    oh::Xoshiro128 rng(8);
+    CaptureTransport t;
+    m::MediaSession s(t, rng);
+    ASSERT_TRUE(s.start(latch_config(), 0).has_value());
+    RtpSender peer { 77, 1 }, attacker { 0xbad, 500 };
+    Nanoseconds now = 0;
+    for (int i = 0; i < 3; i++) {
+        for (uint16_t k = 0; k < 8; k++) // eight fresh flows each frame, one packet each
+            s.on_rtp_packet(attacker.next(), Endpoint { Ipv4Address(203, 0, 113, uint8_t(k)), uint16_t(9000 + i) }, now);
+        s.on_rtp_packet(peer.next(), kAddrB, now);
+        now += 20 * kNsPerMs;
+    }
+    EXPECT_EQ(s.stats().source_latches, 1u);
+    EXPECT_EQ(s.rtp_destination(), kAddrB);
+    EXPECT_EQ(s.stats().packets_received, 2u);
+}
+
+// In latch mode RTCP must come from the latched source's address and speak for its SSRC;
+// its port (unpredictable behind a NAT) is then fixed.
+TEST(MediaSession, LatchedRtcpFollowsTheLatchedSource)
+{
+    oh::Xoshiro128 rng(9);
+    CaptureTransport t;
+    m::MediaSession s(t, rng);
+    ASSERT_TRUE(s.start(latch_config(), 0).has_value());
+    const Endpoint nat { Ipv4Address(198, 51, 100, 7), 61000 };
+    const Endpoint nat_rtcp { nat.address, 61007 };
+    m::RtcpReport r;
+    r.ssrc = 77;
+    r.cname = "peer";
+    uint8_t buf[160];
+    auto n = m::build_rtcp(r, buf).value();
+    s.on_rtcp_packet({ buf, n }, nat_rtcp, 0); // nothing latched yet
+    EXPECT_EQ(s.stats().rtcp_wrong_source, 1u);
+    RtpSender peer { 77, 1 };
+    s.on_rtp_packet(peer.next(), nat, 0);
+    s.on_rtp_packet(peer.next(), nat, 20 * kNsPerMs);
+    r.ssrc = 0xbad; // another SSRC from the right address
+    auto bad = m::build_rtcp(r, buf).value();
+    s.on_rtcp_packet({ buf, bad }, nat_rtcp, 0);
+    EXPECT_EQ(s.stats().rtcp_wrong_source, 2u);
+    r.ssrc = 77;
+    n = m::build_rtcp(r, buf).value();
+    s.on_rtcp_packet({ buf, n }, nat_rtcp, 0);
+    EXPECT_EQ(s.stats().rtcp_received, 1u);
+    EXPECT_EQ(s.rtcp_destination(), nat_rtcp);
+    s.on_rtcp_packet({ buf, n }, Endpoint { nat.address, 61009 }, 0);
+    EXPECT_EQ(s.stats().rtcp_wrong_source, 3u);
 }
 
 TEST(MediaSession, RtcpReportsLossJitterAndRtt)

@@ -62,13 +62,85 @@ TEST(Reassembler, Limits)
     EXPECT_EQ(r.in_progress(), 0u) << "the oversized datagram's slot is freed";
 
     auto a = fragment(kPeerIp, kOurIp, 17, 2, pattern(2000), 1000);
-    auto b = fragment(kPeerIp, kOurIp, 17, 3, pattern(2000), 1000);
     EXPECT_EQ(r.add(parsed(a[0]), 0).error(), Error::WouldBlock);
-    EXPECT_EQ(r.add(parsed(b[0]), 0).error(), Error::NoMemory);
     EXPECT_EQ(r.expire(kReassemblyTimeout - 1), 0u);
     EXPECT_EQ(r.next_deadline(), kReassemblyTimeout);
     EXPECT_EQ(r.expire(kReassemblyTimeout), 1u);
-    EXPECT_EQ(r.add(parsed(b[0]), kReassemblyTimeout).error(), Error::WouldBlock);
+    EXPECT_EQ(r.in_progress(), 0u);
+}
+
+Ipv4Address host(uint8_t n) { return Ipv4Address(198, 51, 100, n); }
+
+// One source holds at most kReassemblyPerSource datagrams: forging many IDs only recycles
+// its own slots, and the other sources' datagrams still reassemble.
+TEST(Reassembler, OneSourceCannotTakeEverySlot)
+{
+    Ipv4Reassembler r;
+    for (uint16_t id = 0; id < 50; id++) {
+        auto forged = fragment(host(66), kOurIp, 17, id, pattern(2000), 1000);
+        EXPECT_EQ(r.add(parsed(forged[0]), id * kNsPerMs).error(), Error::WouldBlock);
+    }
+    EXPECT_EQ(r.in_progress(), kReassemblyPerSource);
+    EXPECT_EQ(r.evicted(), 50u - kReassemblyPerSource);
+    for (uint8_t n = 1; n <= kReassemblySlots - kReassemblyPerSource; n++) {
+        auto real = fragment(host(n), kOurIp, 17, 7, pattern(3000, n), 1480);
+        EXPECT_EQ(r.add(parsed(real[0]), 60 * kNsPerMs).error(), Error::WouldBlock);
+        EXPECT_EQ(r.add(parsed(real[1]), 60 * kNsPerMs).error(), Error::WouldBlock);
+    }
+    // Every slot is busy now, but the forger still only competes with itself.
+    auto forged = fragment(host(66), kOurIp, 17, 99, pattern(2000), 1000);
+    EXPECT_EQ(r.add(parsed(forged[0]), 61 * kNsPerMs).error(), Error::WouldBlock);
+    for (uint8_t n = 1; n <= kReassemblySlots - kReassemblyPerSource; n++) {
+        auto real = fragment(host(n), kOurIp, 17, 7, pattern(3000, n), 1480);
+        auto whole = r.add(parsed(real[2]), 62 * kNsPerMs);
+        ASSERT_TRUE(whole.has_value()) << int(n);
+        EXPECT_EQ(Bytes(whole->begin(), whole->end()), pattern(3000, n));
+    }
+}
+
+// The attack: a forged first fragment at regular intervals used to hold the only slot
+// for 10 s. Now the PBX's fragmented INVITEs reassemble every time.
+TEST(Reassembler, ForgedFirstFragmentsDoNotBlockRealDatagrams)
+{
+    Ipv4Reassembler r;
+    Nanoseconds now = 0;
+    int whole = 0;
+    for (int round = 0; round < 20; round++, now += kNsPerSec) {
+        r.expire(now);
+        auto forged = fragment(host(66), kOurIp, 17, uint16_t(round), pattern(2000), 1000);
+        (void)r.add(parsed(forged[0]), now); // WouldBlock, never completed
+        auto invite = fragment(host(1), kOurIp, 17, uint16_t(1000 + round), pattern(2500), 1480);
+        (void)r.add(parsed(invite[0]), now + kNsPerMs);
+        whole += r.add(parsed(invite[1]), now + kNsPerMs).has_value();
+    }
+    EXPECT_EQ(whole, 20);
+}
+
+// When several sources fill every slot, a datagram still arriving (younger than
+// kReassemblyProtectedAge) is never pushed out; a stale one is, the oldest first.
+TEST(Reassembler, EvictionSparesDatagramsStillArriving)
+{
+    Ipv4Reassembler r;
+    for (uint8_t n = 1; n <= kReassemblySlots; n++) {
+        auto f = fragment(host(n), kOurIp, 17, 1, pattern(2000), 1000);
+        EXPECT_EQ(r.add(parsed(f[0]), n * kNsPerMs).error(), Error::WouldBlock);
+    }
+    auto late = fragment(host(50), kOurIp, 17, 1, pattern(2000), 1000);
+    EXPECT_EQ(r.add(parsed(late[0]), 100 * kNsPerMs).error(), Error::NoMemory);
+    EXPECT_EQ(r.evicted(), 0u);
+    // host(1)'s datagram is the oldest; past the protected age it gives way.
+    EXPECT_EQ(r.add(parsed(late[0]), kReassemblyProtectedAge + 1 * kNsPerMs).error(), Error::WouldBlock);
+    EXPECT_EQ(r.evicted(), 1u);
+    auto second = fragment(host(2), kOurIp, 17, 1, pattern(2000), 1000);
+    EXPECT_TRUE(r.add(parsed(second[1]), kReassemblyProtectedAge + 2 * kNsPerMs).has_value());
+    auto first = fragment(host(1), kOurIp, 17, 1, pattern(2000), 1000);
+    EXPECT_FALSE(r.add(parsed(first[1]), kReassemblyProtectedAge + 2 * kNsPerMs).has_value());
+}
+
+TEST(Reassembler, TimeoutAndMemoryBound)
+{
+    EXPECT_LE(kReassemblyTimeout, 15 * kNsPerSec); // RFC 791's suggested upper bound
+    EXPECT_LE(sizeof(Ipv4Reassembler), kReassemblySlots * (kReassemblyMaxPayload + 128));
 }
 
 TEST(Reassembler, InconsistentFragments)

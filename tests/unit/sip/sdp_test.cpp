@@ -131,6 +131,34 @@ TEST(Sdp, DirectionTable)
     EXPECT_EQ(answer_direction(Direction::SendOnly, Direction::SendOnly), Direction::Inactive);
 }
 
+// RFC 3550 §11: RTCP on the next higher port when nothing else is said; RFC 3605 §2.1's
+// a=rtcp names another port, and optionally another address.
+TEST(Sdp, RtcpEndpointIsPortPlusOneOrRfc3605Attribute)
+{
+    SessionDescription s;
+    ASSERT_TRUE(parse_sdp(kOffer, s));
+    auto ms = negotiate_offer(s, local(), Direction::SendRecv);
+    ASSERT_TRUE(ms);
+    EXPECT_EQ(ms->remote_rtcp, (oh::Endpoint { oh::Ipv4Address(198, 51, 100, 5), 12001 }));
+
+    ASSERT_TRUE(parse_sdp("v=0\r\nc=IN IP4 198.51.100.5\r\nm=audio 12000 RTP/AVP 0\r\na=rtcp:53020\r\n", s));
+    auto ms2 = negotiate_offer(s, local(), Direction::SendRecv);
+    ASSERT_TRUE(ms2);
+    EXPECT_EQ(ms2->remote_rtcp, (oh::Endpoint { oh::Ipv4Address(198, 51, 100, 5), 53020 }));
+
+    // The example of RFC 3605 §2.1.
+    ASSERT_TRUE(parse_sdp("v=0\r\nc=IN IP4 198.51.100.5\r\nm=audio 49170 RTP/AVP 0\r\n"
+                          "a=rtcp:53020 IN IP4 126.16.64.4\r\n", s));
+    auto ms3 = accept_answer(s, local());
+    ASSERT_TRUE(ms3);
+    EXPECT_EQ(ms3->remote, (oh::Endpoint { oh::Ipv4Address(198, 51, 100, 5), 49170 }));
+    EXPECT_EQ(ms3->remote_rtcp, (oh::Endpoint { oh::Ipv4Address(126, 16, 64, 4), 53020 }));
+
+    EXPECT_FALSE(parse_sdp("v=0\r\nm=audio 1 RTP/AVP 0\r\na=rtcp:0\r\n", s));
+    EXPECT_FALSE(parse_sdp("v=0\r\nm=audio 1 RTP/AVP 0\r\na=rtcp:x\r\n", s));
+    EXPECT_FALSE(parse_sdp("v=0\r\nm=audio 1 RTP/AVP 0\r\na=rtcp:9 IN IP4 1.2\r\n", s));
+}
+
 TEST(Sdp, MalformedInputs)
 {
     SessionDescription s;

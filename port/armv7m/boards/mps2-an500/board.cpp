@@ -223,7 +223,7 @@ void start()
     uint64_t seed = monotonic_ns() ^ (uint64_t(load_be32(mac.bytes)) << 16) ^ load_be16(mac.bytes + 4);
     auto& random = s_random.emplace(seed);
     auto& net = s_net.emplace(nic, s_clock, random);
-    net.start(config.net);
+    net.start(config);
     // Audible range and below Nyquist at 8 kHz; anything else falls back to 1 kHz.
     uint64_t tone = config.cmdline.get_uint("phone.tone").value_or(1000);
     if (tone < 100 || tone > 3400)

@@ -278,7 +278,7 @@ void start()
     uint64_t seed = (uint64_t(load_be32(mac.bytes + 2)) << 32) ^ monotonic_ns();
     auto& random = s_random.emplace(seed);
     auto& net = s_net.emplace(eth, s_clock, random);
-    net.start(config.net);
+    net.start(config);
     auto& phone = s_phone.emplace(net.stack(), s_clock, random, codec);
     if (phone.configure(config.cmdline))
         net.set_phone(&phone);

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""RTP takeover, end to end: baresip calls the phone through Kamailio and sends 1 kHz; during
+the call a second address on the lab's 192.0.2.0/24 (and the peer's own address from another
+port) sprays RTP in perfect sequence, with a 2.5 kHz tone, at the phone's media port, plus
+RTCP at the RTCP port. Checked:
+
+- rtp_port_random: the port is even, in 10000-20000 (rtp.ports default), and the next call
+  gets another one;
+- speaker_clean: the phone's speaker (QEMU's WAV) plays baresip's 1 kHz, and no 2.5 kHz;
+- rejected_counted: `stats` shows the spray refused (socket, ring or session counters);
+- peer_still_hears: baresip still records the phone's 440 Hz (media went nowhere else).
+"""
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import netlab  # noqa: E402
+from peers import audio, baresip, kamailio  # noqa: E402
+
+PHONE_IP = "192.0.2.10"
+ATTACKER_IP = "192.0.2.66"
+USERS = {"1000": "secret1000", "2000": "secret2000"}
+
+# Sprays RTP (PT 0, one SSRC, sequence +1 each packet, 2.5 kHz) from ATTACKER_IP and from the
+# lab host's address on a port of its own, and RTCP RRs, for SECONDS.
+SPRAY = r"""
+import math, socket, struct, sys, time
+phone, port, seconds, attacker, host = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
+def ulaw(x):
+    sign = 0x80 if x < 0 else 0
+    x = min(abs(x), 32635) + 132
+    exp = 7
+    while exp > 0 and not (x & (0x4000 >> (7 - exp))):
+        exp -= 1
+    return ~(sign | (exp << 4) | ((x >> (exp + 3)) & 0x0f)) & 0xff
+payload = bytes(ulaw(int(12000 * math.sin(2 * math.pi * 2500 * i / 8000))) for i in range(160))
+socks = []
+for addr in (attacker, host):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, 0))
+    socks.append(s)
+rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rtcp.bind((attacker, 0))
+seq, ts, sent, end = 1, 0, 0, time.time() + seconds
+while time.time() < end:
+    for s in socks:
+        s.sendto(struct.pack("!BBHII", 0x80, 0, seq & 0xffff, ts, 0xbad) + payload, (phone, port))
+        sent += 1
+    seq += 1
+    ts += 160
+    if seq % 10 == 0:
+        rtcp.sendto(struct.pack("!BBHI", 0x80, 201, 1, 0xbad), (phone, port + 1))
+    time.sleep(0.004)
+print("sent", sent)
+"""
+
+
+def result(name, ok, detail=""):
+    print(f"{'PASS' if ok else 'FAIL'} rtp_guard/{name}{'' if ok else ': ' + str(detail)[:600]}", flush=True)
+
+
+def main():
+    with netlab.Lab() as lab:
+        lab.start_dnsmasq()
+        lab.ns("ip", "addr", "add", f"{ATTACKER_IP}/{netlab.PREFIX}", "dev", lab.tap)
+        wav = os.path.join(lab.tmp, "phone-speaker.wav")
+        k = kamailio.Kamailio(lab.name, lab.tmp, users=USERS, min_expires=10)
+        k.start()
+        b = None
+        try:
+            b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000", auto_answer=True)
+            b.start(timeout=20)
+            lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1,dns=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 "
+                     "sip.password=secret1000 sip.autoanswer=1 phone.tone=440", smp=2,
+                     extra=["-device", "AC97,audiodev=snd", "-audiodev", f"wav,id=snd,path={wav}"])
+            ports = lab.wait_for(r"phone: media on udp (\d+)/(\d+)", timeout=60)
+            reg = lab.wait_for(r"phone: registered \(200\)", timeout=60)
+            if not ports or not reg:
+                result("boot", False, lab.console_text()[-500:])
+                return 0
+            port = int(ports.group(1))
+            mark = lab.mark()
+            bm = b.mark()
+            b.dial("sip:1000@192.0.2.1")
+            est = b.wait_event("CALL_ESTABLISHED", timeout=20, start=bm)
+            ans = lab.wait_for(r"phone: call answered", timeout=20, start=mark)
+            if not est or not ans:
+                result("call", False, lab.console_text()[-500:])
+                return 0
+            time.sleep(1)
+            spray = lab.ns("python3", "-c", SPRAY, PHONE_IP, str(port), "6", ATTACKER_IP, netlab.HOST_IP,
+                           check=False, timeout=60)
+            time.sleep(1)
+            smark = lab.mark()
+            lab.send("stats")
+            st = lab.wait_for(r"stats: media rtp_port=(\d+) rejected_socket=(\d+) rejected_ring=(\d+) "
+                              r"rejected_session=(\d+) held_in_probation=(\d+) source_latches=(\d+) "
+                              r"rtcp_wrong_source=(\d+)", timeout=10, start=smark)
+            b.hangup()
+            lab.wait_for(r"phone: call ended", timeout=15, start=mark)
+            nxt = lab.wait_for(r"phone: next call's media on udp (\d+)/", timeout=10, start=mark)
+            rejected = sum(int(st.group(i)) for i in (2, 3, 4)) if st else 0
+            print(f"info: {spray.stdout.strip()} packets sprayed at {port}; "
+                  f"{st.group(0) if st else 'no stats line'}", flush=True)
+            result("rtp_port_random", port % 2 == 0 and 10000 <= port < 20000 and nxt is not None
+                   and int(nxt.group(1)) != port, f"port {port}, next {nxt.group(1) if nxt else None}")
+            result("rejected_counted", st is not None and rejected >= 1000 and int(st.group(7)) == 0
+                   and int(st.group(6)) == 0, st.group(0) if st else lab.console_text()[-300:])
+            time.sleep(1)
+            rec = b.recording("dec")
+            p440 = audio.tone_presence(rec, 440, tolerance=5) if rec else {"seconds": 0}
+            result("peer_still_hears", p440["seconds"] >= 5, f"440 Hz for {p440['seconds']} s")
+            lab.send("exit")
+            try:
+                lab.qemu.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+            if os.path.exists(wav) and os.path.getsize(wav) > 44:
+                good = audio.tone_presence(wav, 1000, tolerance=2)
+                bad = audio.tone_presence(wav, 2500, tolerance=20)
+                result("speaker_clean", good["seconds"] >= 6 and good["within_tolerance"] and bad["seconds"] == 0
+                       and not bad["off_frequency"], f"1 kHz {good['seconds']} s, 2.5 kHz {bad}")
+            else:
+                result("speaker_clean", False, "no AC97 output WAV")
+        finally:
+            if b:
+                b.stop()
+            k.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
