@@ -7,6 +7,7 @@ tests booted in QEMU), e2e (QEMU against real peers). `all` runs every tier.
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -94,7 +95,10 @@ def run_unit(t):
             for case in suite.get("testsuite", []):
                 name = f"unit/{m}/{suite['name']}.{case['name']}"
                 if case.get("result") == "SKIPPED" or case.get("status") == "NOTRUN":
-                    t.record(name, None, "skipped by the test")
+                    # gtest's JSON has no skip message; its console output does (GTEST_SKIP() << why).
+                    full = re.escape(f"{suite['name']}.{case['name']}")
+                    why = re.search(r"Skipped\n(.*?)\n\[  SKIPPED \] " + full, r.stdout, re.S)
+                    t.record(name, None, why.group(1).strip() if why else "disabled, no reason given")
                 elif case.get("failures"):
                     msg = case["failures"][0].get("failure", "").splitlines()
                     t.record(name, False, " | ".join(msg[:3]))
