@@ -34,10 +34,18 @@ public:
     // pacer's transmit on the media CPU never waits behind the network thread's receive.
     Result<void> transmit(std::span<const uint8_t> frame) override
     {
-        SpinLockIrqGuard g(m_tx_lock);
+        bool irq = x86::irq_save();
+        if (!m_tx_lock.try_lock()) {
+            __atomic_fetch_add(&m_tx_lock_waits, 1, __ATOMIC_RELAXED);
+            m_tx_lock.lock();
+        }
         m_dev->reclaim_tx();
-        return m_dev->transmit(frame);
+        Result<void> r = m_dev->transmit(frame);
+        m_tx_lock.unlock();
+        x86::irq_restore(irq);
+        return r;
     }
+    uint32_t transmit_lock_waits() const override { return __atomic_load_n(&m_tx_lock_waits, __ATOMIC_RELAXED); }
     const char* name() const override { return "e1000"; }
     net::MacAddress mac() const override { return m_dev->mac(); }
     bool link_up() const override { return m_dev->link_up(); }
@@ -52,6 +60,7 @@ public:
 
     drivers::E1000* m_dev { nullptr };
     SpinLock m_tx_lock;
+    uint32_t m_tx_lock_waits { 0 };
     SpinLock m_rx_lock;
     void (*m_on_event)() { nullptr };
 };

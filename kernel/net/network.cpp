@@ -234,6 +234,8 @@ Result<void> network_transmit_frame(std::span<const uint8_t> frame)
     return s_nic->transmit(frame);
 }
 
+uint32_t network_transmit_lock_waits() { return s_ready ? s_nic->transmit_lock_waits() : 0; }
+
 bool network_wait_udp(net::SocketId socket, uint64_t deadline_ns)
 {
     // Every socket must be able to wait: a caller that got `false` at once would spin (the

@@ -20,6 +20,8 @@ public:
     virtual bool link_up() const = 0;
     // Next received frame copied into `out`; 0 when the ring is empty.
     virtual size_t receive(std::span<uint8_t> out) = 0;
+    // Transmits that found the transmit ring's lock held (by another CPU) and waited for it.
+    virtual uint32_t transmit_lock_waits() const { return 0; }
 
 protected:
     ~Nic() = default;
@@ -45,6 +47,7 @@ void network_set_drain_hook(NetDrainHook hook);
 // own IRQ-safe ring lock serializes it with the network thread): for a real-time sender
 // that framed it from a net::UdpFlow. Busy when the transmit ring is full.
 Result<void> network_transmit_frame(std::span<const uint8_t> frame);
+uint32_t network_transmit_lock_waits();
 
 // Blocking helpers for kernel users of UDP (the phone). The lock is taken inside.
 // Sleeps until a datagram is queued on `socket` or `deadline_ns` passes.

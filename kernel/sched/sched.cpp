@@ -494,7 +494,11 @@ uint32_t thread_id(const Thread* t) { return t->id; }
 const char* thread_name(const Thread* t) { return t->name; }
 uint64_t thread_cpus_used(const Thread* t) { return t->cpus_used; }
 uint64_t thread_cpu_time_ns(const Thread* t) { return t->cpu_time_ns; }
-TimerWake thread_last_timer_wake(const Thread* t) { return { t->timer_armed_ns, t->timer_fired_ns }; }
+TimerWake thread_last_timer_wake(const Thread* t)
+{
+    return { t->timer_armed_ns, t->timer_fired_ns, t->timer_fired_switches };
+}
+uint64_t cpu_context_switches() { return this_cpu().context_switches; }
 int thread_cpu(const Thread* t) { return t->cpu; }
 
 void thread_stack_bounds(const Thread* t, uint64_t& low, uint64_t& high)
@@ -529,6 +533,7 @@ void timer_irq(void*)
             t->timer_cpu = -1;
             t->timer_armed_ns = cpu.timer_fired_armed;
             t->timer_fired_ns = cpu.timer_fired_ns;
+            t->timer_fired_switches = cpu.context_switches;
             expired[n_expired++] = t;
         }
         account_current(cs, cpu, now);

@@ -48,8 +48,11 @@ uint64_t thread_cpu_time_ns(const Thread* t);
 struct TimerWake {
     uint64_t armed;
     uint64_t fired;
+    uint64_t switches; // the CPU's context switches when it came: one more by the time `t`
+                       // runs means nothing else ran on that CPU first
 };
 TimerWake thread_last_timer_wake(const Thread* t);
+uint64_t cpu_context_switches(); // this CPU's, so far (call with the thread pinned)
 int thread_cpu(const Thread* t);
 
 // Bring-up: scheduler_init on the BSP (turns the boot flow into a thread), then each CPU

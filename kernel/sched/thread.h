@@ -35,6 +35,7 @@ struct Thread {
     int timer_cpu { -1 };
     uint64_t timer_armed_ns { 0 }; // the timer interrupt that last woke it: when it was due
     uint64_t timer_fired_ns { 0 }; // ... and when it came
+    uint64_t timer_fired_switches { 0 }; // ... and its CPU's context switches by then
     WaitQueue exit_wq;
     void* address_space { nullptr }; // user threads (later): their page tables
 };

@@ -110,10 +110,10 @@ def read_pacer(lab):
         lines = lab.console[mark:]
     for line in lines:
         f = line.split()
-        if len(f) == 7 and f[0] == "pace":
-            seq, deadline, armed, fired, sent, queued = (int(x) for x in f[1:])
+        if len(f) == 9 and f[0] == "pace":
+            seq, deadline, armed, fired, sent, queued, switches, lock_wait = (int(x) for x in f[1:])
             records.append({"seq": seq, "deadline": deadline, "armed": armed, "fired": fired, "sent": sent,
-                            "queued": queued})
+                            "queued": queued, "switches": switches, "lock_wait": lock_wait})
     return summary, records
 
 
@@ -129,16 +129,24 @@ def attribute(records, wire):
     emulator's, and check the guest's send times against the wire.
 
     Per record (times after the deadline, guest clock): the timer was armed at `armed`,
-    its interrupt came at `fired`, the frame was in the NIC's ring at `sent`.
-    - own = sent - max(0, fired): arming aside, what the kernel took from the interrupt to
-      the NIC (scheduling, framing, the transmit ring);
+    its interrupt came at `fired`, the media loop queued the packet at `queued`, the frame
+    was in the NIC's ring at `sent`.
+    - own = sent - max(0, fired, queued): arming aside, what the kernel took from the moment
+      the deadline, the interrupt and the packet were all there to the NIC (scheduling,
+      framing, the transmit ring);
     - timer = fired - armed: how late the emulated LAPIC delivered the interrupt;
-    - armed_late: the kernel armed the timer after the deadline (its own fault).
+    - media_late: ticks whose packet the media loop queued after the deadline (the pacer
+      then sent it on arrival), with the p99 of that lateness;
+    - armed_late: the kernel armed the timer after the deadline (its own fault);
+    - not_first: ticks where another thread ran on the pacer's CPU between its timer
+      interrupt and the pacer (switches > 1; -1 = not woken by that tick's timer);
+    - lock_waits: sends that found the NIC's transmit lock held by another CPU.
     The wire check: wire time - guest send time, less a straight line fitted through the
     median of each tenth of those differences (a constant offset between the two clocks
     and the guest's TSC calibration error), should be near zero: the frame reaches the tap
     when the guest wrote it to the NIC. Its absolute value is reported."""
-    own = [r["sent"] - max(0, r["fired"]) for r in records]
+    own = [r["sent"] - max(0, r["fired"], r["queued"]) for r in records]
+    media = [r["queued"] for r in records if r["queued"] > 0]
     timer = [max(0, r["fired"] - max(0, r["armed"])) for r in records]
     total = [r["sent"] for r in records]
     armed_late = sum(1 for r in records if r["armed"] > 20)
@@ -161,6 +169,11 @@ def attribute(records, wire):
         "own_p99_ms": (pct(own, 0.99) or 0) / 1e3, "own_max_ms": (max(own) if own else 0) / 1e3,
         "timer_p99_ms": (pct(timer, 0.99) or 0) / 1e3, "timer_max_ms": (max(timer) if timer else 0) / 1e3,
         "total_p99_ms": (pct(total, 0.99) or 0) / 1e3, "armed_late": armed_late,
+        "media_late": len(media), "media_late_p99_ms": (pct(media, 0.99) or 0) / 1e3,
+        "media_late_max_ms": (max(media) if media else 0) / 1e3,
+        "timed_by_timer": sum(1 for r in records if r["switches"] >= 0),
+        "not_first": sum(1 for r in records if r["switches"] > 1),
+        "lock_waits": sum(1 for r in records if r["lock_wait"]),
         "wire_minus_guest_p99_ms": pct(residual, 0.99), "wire_minus_guest_max_ms": max(residual) if residual else None,
     }
 
@@ -172,7 +185,9 @@ def fmt_attr(a):
     return (f"{a['records']} sends timed by the guest ({a['matched']} found on the wire): late after the deadline "
             f"p99 {a['total_p99_ms']:.2f} ms; of that the kernel's own part p50 {a['own_p50_ms']:.2f} ms, "
             f"p95 {a['own_p95_ms']:.2f}, p99 {a['own_p99_ms']:.2f} (max {a['own_max_ms']:.2f}), the emulated timer interrupt's delay p99 {a['timer_p99_ms']:.2f} ms "
-            f"(max {a['timer_max_ms']:.2f}); timer armed late {a['armed_late']} times; wire minus guest send time "
+            f"(max {a['timer_max_ms']:.2f}); timer armed late {a['armed_late']} times; another thread ran first "
+            f"{a['not_first']} of {a['timed_by_timer']} timer wake-ups; NIC lock waited for {a['lock_waits']} times; "
+            f"media loop late {a['media_late']} times (max {a['media_late_max_ms']:.2f} ms); wire minus guest send time "
             f"p99 {w if w is None else round(w, 2)} ms")
 
 
@@ -284,7 +299,8 @@ def _phase(lab, call, seconds, under_fire, pcap, ts, before, procs, hogs):
         t = [float(x) for x in r.stdout.split()]
         peer = deviation_stats([(b - a) * 1000 for a, b in zip(t, t[1:])])
     attr = attribute(records, wire_seq_times(pcap, lab, PHONE_IP, 4000)) if records else None
-    return {"phone": phone, "baresip": peer, "before": before, "after": after, "pacer": pacer, "attribution": attr}
+    return {"phone": phone, "baresip": peer, "before": before, "after": after, "pacer": pacer, "attribution": attr,
+            "records": records}
 
 
 def fmt(s):
