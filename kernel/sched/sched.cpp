@@ -522,6 +522,7 @@ void timer_irq(void*)
     CpuSched& cs = *s_cpu[cpu.index];
     Thread* expired[16];
     size_t n_expired;
+again:
     do {
         n_expired = 0;
         cs.lock.lock();
@@ -550,7 +551,16 @@ void timer_irq(void*)
     } while (n_expired == 16);
     if (!cpu.need_resched) {
         cs.lock.lock();
-        program_timer(cs, cpu, monotonic_ns());
+        uint64_t now = monotonic_ns();
+        Thread* s = cs.sleepers.front();
+        if (s && s->wake_at_ns <= now) {
+            // Due while this handler ran (the host can stop a vCPU anywhere in it): wake it
+            // now, rather than re-arm for 1 ns and take another interrupt; an arming after
+            // its deadline would be counted as the kernel's lateness.
+            cs.lock.unlock();
+            goto again;
+        }
+        program_timer(cs, cpu, now);
         cs.lock.unlock();
     }
 }

@@ -174,6 +174,7 @@ def attribute(records, wire):
         "timed_by_timer": sum(1 for r in records if r["switches"] >= 0),
         "not_first": sum(1 for r in records if r["switches"] > 1),
         "lock_waits": sum(1 for r in records if r["lock_wait"]),
+        "armed_late_records": sorted((r for r in records if r["armed"] > 20), key=lambda r: -r["armed"])[:3],
         "wire_minus_guest_p99_ms": pct(residual, 0.99), "wire_minus_guest_max_ms": max(residual) if residual else None,
     }
 
@@ -188,7 +189,8 @@ def fmt_attr(a):
             f"(max {a['timer_max_ms']:.2f}); timer armed late {a['armed_late']} times; another thread ran first "
             f"{a['not_first']} of {a['timed_by_timer']} timer wake-ups; NIC lock waited for {a['lock_waits']} times; "
             f"media loop late {a['media_late']} times (max {a['media_late_max_ms']:.2f} ms); wire minus guest send time "
-            f"p99 {w if w is None else round(w, 2)} ms")
+            f"p99 {w if w is None else round(w, 2)} ms"
+            + (f"; armed late (us after the deadline): {a['armed_late_records']}" if a.get("armed_late_records") else ""))
 
 
 class Call:
