@@ -65,7 +65,7 @@ void apply(media::MediaSession& session, const MediaCommand& c, bool& held, Digi
             session.stop(now);
         else
             if (s_recorder)
-                s_recorder->call_started(shared().peer);
+                s_recorder->call_started(shared().calls->peer());
         if (auto r = session.start(c.config, now); r.is_error())
             printk("phone: media start failed: %s\n", r.error_info().text());
         break;
@@ -192,8 +192,8 @@ void media_thread(void*)
     if (!session)
         panic("phone: no memory for the media session");
     media::ToneGenerator source;
-    if (sh.options.tone_hz)
-        source.start_test_tone(sh.options.tone_hz, 8000);
+    if (sh.settings->tone_hz)
+        source.start_test_tone(sh.settings->tone_hz, 8000);
     int16_t capture[kAudioFrame];
     int16_t playback[kAudioFrame];
     bool held = false;

@@ -26,15 +26,18 @@ void panel_thread(void*)
             a = sh.audio;
             running = sh.media_running;
         }
-        const char* reg = sh.reg == sip::RegState::Registered ? "REGISTERED"
-                        : sh.reg == sip::RegState::Registering ? "registering"
-                        : sh.reg == sip::RegState::Failed ? "REGISTRATION FAILED" : "unregistered";
-        format(line, sizeof line, " Offhook phone  |  %s (%u)", reg, sh.reg_status);
+        const oh::phone::PhoneCalls& pc = *sh.calls;
+        sip::RegState rs = pc.reg_state();
+        const char* reg = rs == sip::RegState::Registered ? "REGISTERED"
+                        : rs == sip::RegState::Registering ? "registering"
+                        : rs == sip::RegState::Failed ? "REGISTRATION FAILED" : "unregistered";
+        format(line, sizeof line, " Offhook phone  |  %s (%u)", reg, pc.reg_status());
         console_panel_line(0, line);
-        if (sh.call != sip::kNoCall) {
-            uint64_t secs = sh.call_answered_ns ? (monotonic_ns() - sh.call_answered_ns) / 1000000000 : 0;
-            format(line, sizeof line, " call: %s  %s%02lu:%02lu%s%s", sh.peer, sh.call_answered_ns ? "" : "setting up ",
-                   secs / 60, secs % 60, sh.muted ? "  MUTED" : "", sh.held ? "  HOLD" : "");
+        if (pc.call() != sip::kNoCall) {
+            uint64_t answered = pc.answered_at();
+            uint64_t secs = answered ? (monotonic_ns() - answered) / 1000000000 : 0;
+            format(line, sizeof line, " call: %s  %s%02lu:%02lu%s%s", pc.peer(), answered ? "" : "setting up ",
+                   secs / 60, secs % 60, pc.muted() ? "  MUTED" : "", pc.held() ? "  HOLD" : "");
         } else {
             format(line, sizeof line, " no call");
         }

@@ -15,6 +15,10 @@
 
 namespace oh::kernel::phone {
 
+using oh::phone::PhoneOutput;
+using oh::phone::PhoneSettings;
+using oh::phone::PhoneTarget;
+
 namespace {
 
 constinit Shared* s_shared = nullptr;
@@ -35,123 +39,57 @@ public:
 };
 constinit UdpTransport s_transport;
 
-const char* reg_name(sip::RegState s)
-{
-    switch (s) {
-    case sip::RegState::Unregistered: return "unregistered";
-    case sip::RegState::Registering: return "registering";
-    case sip::RegState::Registered: return "registered";
-    case sip::RegState::Failed: return "failed";
-    }
-    return "?";
-}
+void print_out(const char* fmt, va_list ap) { vprintk(fmt, ap); }
 
-const char* end_name(sip::EndReason r)
-{
-    switch (r) {
-    case sip::EndReason::LocalHangup: return "local hangup";
-    case sip::EndReason::RemoteHangup: return "remote hangup";
-    case sip::EndReason::Rejected: return "rejected";
-    case sip::EndReason::Busy: return "busy";
-    case sip::EndReason::Cancelled: return "cancelled";
-    case sip::EndReason::Timeout: return "timeout";
-    case sip::EndReason::NotAcceptable: return "not acceptable";
-    case sip::EndReason::Error: return "error";
-    }
-    return "?";
-}
-
-// Runs inside user-agent calls, with ua_lock held.
-class Listener final : public sip::SipListener {
+class KernelOutput final : public PhoneOutput {
 public:
-    void on_registration(sip::RegState state, uint16_t status, Str reason) override
-    {
-        Shared& sh = *s_shared;
-        bool was = sh.reg == sip::RegState::Registered;
-        sh.reg = state;
-        sh.reg_status = status;
-        if (state == sip::RegState::Registered && !was) {
-            sh.registered_at_ns = monotonic_ns();
-            printk("phone: registered %lu ms after kernel entry\n",
-                   tsc_to_ns(x86::rdtsc() - boot_tsc()) / 1000000);
-        }
-        if (state == sip::RegState::Failed)
-            printk("phone: registration failed: %u %.*s (will retry with back-off)\n", status, int(reason.size()),
-                   reason.data());
-        else
-            printk("phone: %s (%u)\n", reg_name(state), status);
-    }
-    void on_incoming_call(sip::CallId call, Str display, Str uri) override
-    {
-        Shared& sh = *s_shared;
-        sh.call = call;
-        sh.call_started_ns = monotonic_ns();
-        sh.call_answered_ns = 0;
-        copy_str(sh.peer, sizeof sh.peer, uri);
-        printk("phone: incoming call from %.*s <%.*s>\n", int(display.size()), display.data(), int(uri.size()),
-               uri.data());
-    }
-    void on_call_progress(sip::CallId, uint16_t status) override { printk("phone: call progress %u\n", status); }
-    void on_call_answered(sip::CallId call) override
-    {
-        Shared& sh = *s_shared;
-        sh.call_answered_ns = monotonic_ns();
-        uint64_t setup_ms = (sh.call_answered_ns - sh.call_started_ns) / 1000000;
-        printk("phone: call answered (set-up %lu ms)\n", setup_ms);
-    }
-    void on_call_ended(sip::CallId call, sip::EndReason reason, uint16_t status) override
-    {
-        Shared& sh = *s_shared;
-        uint64_t talk_ms = sh.call_answered_ns ? (monotonic_ns() - sh.call_answered_ns) / 1000000 : 0;
-        printk("phone: call ended (%s, %u) after %lu ms\n", end_name(reason), status, talk_ms);
-        if (sh.call == call)
-            sh.call = sip::kNoCall;
-        sh.held = false;
-        post({ MediaCommand::Kind::Stop });
-    }
-    void on_media(sip::CallId call, const sip::MediaSession& m) override
+    void vprint(const char* fmt, va_list ap) override { print_out(fmt, ap); }
+};
+constinit KernelOutput s_out;
+
+// The call control's media path: commands to the media thread, which owns the session.
+class KernelTarget final : public PhoneTarget {
+public:
+    void media_start(const media::MediaConfig& config) override
     {
         MediaCommand c { MediaCommand::Kind::Start };
-        c.config.law = m.codec == sip::Codec::Pcma ? media::G711Law::Alaw : media::G711Law::Ulaw;
-        c.config.payload_type = m.pt;
-        c.config.telephone_event_pt = m.te_pt == sip::kNoPayloadType ? -1 : int16_t(m.te_pt);
-        c.config.remote_rtp = m.remote;
-        c.config.remote_rtcp = m.remote_rtcp;
-        c.config.peer_mode = s_shared->options.peer_mode;
-        c.config.cname = s_cname;
-        s_shared->ports_used = true;
-        c.config.echo = s_shared->options.echo ? media::EchoMode::Loopback : media::EchoMode::Off;
-        bool hold = m.remote.address.is_unspecified() || m.direction == sip::Direction::Inactive ||
-                    m.direction == sip::Direction::RecvOnly;
-        printk("phone: media %s pt %u te %d to %u.%u.%u.%u:%u %s\n", m.codec == sip::Codec::Pcma ? "PCMA" : "PCMU",
-               m.pt, c.config.telephone_event_pt, m.remote.address.octet(0), m.remote.address.octet(1),
-               m.remote.address.octet(2), m.remote.address.octet(3), m.remote.port, hold ? "(on hold)" : "");
+        c.config = config;
         post(c);
-        MediaCommand h { MediaCommand::Kind::Hold };
-        h.flag = hold;
-        post(h);
     }
-    void on_dtmf(sip::CallId, char digit, uint16_t duration_ms) override
+    void media_stop() override { post({ MediaCommand::Kind::Stop }); }
+    void media_hold(bool held) override
     {
-        printk("phone: dtmf received %c (SIP INFO, %u ms)\n", digit, duration_ms);
+        MediaCommand c { MediaCommand::Kind::Hold };
+        c.flag = held;
+        post(c);
+    }
+    void media_mute(bool muted) override
+    {
+        MediaCommand c { MediaCommand::Kind::Mute };
+        c.flag = muted;
+        post(c);
+    }
+    void media_dtmf(char digit) override
+    {
+        MediaCommand c { MediaCommand::Kind::Dtmf };
+        c.digit = digit;
+        post(c);
+    }
+    void registered() override
+    {
+        printk("phone: registered %lu ms after kernel entry\n", tsc_to_ns(x86::rdtsc() - boot_tsc()) / 1000000);
     }
 };
-constinit Listener s_listener;
+constinit KernelTarget s_target;
 
-Result<Endpoint> resolve_server(std::string_view text)
+// The server's address: as configured, or looked up when sip.server is a name.
+Result<Endpoint> resolve_server(const PhoneSettings& ps)
 {
-    uint16_t port = 5060;
-    size_t colon = text.find(':');
-    std::string_view host = text.substr(0, colon);
-    if (colon != std::string_view::npos) {
-        auto p = parse_u64(text.substr(colon + 1));
-        if (!p || *p == 0 || *p > 65535)
-            return { Error::InvalidArgument, "bad port in sip.server" };
-        port = uint16_t(*p);
-    }
-    copy_str(s_server_host, sizeof s_server_host, host);
-    if (auto ip = net::parse_ipv4_address(host); ip.has_value())
-        return Endpoint { ip.value(), port };
+    uint16_t port = ps.sip.server.port;
+    if (ps.server_name.empty())
+        return ps.sip.server;
+    copy_str(s_server_host, sizeof s_server_host, ps.server_name);
+    std::string_view host = ps.server_name;
     for (int attempt = 0; attempt < 5; attempt++) {
         uint16_t query;
         {
@@ -178,41 +116,6 @@ Result<Endpoint> resolve_server(std::string_view text)
     return { Error::Unreachable, "cannot resolve sip.server" };
 }
 
-void parse_codecs(std::string_view list, sip::SipConfig& c)
-{
-    c.codec_count = 0;
-    while (!list.empty() && c.codec_count < 2) {
-        size_t comma = list.find(',');
-        std::string_view name = list.substr(0, comma);
-        if (name == "pcmu" || name == "ulaw" || name == "PCMU")
-            c.codecs[c.codec_count++] = sip::Codec::Pcmu;
-        else if (name == "pcma" || name == "alaw" || name == "PCMA")
-            c.codecs[c.codec_count++] = sip::Codec::Pcma;
-        if (comma == std::string_view::npos)
-            break;
-        list.remove_prefix(comma + 1);
-    }
-    if (c.codec_count == 0) {
-        c.codecs[0] = sip::Codec::Pcmu;
-        c.codecs[1] = sip::Codec::Pcma;
-        c.codec_count = 2;
-    }
-}
-
-void parse_trusted(std::string_view list, sip::SipConfig& c)
-{
-    while (!list.empty() && c.trusted_count < sip::kMaxTrustedSources) {
-        size_t comma = list.find(',');
-        if (auto ip = net::parse_ipv4_address(list.substr(0, comma)); ip.has_value())
-            c.trusted[c.trusted_count++] = { ip.value(), 0 };
-        else
-            printk("phone: ignoring bad sip.trusted entry\n");
-        if (comma == std::string_view::npos)
-            break;
-        list.remove_prefix(comma + 1);
-    }
-}
-
 Result<net::SocketId> open_socket(uint16_t port)
 {
     MutexGuard g(network_lock());
@@ -227,7 +130,7 @@ bool rebind_media_ports(Shared& sh)
     MutexGuard g(network_lock());
     net::Stack& stack = network_stack();
     for (int attempt = 0; attempt < 8; attempt++) {
-        uint16_t port = media::pick_rtp_port(sh.options.rtp_ports, kernel_random(), sh.rtp_port);
+        uint16_t port = media::pick_rtp_port(sh.settings->rtp_ports, kernel_random(), sh.rtp_port);
         if (port == sh.rtp_port)
             return true; // a one-pair range
         auto rtp = stack.udp_open(port);
@@ -267,8 +170,9 @@ bool media_running(Shared& sh)
 
 void sip_thread(void* arg)
 {
-    const CommandLine& cl = *static_cast<const CommandLine*>(arg);
+    (void)arg;
     Shared& sh = *s_shared;
+    const PhoneSettings& ps = *sh.settings;
     // The phone needs an address before it can say where it is.
     while (true) {
         {
@@ -284,43 +188,37 @@ void sip_thread(void* arg)
         local = network_stack().settings().address;
     }
     boot_mark("phone: address ready");
-    auto server = resolve_server(cl.get_or("sip.server", ""));
+    auto server = resolve_server(ps);
     if (server.is_error()) {
         printk("phone: %s; phone disabled\n", server.error_info().text());
         return;
     }
     sip::SipConfig& c = *s_config;
+    c = ps.sip;
     c.server = server.value();
-    c.domain = cl.get_or("sip.domain", s_server_host);
-    c.user = cl.get_or("sip.user", "offhook");
-    c.password = cl.get_or("sip.password", "");
-    c.auth_user = cl.get_or("sip.authuser", "");
-    c.display_name = cl.get_or("sip.name", "Offhook");
-    c.local = { local, sh.options.sip_port };
-    c.expires = uint32_t(cl.get_uint("sip.expires").value_or(600));
-    c.auto_answer = cl.get_bool("sip.autoanswer", false);
-    parse_codecs(cl.get_or("sip.codecs", "pcmu,pcma"), c);
-    parse_trusted(cl.get_or("sip.trusted", ""), c);
+    c.local = { local, kSipPort };
     format(s_cname, sizeof s_cname, "%.*s@%u.%u.%u.%u", int(c.user.size()), c.user.data(), local.octet(0),
            local.octet(1), local.octet(2), local.octet(3));
+    sh.calls->set_cname(Str(s_cname, cstr(s_cname).size()));
 
-    auto sip_sock = open_socket(sh.options.sip_port);
+    auto sip_sock = open_socket(kSipPort);
     if (sip_sock.is_error() || !rebind_media_ports(sh)) {
-        printk("phone: cannot open UDP port %u or an RTP/RTCP pair in %u-%u\n", sh.options.sip_port,
-               sh.options.rtp_ports.first, sh.options.rtp_ports.last);
+        printk("phone: cannot open UDP port %u or an RTP/RTCP pair in %u-%u\n", kSipPort, ps.rtp_ports.first,
+               ps.rtp_ports.last);
         return;
     }
     sh.sip_socket = sip_sock.value();
     c.rtp_port = sh.rtp_port;
     printk("phone: media on udp %u/%u (drawn from %u-%u), peers: %s\n", sh.rtp_port, sh.rtp_port + 1,
-           sh.options.rtp_ports.first, sh.options.rtp_ports.last,
-           sh.options.peer_mode == media::PeerMode::Latch ? "latch (sip.nat)" : "as negotiated");
+           ps.rtp_ports.first, ps.rtp_ports.last,
+           ps.peer_mode == media::PeerMode::Latch ? "latch (sip.nat)" : "as negotiated");
 
     {
         MutexGuard g(sh.ua_lock);
-        sh.ua = new sip::SipUserAgent(c, s_transport, s_clock, kernel_random(), s_listener);
+        sh.ua = new sip::SipUserAgent(c, s_transport, s_clock, kernel_random(), *sh.calls);
         if (!sh.ua)
             panic("phone: no memory for the user agent");
+        sh.calls->attach(sh.ua);
         printk("phone: server %u.%u.%u.%u:%u user %.*s domain %.*s autoanswer %s\n", c.server.address.octet(0),
                c.server.address.octet(1), c.server.address.octet(2), c.server.address.octet(3), c.server.port,
                int(c.user.size()), c.user.data(), int(c.domain.size()), c.domain.data(), c.auto_answer ? "on" : "off");
@@ -341,7 +239,7 @@ void sip_thread(void* arg)
     thread_create("media", media_thread, nullptr, mo);
 
     static uint8_t buf[2048];
-    bool dialed = false;
+    bool ports_used = false; // a call negotiated media on the current pair
     for (;;) {
         uint64_t deadline = monotonic_ns() + 100'000'000;
         {
@@ -349,6 +247,8 @@ void sip_thread(void* arg)
             uint64_t next = sh.ua->next_wakeup(); // 0: no timer running
             if (next && next < deadline)
                 deadline = next;
+            if (sh.calls->next_deadline() < deadline)
+                deadline = sh.calls->next_deadline();
         }
         network_wait_udp(sh.sip_socket, deadline);
         MutexGuard g(sh.ua_lock);
@@ -363,30 +263,18 @@ void sip_thread(void* arg)
                 sh.ua->receive({ buf, got->length }, got->from);
         }
         sh.ua->poll();
+        sh.calls->poll();
         // Between calls (every dialog gone, the media thread stopped and its RTCP BYE sent):
         // the next call gets a fresh port pair.
-        if (sh.ports_used && calls_idle(*sh.ua) && !media_running(sh)) {
-            sh.ports_used = false;
+        if (sh.calls->take_media_used())
+            ports_used = true;
+        if (ports_used && calls_idle(*sh.ua) && !media_running(sh)) {
+            ports_used = false;
             if (rebind_media_ports(sh)) {
                 sh.ua->set_rtp_port(sh.rtp_port);
                 printk("phone: next call's media on udp %u/%u\n", sh.rtp_port, sh.rtp_port + 1);
             } else
                 printk("phone: no free RTP/RTCP pair; the next call keeps port %u\n", sh.rtp_port);
-        }
-        if (!dialed && sh.options.dial_at_start[0] && sh.reg == sip::RegState::Registered) {
-            dialed = true;
-            size_t n = 0;
-            while (sh.options.dial_at_start[n])
-                n++;
-            auto call = sh.ua->dial(Str(sh.options.dial_at_start, n));
-            if (call.is_error())
-                printk("phone: dial failed: %s\n", call.error_info().text());
-            else {
-                sh.call = call.value();
-                sh.call_started_ns = monotonic_ns();
-                copy_str(sh.peer, sizeof sh.peer, { sh.options.dial_at_start, n });
-                printk("phone: dialing %s\n", sh.options.dial_at_start);
-            }
         }
     }
 }
@@ -417,24 +305,19 @@ void phone_init(const CommandLine& cl)
         printk("phone: no network; phone off\n");
         return;
     }
+    auto* settings = new oh::phone::PhoneSettings;
+    if (!settings)
+        panic("phone: no memory");
+    if (!oh::phone::parse_phone_settings(cl, *settings, s_out))
+        return;
     s_shared = new Shared;
     s_config = new sip::SipConfig;
     if (!s_shared || !s_config)
         panic("phone: no memory");
-    Options& o = s_shared->options;
-    o.tone_hz = uint32_t(cl.get_uint("phone.tone").value_or(440));
-    o.echo = cl.get_bool("phone.echo", false);
-    if (auto text = cl.get("rtp.ports")) {
-        if (auto range = media::parse_rtp_port_range(*text))
-            o.rtp_ports = *range;
-        else
-            printk("phone: rtp.ports=%.*s is not FIRST-LAST with an even/odd pair; using %u-%u\n",
-                   int(text->size()), text->data(), o.rtp_ports.first, o.rtp_ports.last);
-    }
-    // Symmetric RTP towards a peer behind a NAT: only when asked (rtp_source_gate.h).
-    if (cl.get_bool("sip.nat", false))
-        o.peer_mode = media::PeerMode::Latch;
-    copy_str(o.dial_at_start, sizeof o.dial_at_start, cl.get_or("sip.dial", ""));
+    s_shared->settings = settings;
+    s_shared->calls = new oh::phone::PhoneCalls(*settings, s_clock, s_out, s_target);
+    if (!s_shared->calls)
+        panic("phone: no memory");
     register_shell_commands();
     pacer_register_commands();
     start_panel();

@@ -10,6 +10,7 @@
 #include "net/stack.h"
 #include "sip/media/media_session.h"
 #include "sip/media/rtp_ports.h"
+#include "sip/phone/calls.h"
 #include "sip/user_agent.h"
 
 namespace oh::kernel::phone {
@@ -23,14 +24,7 @@ struct MediaCommand {
     bool flag { false };
 };
 
-struct Options {
-    uint16_t sip_port { 5060 };
-    media::RtpPortRange rtp_ports {};    // rtp.ports=FIRST-LAST
-    media::PeerMode peer_mode { media::PeerMode::Negotiated }; // sip.nat=yes: Latch
-    uint32_t tone_hz { 440 };   // what we send when capture is not live (0: silence)
-    bool echo { false };
-    char dial_at_start[128] {}; // sip.dial=: call this once registered
-};
+constexpr uint16_t kSipPort = 5060;
 
 // RTP/RTCP datagrams moved out of the stack by the network thread for the media thread.
 struct MediaPacket {
@@ -41,18 +35,11 @@ struct MediaPacket {
 };
 
 struct Shared {
-    // Guarded by `ua_lock`.
+    // Guarded by `ua_lock`: the user agent and the call control around it (sip/phone).
     Mutex ua_lock;
     sip::SipUserAgent* ua { nullptr };
-    sip::CallId call { sip::kNoCall };
-    sip::RegState reg { sip::RegState::Unregistered };
-    uint16_t reg_status { 0 };
-    char peer[96] {};
-    uint64_t registered_at_ns { 0 };
-    uint64_t call_started_ns { 0 };
-    uint64_t call_answered_ns { 0 };
-    bool muted { false };
-    bool held { false };
+    oh::phone::PhoneCalls* calls { nullptr };
+    const oh::phone::PhoneSettings* settings { nullptr };
 
     // Guarded by `cmd_lock`: the command queue to the media thread.
     SpinLock cmd_lock;
@@ -79,8 +66,6 @@ struct Shared {
     net::SocketId rtcp_socket;
     uint16_t rtp_port { 0 };
     uint32_t media_port_epoch { 0 };
-    bool ports_used { false };       // ua_lock: a call negotiated media on rtp_port
-    Options options;
 };
 
 Shared& shared();

@@ -20,7 +20,7 @@ ARM_CMDLINE  := $(if $(strip $(CMDLINE)),$(CMDLINE),net=dhcp)
 ARM_PORT_SRCS  := $(armv7m_SRCS)
 ARM_PORT_ASM   := $(armv7m_ASM)
 ARM_CORE_SRCS  := $(call module_srcs,sched cmdline lib net)
-ARM_PHONE_SRCS := $(call module_srcs,sip media)
+ARM_PHONE_SRCS := $(call module_srcs,sip media phone_core)
 
 MPS2_DIR   := port/armv7m/boards/mps2-an500
 MPS2_SRCS  := $(call module_srcs,lan9118 mps2_board)
