@@ -11,6 +11,7 @@
 #include "kernel/time/time.h"
 #include "lib/ring_buffer.h"
 #include "sip/media/tones.h"
+#include "sip/phone/digit_queue.h"
 
 namespace oh::kernel::phone {
 
@@ -35,26 +36,13 @@ constinit UdpMediaTransport s_transport;
 // Set at boot before the media thread exists (thread creation orders the store before its reads).
 constinit CallRecorder* s_recorder = nullptr;
 
-// Digits typed faster than they can be sent wait here; RFC 4733 sends one event at a time.
-struct DigitQueue {
-    RingBuffer<char, 32> digits;
-    uint64_t next_at { 0 };
-
-    void pump(media::MediaSession& session, uint64_t now)
-    {
-        char d;
-        if (digits.is_empty() || now < next_at || !session.running())
-            return;
-        d = digits.front();
-        auto r = session.send_dtmf(d, 100);
-        if (r.is_error() && r.error() == Error::Busy)
-            return; // the previous event is still going out
-        digits.pop(d);
-        if (r.is_error())
-            printk("phone: cannot send DTMF %c: %s\n", d, r.error_info().text());
-        next_at = now + 160'000'000; // 100 ms tone + 60 ms pause, as a keypad would
-    }
+class KernelOutput final : public oh::phone::PhoneOutput {
+public:
+    void vprint(const char* fmt, va_list ap) override { vprintk(fmt, ap); }
 };
+constinit KernelOutput s_out;
+
+using oh::phone::DigitQueue;
 
 void apply(media::MediaSession& session, const MediaCommand& c, bool& held, DigitQueue& dq)
 {
@@ -77,7 +65,7 @@ void apply(media::MediaSession& session, const MediaCommand& c, bool& held, Digi
         }
         break;
     case MediaCommand::Kind::Dtmf:
-        if (!session.running() || !dq.digits.push(c.digit))
+        if (!session.running() || !dq.push(c.digit))
             printk("phone: cannot send DTMF %c now\n", c.digit);
         break;
     case MediaCommand::Kind::Mute:
@@ -216,7 +204,7 @@ void media_thread(void*)
             else
                 source.generate(capture);
             uint64_t now = monotonic_ns();
-            dq.pump(*session, now);
+            dq.pump(*session, now, s_out);
             if (session->running()) {
                 session->on_frame(capture, playback, now);
                 session->poll_rtcp(now);

@@ -4,9 +4,10 @@ with real peers (Kamailio registrar/proxy with digest auth, baresip).
 
 Run 1, static address, sip.server=192.0.2.1:
 - arm/registered_digest: Kamailio challenged (CHALLENGE REGISTER 1000) and then registered
-  1000 from the board's address, and the console says "sip: registered (200";
+  1000 from the board's address, and the console says "phone: registered (200" (the phone
+  core's wording, the same as on x86);
 - arm/incoming_autoanswer: baresip (2000) calls 1000 through Kamailio, the port auto-answers
-  (baresip CALL_ESTABLISHED, console "call N active" and "media: rtp to");
+  (baresip CALL_ESTABLISHED, console "phone: call answered" and "media: rtp to");
 - arm/rtp_timing: tshark on tap0 timestamps the port's RTP: sequence numbers without holes,
   a mean interval of 20 ms (+-0.5) and no gap longer than 60 ms, or than QEMU's own stall
   on a busy host (the longest time the guest took no tick, from the port's latency report)
@@ -15,6 +16,19 @@ Run 1, static address, sip.server=192.0.2.1:
   call ended with the media counters (packets sent > 0);
 - arm/sends_tone: baresip's received-audio recording holds the port's 440 Hz tone for most of
   the call (audio.tone_presence), so the far end really decoded what the port sent.
+
+Run 3, driven only from the ARM console (UART0, receive by interrupt), auto-answer off:
+- arm/console_dial: `dial 2000` calls baresip through Kamailio, the INVITE challenged
+  (CHALLENGE INVITE 1000) and answered with credentials, baresip CALL_ESTABLISHED;
+- arm/console_rtp_both_ways: on the wire, each direction carried at least 95 % of the RTP
+  packets its span of time calls for (one per 20 ms);
+- arm/console_tone: baresip's recording holds the port's 440 Hz tone;
+- arm/console_dtmf: `dtmf 1234` reaches baresip as RFC 4733 events 1, 2, 3, 4;
+- arm/console_local_hangup: `hangup`: baresip CALL_CLOSED, console "call ended (local hangup";
+- arm/console_answer: baresip calls 1000, the console shows the incoming call and the port
+  does not answer by itself (no 200 for 2 s); `answer`: baresip CALL_ESTABLISHED;
+- arm/console_remote_hangup: baresip hangs up, console "call ended (remote hangup";
+- arm/console_status: `status` reports the registration and the call.
 
 Run 2, DHCP, sip.server=sip.lab.test (dnsmasq resolves it), sip.hangup=4:
 - arm/dns_server: dnsmasq answered the board's query for sip.lab.test and Kamailio
@@ -43,6 +57,7 @@ PORT_IP = "192.0.2.11"
 TONE_HZ = 440
 USERS = {"1000": "secret1000", "2000": "secret2000"}
 SIP_COMMON = "sip.user=1000 sip.password=secret1000 sip.autoanswer=1 phone.tone=440 rtp.ports=4000-4001"
+SIP_MANUAL = "sip.user=1000 sip.password=secret1000 phone.tone=440 rtp.ports=4000-4001"
 
 
 def result(name, ok, detail=""):
@@ -122,7 +137,7 @@ def tone_check(b, name):
 def wait_registered(lab, k, kmark, ip_regex):
     """Console "registered (200" and, in Kamailio's log since `kmark`, a digest challenge
     for 1000 followed by REGISTERED 1000 from the board's address."""
-    reg = lab.wait_for(r"sip: registered \(200", timeout=60)
+    reg = lab.wait_for(r"phone: registered \(200", timeout=60)
     kreg = k.wait_log(rf"REGISTERED 1000 .*{ip_regex}", timeout=5, start=kmark) if reg else None
     log = k.log()[kmark:]
     challenge = log.find("CHALLENGE REGISTER 1000")
@@ -137,7 +152,7 @@ def call_from_baresip(lab, b):
     mark, bm = lab.mark(), b.mark()
     b.dial("sip:1000@192.0.2.1")
     est = b.wait_event("CALL_ESTABLISHED", timeout=20, start=bm)
-    active = lab.wait_for(r"sip: call \d+ active", timeout=20, start=mark)
+    active = lab.wait_for(r"phone: call answered", timeout=20, start=mark)
     media = lab.wait_for(r"media: rtp to", timeout=5, start=mark)
     ok = est is not None and active is not None and media is not None
     return ok, mark, bm, f"established={est is not None} active={active is not None} " \
@@ -178,7 +193,7 @@ def run_static(tmp):
             time.sleep(8)
             b.hangup()
             closed = b.wait_event("CALL_CLOSED", timeout=10, start=bm)
-            ended = lab.wait_for(r"sip: call \d+ ended", timeout=10, start=mark)
+            ended = lab.wait_for(r"phone: call ended", timeout=10, start=mark)
             sent = lab.wait_for(r"media: sent (\d+) packets, received (\d+)", timeout=1, start=mark)
             after = lab.mark()
             result("remote_hangup", closed is not None and ended is not None and sent is not None
@@ -207,6 +222,116 @@ def run_static(tmp):
             result("rtp_timing", n >= 300 and 19.5 <= mean <= 20.5 and worst <= allowed and holes == 0,
                    f"{n} packets, mean {mean:.2f} ms, worst gap {worst:.1f} ms (allowed {allowed:.0f}: "
                    f"host stall {stall_ms:.0f} ms), {holes} holes")
+        finally:
+            stop_capture(cap)
+            if b:
+                b.stop()
+            k.stop()
+
+
+def start_both_ways(lab, path):
+    """tshark on tap0: every RTP packet from or to the port's RTP port 4000."""
+    return lab.ns_popen("timeout", "120", "tshark", "-i", lab.tap, "-l", "-f", "udp port 4000",
+                        "-T", "fields", "-e", "frame.time_relative", "-e", "udp.srcport", "-e", "udp.dstport",
+                        "-e", "udp.length", stdout=open(path, "w"), stderr=subprocess.DEVNULL)
+
+
+def both_ways(path):
+    """Per direction: (packets, packets its span calls for at one per 20 ms). RTCP goes to
+    port 4001, so this is RTP only: G.711 and, while a digit is sent, RFC 4733 events in
+    its place (§2.5.1.2: one every 20 ms too)."""
+    out = {}
+    for line in open(path):
+        f = line.split()
+        if len(f) != 4:
+            continue
+        key = "from_port" if f[1] == "4000" else "to_port"
+        out.setdefault(key, []).append(float(f[0]))
+    res = {}
+    for key, t in out.items():
+        expected = int(round((t[-1] - t[0]) / 0.020)) + 1 if len(t) > 1 else 1
+        res[key] = (len(t), expected)
+    return res
+
+
+def run_console(tmp):
+    elf = build(f"net={PORT_IP}/24,gw=192.0.2.1,dns=192.0.2.1 sip.server=192.0.2.1 {SIP_MANUAL}",
+                os.path.join(tmp, "console.elf"))
+    if not elf:
+        result("build", False, "make build/arm/offhook-mps2-an500.elf failed")
+        return
+    with netlab.Lab() as lab:
+        lab.start_dnsmasq()
+        k = kamailio.Kamailio(lab.name, lab.tmp, users=USERS, min_expires=10)
+        b = None
+        cap = None
+        try:
+            k.start()
+            b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000", auto_answer=True)
+            b.start(timeout=20)
+            kmark = k.mark()
+            boot_arm(lab, elf)
+            ok, why = wait_registered(lab, k, kmark, re.escape(PORT_IP))
+            if not ok:
+                result("console_dial", False, "not registered: " + why)
+                return
+            cap_path = os.path.join(lab.tmp, "both.txt")
+            cap = start_both_ways(lab, cap_path)
+            time.sleep(1.5)
+            # 1. The port calls baresip, typed on its console.
+            mark, bm = lab.mark(), b.mark()
+            kmark = k.mark()
+            lab.send("dial 2000")
+            est = b.wait_event("CALL_ESTABLISHED", timeout=20, start=bm)
+            ans = lab.wait_for(r"phone: call answered", timeout=20, start=mark)
+            challenged = "CHALLENGE INVITE 1000" in k.log()[kmark:]
+            result("console_dial", est is not None and ans is not None and challenged,
+                   f"established={est is not None} answered={ans is not None} challenged={challenged}; "
+                   f"console: {lab.console_text()[-500:]!r}")
+            if est is None:
+                return
+            time.sleep(4)
+            smark = lab.mark()
+            lab.send("status")
+            st = lab.wait_for(r"status: registration registered \(200\), call active with 2000, \d+ s", timeout=10,
+                              start=smark)
+            result("console_status", st is not None, lab.console_text()[-300:])
+            lab.send("dtmf 1234")
+            deadline = time.time() + 15
+            digits = ""
+            while time.time() < deadline and "1234" not in digits:
+                time.sleep(0.3)
+                digits = b.dtmf_digits()
+            result("console_dtmf", "1234" in digits, f"baresip reported {digits!r}")
+            time.sleep(2)
+            bm2 = b.mark()
+            lab.send("hangup")
+            closed = b.wait_event("CALL_CLOSED", timeout=15, start=bm2)
+            ended = lab.wait_for(r"phone: call ended \(local hangup", timeout=15, start=mark)
+            result("console_local_hangup", closed is not None and ended is not None, lab.console_text()[-400:])
+            stop_capture(cap)
+            counts = both_ways(cap_path)
+            ok = len(counts) == 2 and all(n >= 0.95 * e and e >= 200 for n, e in counts.values())
+            result("console_rtp_both_ways", ok, f"(packets, expected) per direction: {counts}")
+            print(f"info: RTP of the console call, (packets, expected) per direction: {counts}", flush=True)
+            tone_check(b, "console_tone")
+
+            # 2. baresip calls the port; the console answers.
+            mark, bm = lab.mark(), b.mark()
+            b.dial("sip:1000@192.0.2.1")
+            ring = lab.wait_for(r"phone: incoming call from .*2000", timeout=20, start=mark)
+            time.sleep(2)
+            early = b.wait_event("CALL_ESTABLISHED", timeout=0.1, start=bm)
+            lab.send("answer")
+            est = b.wait_event("CALL_ESTABLISHED", timeout=20, start=bm)
+            ans = lab.wait_for(r"phone: call answered", timeout=20, start=mark)
+            result("console_answer", ring is not None and early is None and est is not None and ans is not None,
+                   f"ring={ring is not None} answered_by_itself={early is not None} established={est is not None} "
+                   f"console answered={ans is not None}; {lab.console_text()[-400:]!r}")
+            time.sleep(2)
+            b.hangup()
+            ended = lab.wait_for(r"phone: call ended \(remote hangup", timeout=15, start=mark)
+            result("console_remote_hangup", ended is not None, lab.console_text()[-300:])
         finally:
             stop_capture(cap)
             if b:
@@ -245,7 +370,7 @@ def run_dns(tmp):
                 result("local_hangup", False, why)
                 return
             closed = b.wait_event("CALL_CLOSED", timeout=15, start=bm)
-            ended = lab.wait_for(r"sip: call \d+ ended", timeout=5, start=mark)
+            ended = lab.wait_for(r"phone: call ended", timeout=5, start=mark)
             result("local_hangup", closed is not None and ended is not None,
                    f"closed={closed is not None} ended={ended is not None}; {lab.console_text()[-400:]!r}")
             if closed is not None:
@@ -264,6 +389,7 @@ def main():
     tmp = netlab.tempfile.mkdtemp(prefix="ohl-arm-phone-")
     try:
         run_static(tmp)
+        run_console(tmp)
         run_dns(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

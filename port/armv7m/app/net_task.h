@@ -35,6 +35,11 @@ public:
 private:
     void on_address_changed(const net::Ipv4Settings& settings) override;
     void drain_rx();
+    // The console: lines typed on the board's UART, run here because this thread owns the
+    // stack and the phone (help, net, ping and the phone's commands).
+    void run_console();
+    void run_command(char* line);
+    void poll_ping();
 
     net::PolledNetDevice& m_nic;
     const Clock& m_clock;
@@ -47,6 +52,15 @@ private:
     uint32_t m_audio_done { 0 };
     bool m_address_changed { false };
     uint32_t m_frames { 0 };
+    // `ping ADDRESS [COUNT]`: one request a second, without blocking this thread.
+    struct Ping {
+        Ipv4Address to {};
+        uint16_t count { 0 };
+        uint16_t sent { 0 };
+        uint16_t replies { 0 };
+        bool waiting { false };
+        Nanoseconds deadline { 0 };
+    } m_ping;
     alignas(4) uint8_t m_frame[net::kEthernetMaxFrame + 4];
 };
 

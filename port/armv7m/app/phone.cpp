@@ -1,6 +1,8 @@
-// Phone glue: SIP over UDP 5060, RTP/RTCP on a random pair per call, auto-answer, timed hang-up.
+// Phone glue: SIP over UDP 5060, RTP/RTCP on a random pair per call; call control, settings
+// and commands are the phone core's (sip/phone).
 #include "port/armv7m/app/phone.h"
 
+#include "lib/format.h"
 #include "port/armv7m/console.h"
 
 namespace oh::arm {
@@ -9,31 +11,9 @@ namespace {
 
 enum SocketKind { kSip, kRtp, kRtcp };
 
-void print_str(const char* label, Str s) { kprint("%s%.*s", label, int(s.size()), s.data()); }
 
 // Retry pause after a failed lookup (NXDOMAIN, timeout): the resolver already retried.
 constexpr Nanoseconds kResolveRetry = 5 * kNsPerSec;
-
-struct HostPort {
-    std::string_view host;
-    uint16_t port;
-};
-
-// "192.0.2.1", "sip.lab.test" or either with ":5070".
-Result<HostPort> split_host_port(std::string_view text, uint16_t default_port)
-{
-    auto colon = text.find(':');
-    HostPort hp { text.substr(0, colon), default_port };
-    if (hp.host.empty())
-        return Error::Malformed;
-    if (colon != std::string_view::npos) {
-        auto port = parse_u64(text.substr(colon + 1));
-        if (!port || *port == 0 || *port > 65535)
-            return Error::Malformed;
-        hp.port = uint16_t(*port);
-    }
-    return hp;
-}
 
 void print_ip(const char* label, Ipv4Address a)
 {
@@ -42,42 +22,15 @@ void print_ip(const char* label, Ipv4Address a)
 
 } // namespace
 
+void ConsoleOutput::vprint(const char* fmt, va_list ap) { vkprint(fmt, ap); }
+
 bool Phone::configure(const CommandLine& c)
 {
-    auto server = c.get("sip.server");
-    auto user = c.get("sip.user");
-    if (!server || !user) {
-        kprint("sip: not configured (sip.server= and sip.user= missing)\n");
+    if (!phone::parse_phone_settings(c, m_settings, m_out))
         return false;
-    }
-    auto hp = split_host_port(*server, 5060);
-    if (hp.is_error()) {
-        kprint("sip: sip.server=%.*s is not host[:port]\n", int(server->size()), server->data());
-        return false;
-    }
-    // A name is looked up once the stack has an address (and its DNS server); the domain
-    // stays the name, as the user wrote it (RFC 3261 §10.2: the registrar's domain).
-    m_config.server.port = hp->port;
-    if (auto ip = net::parse_ipv4_address(hp->host); ip.has_value())
-        m_config.server.address = ip.value();
-    else
-        m_server_name = hp->host;
-    m_config.domain = c.get_or("sip.domain", hp->host);
-    m_config.user = *user;
-    m_config.password = c.get_or("sip.password", "");
-    m_config.auth_user = c.get_or("sip.authuser", "");
-    m_config.auto_answer = c.get_bool("sip.autoanswer", false);
-    if (auto text = c.get("rtp.ports")) {
-        if (auto range = media::parse_rtp_port_range(*text))
-            m_rtp_ports = *range;
-        else
-            kprint("sip: rtp.ports=%.*s is not FIRST-LAST; using %u-%u\n", int(text->size()), text->data(),
-                m_rtp_ports.first, m_rtp_ports.last);
-    }
-    // Symmetric RTP towards a peer behind a NAT: only when asked (rtp_source_gate.h).
-    if (c.get_bool("sip.nat", false))
-        m_peer_mode = media::PeerMode::Latch;
-    m_call_limit = c.get_uint("sip.hangup").value_or(0) * kNsPerSec;
+    // A name is looked up once the stack has an address (and its DNS server).
+    m_config = m_settings.sip;
+    m_server_name = m_settings.server_name;
     m_configured = true;
     return true;
 }
@@ -95,6 +48,9 @@ void Phone::on_address(const net::Ipv4Settings& settings)
     m_config.rtp_port = m_rtp_port;
     kprint("media: udp %u/%u\n", m_rtp_port, m_rtp_port + 1);
     m_config.local = { settings.address, 5060 };
+    format(m_cname, sizeof m_cname, "%.*s@%u.%u.%u.%u", int(m_config.user.size()), m_config.user.data(),
+        settings.address.octet(0), settings.address.octet(1), settings.address.octet(2), settings.address.octet(3));
+    m_calls.set_cname(cstr(m_cname, sizeof m_cname));
     m_sockets_open = true;
     if (m_server_name.empty())
         start_ua();
@@ -106,7 +62,7 @@ void Phone::on_address(const net::Ipv4Settings& settings)
 bool Phone::rebind_media_ports()
 {
     for (int attempt = 0; attempt < 8; attempt++) {
-        uint16_t port = media::pick_rtp_port(m_rtp_ports, m_random, m_rtp_port);
+        uint16_t port = media::pick_rtp_port(m_settings.rtp_ports, m_random, m_rtp_port);
         if (port == m_rtp_port)
             return true; // a one-pair range
         auto rtp = m_stack.udp_open(port);
@@ -196,8 +152,8 @@ void Phone::poll_resolve()
 
 void Phone::start_ua()
 {
-    m_ua.emplace(m_config, static_cast<sip::SipTransport&>(*this), m_clock, m_random,
-        static_cast<sip::SipListener&>(*this));
+    m_ua.emplace(m_config, static_cast<sip::SipTransport&>(*this), m_clock, m_random, m_calls);
+    m_calls.attach(&*m_ua);
     m_ua_ready = true;
     if (auto r = m_ua->start_register(); r.is_error())
         kprint("sip: register failed to start (%s)\n", r.error_info().text());
@@ -230,12 +186,6 @@ void Phone::drain(net::SocketId socket, int kind)
 // stack each) would otherwise nest under the parser's and the INVITE handler's frames.
 void Phone::run_deferred()
 {
-    if (m_answer_call != sip::kNoCall) {
-        sip::CallId call = m_answer_call;
-        m_answer_call = sip::kNoCall;
-        if (m_ua->call_state(call) != sip::CallState::Idle && m_ua->answer(call).is_error())
-            kprint("sip: answer failed\n");
-    }
     if (m_media_pending) {
         m_media_pending = false;
         Nanoseconds now = m_clock.now_ns();
@@ -245,6 +195,7 @@ void Phone::run_deferred()
             kprint("media: start failed (%s)\n", r.error_info().text());
             return;
         }
+        m_media.set_mute(m_hold_pending || m_calls.muted());
         auto& remote = m_media_config.remote_rtp;
         print_ip("media: rtp to ", remote.address);
         kprint(":%u pt %u\n", remote.port, m_media_config.payload_type);
@@ -263,13 +214,10 @@ void Phone::poll()
     drain(m_rtp_socket, kRtp);
     drain(m_rtcp_socket, kRtcp);
     Nanoseconds now = m_clock.now_ns();
-    if (m_hangup_at && now >= m_hangup_at) {
-        m_hangup_at = 0;
-        for (sip::CallId id = 0; id < sip::kMaxCalls; id++)
-            if (m_ua->call_state(id) == sip::CallState::Active && m_ua->hangup(id).is_error())
-                kprint("sip: hangup of call %u failed\n", id);
-    }
+    m_calls.poll();
     m_ua->poll();
+    if (m_calls.take_media_used())
+        m_ports_used = true;
     if (m_media.running())
         m_media.poll_rtcp(now);
     // Between calls: the next one gets a fresh pair.
@@ -289,13 +237,14 @@ Nanoseconds Phone::next_deadline() const
     Nanoseconds next = m_ua->next_wakeup();
     if (!next) // no SIP timer running: not "due now", which would make the caller spin
         next = ~Nanoseconds(0);
-    if (m_hangup_at && m_hangup_at < next)
-        next = m_hangup_at;
+    if (m_calls.next_deadline() < next)
+        next = m_calls.next_deadline();
     return next;
 }
 
 void Phone::on_audio_frame()
 {
+    m_digits.pump(m_media, m_clock.now_ns(), m_out);
     m_audio.capture(m_capture);
     if (m_media.running())
         m_media.on_frame(std::span<const int16_t, media::kFrameSamples>(m_capture), m_playback, m_clock.now_ns());
@@ -324,69 +273,77 @@ void Phone::send_rtcp(std::span<const uint8_t> packet, Endpoint to)
         return;
 }
 
-void Phone::on_registration(sip::RegState state, uint16_t status, Str reason)
+bool Phone::command(int argc, const char* const* argv)
 {
-    static constexpr const char* kNames[] = { "unregistered", "registering", "registered", "failed" };
-    kprint("sip: %s (%u", kNames[int(state) & 3], status);
-    print_str(" ", reason);
-    kprint(")\n");
+    if (argc >= 1 && argv[0][0] == 's' && Str(argv[0], cstr(argv[0]).size()) == Str("stats")) {
+        print_stats();
+        return true;
+    }
+    bool handled = m_calls.command(argc, argv);
+    run_deferred();
+    return handled;
 }
 
-void Phone::on_incoming_call(sip::CallId call, Str from_display, Str from_uri)
+void Phone::print_stats()
 {
-    print_str("sip: incoming call from ", from_uri);
-    kprint("\n");
-    if (m_config.auto_answer)
-        m_answer_call = call;
+    const media::MediaStats& m = m_media.stats();
+    kprint("stats: rtp_sent=%lu rtp_received=%lu lost=%ld jitter_ms=%lu concealed=%lu rtcp_sent=%lu "
+           "rtcp_received=%lu dtmf_sent=%lu dtmf_received=%lu dropped_wrong_source=%lu\n",
+        (unsigned long)m.packets_sent, (unsigned long)m.packets_received, (long)m.lost, (unsigned long)m.jitter_ms,
+        (unsigned long)m.playout.frames_lost, (unsigned long)m.rtcp_sent, (unsigned long)m.rtcp_received,
+        (unsigned long)m.dtmf_sent, (unsigned long)m.dtmf_received, (unsigned long)m.dropped_wrong_source);
+    kprint("stats: media rtp_port=%u rejected_socket=%lu rejected_ring=%lu rejected_session=%lu\n", m_rtp_port,
+        (unsigned long)m_stack.counters().get(net::Counter::DropUdpWrongPeer), (unsigned long)m_rx_wrong_source,
+        (unsigned long)m.dropped_wrong_source);
+    if (m_ua_ready) {
+        const sip::GuardCounters& gc = m_ua->counters();
+        kprint("stats: sip admitted=%lu rate_limited=%lu banned_drops=%lu bans=%lu untrusted_403=%lu malformed=%lu\n",
+            (unsigned long)gc.admitted, (unsigned long)gc.rate_limited, (unsigned long)gc.dropped_banned,
+            (unsigned long)gc.bans, (unsigned long)gc.rejected_untrusted, (unsigned long)gc.malformed);
+    }
 }
 
-void Phone::on_call_progress(sip::CallId, uint16_t status) { kprint("sip: progress %u\n", status); }
-
-void Phone::on_call_answered(sip::CallId call)
+void Phone::media_start(const media::MediaConfig& config)
 {
-    kprint("sip: call %u active\n", call);
-    if (m_call_limit)
-        m_hangup_at = m_clock.now_ns() + m_call_limit;
+    m_media_config = config;
+    m_media_pending = true;
+    m_hold_pending = false;
 }
 
-void Phone::on_call_ended(sip::CallId call, sip::EndReason reason, uint16_t status)
+void Phone::media_stop()
 {
     Nanoseconds now = m_clock.now_ns();
-    if (m_media.running()) {
-        auto& st = m_media.stats();
-        kprint("media: sent %lu packets, received %lu\n", (unsigned long)st.packets_sent,
-            (unsigned long)st.packets_received);
-        kprint("media: rejected socket %lu queued %lu session %lu, probation %lu, latches %lu, rtcp %lu\n",
-            (unsigned long)m_stack.counters().get(net::Counter::DropUdpWrongPeer), (unsigned long)m_rx_wrong_source,
-            (unsigned long)st.dropped_wrong_source, (unsigned long)st.held_in_probation,
-            (unsigned long)st.source_latches, (unsigned long)st.rtcp_wrong_source);
-        m_media.stop(now);
-    }
-    m_hangup_at = 0;
     m_media_pending = false;
-    if (m_answer_call == call)
-        m_answer_call = sip::kNoCall;
-    kprint("sip: call %u ended (reason %u, status %u)\n", call, unsigned(reason), status);
+    m_digits.clear();
+    if (!m_media.running())
+        return;
+    auto& st = m_media.stats();
+    kprint("media: sent %lu packets, received %lu\n", (unsigned long)st.packets_sent,
+        (unsigned long)st.packets_received);
+    kprint("media: rejected socket %lu queued %lu session %lu, probation %lu, latches %lu, rtcp %lu\n",
+        (unsigned long)m_stack.counters().get(net::Counter::DropUdpWrongPeer), (unsigned long)m_rx_wrong_source,
+        (unsigned long)st.dropped_wrong_source, (unsigned long)st.held_in_probation,
+        (unsigned long)st.source_latches, (unsigned long)st.rtcp_wrong_source);
+    m_media.stop(now); // sends the RTCP BYE
 }
 
-void Phone::on_media(sip::CallId, const sip::MediaSession& sm)
+void Phone::media_hold(bool held)
 {
-    media::MediaConfig& mc = m_media_config;
-    mc = media::MediaConfig {};
-    mc.law = sm.codec == sip::Codec::Pcma ? media::G711Law::Alaw : media::G711Law::Ulaw;
-    mc.payload_type = sm.pt;
-    mc.telephone_event_pt = sm.te_pt == sip::kNoPayloadType ? int16_t(-1) : int16_t(sm.te_pt);
-    mc.remote_rtp = sm.remote;
-    mc.remote_rtcp = sm.remote_rtcp;
-    mc.peer_mode = m_peer_mode;
-    mc.cname = "offhook-arm";
-    m_ports_used = true;
-    m_media_pending = true;
+    m_hold_pending = held;
+    if (m_media.running() && !m_media_pending)
+        m_media.set_mute(held || m_calls.muted());
 }
 
-void Phone::on_dtmf(sip::CallId, char digit, uint16_t duration_ms)
+void Phone::media_mute(bool muted)
 {
-    kprint("sip: dtmf %c (%u ms)\n", digit, duration_ms);
+    if (m_media.running())
+        m_media.set_mute(muted || m_hold_pending);
+}
+
+void Phone::media_dtmf(char digit)
+{
+    if (!m_media.running() || !m_digits.push(digit))
+        kprint("phone: dtmf %c not sent (no call, or 32 digits waiting)\n", digit);
 }
 
 } // namespace oh::arm

@@ -9,6 +9,7 @@
 #include "port/armv7m/boards/mps2-an500/cmsdk_uart.h"
 #include "drivers/lan9118/lan9118.h"
 #include "port/armv7m/console.h"
+#include "port/armv7m/console_input.h"
 #include "port/armv7m/irq.h"
 #include "port/armv7m/late.h"
 #include "port/armv7m/nvic.h"
@@ -25,6 +26,7 @@ constexpr uintptr_t kUart0Base = 0x40004000;
 constexpr uintptr_t kLan9118Base = 0xA0000000; // AN500 §3.5 (AN385 uses 0x40200000)
 constexpr unsigned kLan9118Irq = 13;
 constexpr uint32_t kConsoleBaud = 115200;
+constexpr unsigned kUart0RxIrq = 0; // AN500: UART0 RX on IRQ 0, TX on 1 (QEMU hw/arm/mps2.c)
 // CMSDK APB timer 0 (AN500 memory map; QEMU hw/arm/mps2.c), clocked by PCLK = SYSCLK: the
 // reference counter behind monotonic_ns() (QEMU computes its value from its virtual clock).
 constexpr uintptr_t kTimer0Base = 0x40000000;
@@ -80,6 +82,13 @@ constinit Thread s_audio_thread;
 alignas(8) constinit uint32_t s_net_stack[2048];
 alignas(8) constinit uint32_t s_audio_stack[512];
 constinit volatile uint32_t s_audio_frames = 0;
+
+void uart_rx_irq(void*)
+{
+    s_uart.clear_rx_irq();
+    for (int c; (c = s_uart.get()) >= 0;)
+        console_rx(char(c));
+}
 
 void eth_irq(void*)
 {
@@ -232,6 +241,10 @@ void start()
     if (phone.configure(config.cmdline))
         net.set_phone(&phone);
     s_net_up = true;
+    irq_register(kUart0RxIrq, uart_rx_irq, nullptr);
+    nvic_set_priority(kUart0RxIrq, IrqPriority::Console);
+    s_uart.enable_rx_irq();
+    nvic_enable(kUart0RxIrq);
     irq_register(kLan9118Irq, eth_irq, nullptr);
     nvic_set_priority(kLan9118Irq, IrqPriority::Network);
     nvic_enable(kLan9118Irq);

@@ -1,4 +1,4 @@
-// ARM CMSDK APB UART (the MPS2 console): polled transmit and receive.
+// ARM CMSDK APB UART (the MPS2 console): polled transmit, receive polled or by interrupt.
 #pragma once
 
 #include <stdint.h>
@@ -22,6 +22,8 @@ public:
     static constexpr uint32_t kStateRxFull = 1u << 1;
     static constexpr uint32_t kCtrlTxEnable = 1u << 0;
     static constexpr uint32_t kCtrlRxEnable = 1u << 1;
+    static constexpr uint32_t kCtrlRxIrqEnable = 1u << 3;
+    static constexpr uint32_t kIntRx = 1u << 1; // IntStatus: write 1 to clear
 
     constexpr explicit CmsdkUart(hw::Mmio& io) : m_io(io) { }
 
@@ -36,6 +38,12 @@ public:
         while (m_io.read32(uint32_t(CmsdkUartReg::State)) & kStateTxFull) { }
         m_io.write32(uint32_t(CmsdkUartReg::Data), uint8_t(c));
     }
+    // The RX interrupt fires when a character arrives (its one-character buffer fills).
+    void enable_rx_irq()
+    {
+        m_io.write32(uint32_t(CmsdkUartReg::Ctrl), kCtrlTxEnable | kCtrlRxEnable | kCtrlRxIrqEnable);
+    }
+    void clear_rx_irq() { m_io.write32(uint32_t(CmsdkUartReg::IntStatus), kIntRx); }
     // -1 when nothing has arrived.
     int get()
     {

@@ -14,6 +14,7 @@
 #include "port/armv7m/boards/stm32f746g-disco/resample.h"
 #include "drivers/stm32_sai/sai_audio.h"
 #include "port/armv7m/soc/stm32f7/stm32f7_regs.h"
+#include "port/armv7m/console_input.h"
 #include "port/armv7m/soc/stm32f7/usart.h"
 #include "drivers/wm8994/wm8994.h"
 #include "port/armv7m/console.h"
@@ -164,6 +165,14 @@ void dma_rx_irq(void*)
     }
 }
 
+// The console's receive side: a character per interrupt (the USART has no FIFO on the F7).
+void usart_irq(void*)
+{
+    s_usart.take_overrun(); // a character lost while interrupts were masked
+    for (int c; (c = s_usart.get()) >= 0;)
+        console_rx(char(c));
+}
+
 void eth_irq(void*)
 {
     if (s_eth->handle_irq().has(hw::IrqEvent::RxReady))
@@ -285,6 +294,10 @@ void start()
     irq_register(kIrqEth, eth_irq, nullptr);
     nvic_set_priority(kIrqEth, IrqPriority::Network);
     nvic_enable(kIrqEth);
+    irq_register(kIrqUsart1, usart_irq, nullptr);
+    nvic_set_priority(kIrqUsart1, IrqPriority::Console);
+    s_usart.enable_rx_irq();
+    nvic_enable(kIrqUsart1);
     thread_start(s_net_thread, { "net", NetTask::entry, &net, s_net_stack, SchedClass::Normal, 0 });
     start_audio();
 }
