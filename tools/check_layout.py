@@ -11,6 +11,9 @@
 - layout/sources_listed_once: every .cpp/.S of the product belongs to exactly one module
   (its module.mk), and no consumer (Makefile, arm.mk, tests' module.mk and fuzz .mk files,
   benchmarks) names a module's source file itself.
+- layout/one_phone_core: the x86 kernel and the ARM images build the phone from the same
+  portable sources (`make print-KSRC_PORT` and `make print-ARM_PHONE_SRCS`: SIP, media and
+  the phone core of sip/phone), so a phone change is made once.
 """
 import os
 import re
@@ -100,11 +103,25 @@ def check_listed_once():
     return bad
 
 
+def check_one_phone_core():
+    x86 = sorted(p for p in make_var("KSRC_PORT") if p.startswith("sip/"))
+    arm = sorted(p for p in make_var("ARM_PHONE_SRCS") if p.startswith("sip/"))
+    bad = []
+    if not any(p.startswith("sip/phone/") for p in x86):
+        bad.append("the kernel does not build sip/phone/ (the phone core)")
+    for p in sorted(set(x86) ^ set(arm)):
+        bad.append(f"{p}: only in the {'kernel' if p in x86 else 'ARM images'}")
+    if not bad:
+        print(f"info: one phone core, {len(x86)} sources in both the kernel and the ARM images: " + " ".join(x86))
+    return bad
+
+
 def main():
     failed = 0
     for name, check in (("no_kernel_includes", check_no_kernel_includes),
                         ("include_layers", check_layers),
-                        ("sources_listed_once", check_listed_once)):
+                        ("sources_listed_once", check_listed_once),
+                        ("one_phone_core", check_one_phone_core)):
         bad = check()
         if bad:
             failed += 1
