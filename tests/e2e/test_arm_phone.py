@@ -211,6 +211,9 @@ def run_static(tmp):
             stall_ms = max(0.0, int(a.group(1)) / 1000 - 1) if a else 0.0
             if a:
                 print(f"info: after the call: {a.group(0)}", flush=True)
+            st = re.findall(r"audio: \d+ frames.*stack.*", lab.console_text())
+            if st:
+                print(f"info: {st[-1]}", flush=True)
             n, mean, worst, long_gaps, holes = rtp_timing(cap_path)
             print(f"info: RTP from the port on tap0: {n} packets, mean interval {mean:.2f} ms, "
                   f"worst gap {worst:.1f} ms, {long_gaps} gaps over 40 ms, {holes} sequence holes",

@@ -38,29 +38,6 @@ void NetTask::start(const BoardConfig& config)
     m_stack.start(config.net);
 }
 
-void NetTask::notify_audio_frame()
-{
-    {
-        IrqGuard guard;
-        m_audio_due = m_audio_due + 1;
-    }
-    m_wake.signal();
-}
-
-void NetTask::run_audio_frames()
-{
-    // Frames are never skipped silently: a backlog is worked off (the jitter buffer and
-    // RTP timestamps expect one call per 20 ms of audio), bounded to one second.
-    uint32_t due = m_audio_due;
-    if (due - m_audio_done > 50)
-        m_audio_done = due - 50;
-    while (m_audio_done != due) {
-        m_audio_done++;
-        if (m_phone)
-            m_phone->on_audio_frame();
-    }
-}
-
 void NetTask::on_address_changed(const net::Ipv4Settings& s)
 {
     m_address_changed = true;
@@ -99,7 +76,6 @@ void NetTask::run()
             if (m_phone && m_stack.configured())
                 m_phone->on_address(m_stack.settings());
         }
-        run_audio_frames();
         if (m_phone)
             m_phone->poll();
         run_console();

@@ -23,12 +23,15 @@ public:
     [[noreturn]] void run();
     static void entry(void* self) { static_cast<NetTask*>(self)->run(); }
 
-    // Optional: the phone runs in this thread because net::Stack has a single owner.
-    void set_phone(Phone* phone) { m_phone = phone; }
+    // Optional: the phone's signalling runs in this thread because net::Stack has a single
+    // owner (its media runs in the board's audio thread and queues its datagrams here).
+    void set_phone(Phone* phone)
+    {
+        m_phone = phone;
+        phone->set_net_wake(&m_wake);
+    }
     // Signalled from the NIC's interrupt handler.
     void notify_rx() { m_wake.signal(); }
-    // From the audio clock (RT thread or DMA interrupt): one 20 ms frame is due.
-    void notify_audio_frame();
     net::Stack& stack() { return m_stack; }
     uint32_t frames_received() const { return m_frames; }
 
@@ -44,12 +47,9 @@ private:
     net::PolledNetDevice& m_nic;
     const Clock& m_clock;
     net::Stack m_stack;
-    void run_audio_frames();
 
     Event m_wake;
     Phone* m_phone { nullptr };
-    volatile uint32_t m_audio_due { 0 };
-    uint32_t m_audio_done { 0 };
     bool m_address_changed { false };
     uint32_t m_frames { 0 };
     // `ping ADDRESS [COUNT]`: one request a second, without blocking this thread.

@@ -1,9 +1,12 @@
-// Phone glue: SIP over UDP 5060, RTP/RTCP on a random pair per call; call control, settings
-// and commands are the phone core's (sip/phone).
+// Phone glue: SIP over UDP 5060 in the network thread, the media session in the audio
+// thread, RTP/RTCP on a random pair per call; call control, settings and commands are the
+// phone core's (sip/phone).
 #include "port/armv7m/app/phone.h"
 
+#include "lib/bytes.h"
 #include "lib/format.h"
 #include "port/armv7m/console.h"
+#include "port/armv7m/cpu.h"
 
 namespace oh::arm {
 
@@ -97,9 +100,13 @@ bool Phone::calls_idle() const
 // Admission before queueing: the media sockets are connected to the peer the session
 // listens to, so the stack drops a flood from anyone else (drop_udp_wrong_peer) before it
 // takes the socket's queue slots.
-void Phone::apply_admission(Nanoseconds now)
+void Phone::apply_admission(Nanoseconds)
 {
-    media::AdmitFilter want = m_media.admit_filter(now);
+    media::AdmitFilter want;
+    {
+        IrqGuard guard;
+        want = m_admit_wanted; // published by the media thread
+    }
     if (want == m_admit)
         return;
     auto connect = [&](net::SocketId s, Endpoint peer) {
@@ -172,33 +179,23 @@ void Phone::drain(net::SocketId socket, int kind)
             m_rx_wrong_source++; // queued before the socket was connected
             continue;
         }
-        if (kind == kSip)
+        (void)now;
+        if (kind == kSip) {
             m_ua->receive(data, r->from);
-        else if (kind == kRtp && m_media.running())
-            m_media.on_rtp_packet(data, r->from, now);
-        else if (kind == kRtcp && m_media.running())
-            m_media.on_rtcp_packet(data, r->from, now);
-    }
-}
-
-// Work the SIP callbacks asked for, now that the user agent has returned: answering and
-// starting the media session (its jitter buffer and PLC are reset by assignment, a few KiB of
-// stack each) would otherwise nest under the parser's and the INVITE handler's frames.
-void Phone::run_deferred()
-{
-    if (m_media_pending) {
-        m_media_pending = false;
-        Nanoseconds now = m_clock.now_ns();
-        if (m_media.running())
-            m_media.stop(now);
-        if (auto r = m_media.start(m_media_config, now); r.is_error()) {
-            kprint("media: start failed (%s)\n", r.error_info().text());
-            return;
+            continue;
         }
-        m_media.set_mute(m_hold_pending || m_calls.muted());
-        auto& remote = m_media_config.remote_rtp;
-        print_ip("media: rtp to ", remote.address);
-        kprint(":%u pt %u\n", remote.port, m_media_config.payload_type);
+        if (r->length > sizeof(Datagram::data) || r->length != r->datagram)
+            continue; // no valid RTP/RTCP of ours is that long: counted by the session as nothing
+        Datagram d;
+        d.length = uint16_t(r->length);
+        d.rtcp = kind == kRtcp;
+        d.peer = r->from;
+        copy_bytes(d.data, m_rx, r->length);
+        IrqGuard guard;
+        if (!m_media_running)
+            continue;
+        if (!m_received.push(d))
+            m_received_overflow++;
     }
 }
 
@@ -209,19 +206,24 @@ void Phone::poll()
     if (!m_ua_ready)
         return;
     drain(m_sip_socket, kSip);
-    run_deferred();
     apply_admission(m_clock.now_ns());
     drain(m_rtp_socket, kRtp);
     drain(m_rtcp_socket, kRtcp);
-    Nanoseconds now = m_clock.now_ns();
+    send_queued();
     m_calls.poll();
     m_ua->poll();
     if (m_calls.take_media_used())
         m_ports_used = true;
-    if (m_media.running())
-        m_media.poll_rtcp(now);
-    // Between calls: the next one gets a fresh pair.
-    if (m_ports_used && !m_media.running() && !m_media_pending && calls_idle()) {
+    bool media_running, media_starting;
+    {
+        IrqGuard guard;
+        media_running = m_media_running;
+        media_starting = false;
+        for (size_t i = 0; i < m_commands.size(); i++)
+            media_starting |= m_commands.at(i).kind == MediaCommand::Kind::Start;
+    }
+    // Between calls (the media thread stopped, its RTCP BYE sent): the next gets a fresh pair.
+    if (m_ports_used && !media_running && !media_starting && m_outgoing.is_empty() && calls_idle()) {
         m_ports_used = false;
         if (rebind_media_ports())
             m_ua->set_rtp_port(m_rtp_port);
@@ -244,14 +246,139 @@ Nanoseconds Phone::next_deadline() const
 
 void Phone::on_audio_frame()
 {
-    m_digits.pump(m_media, m_clock.now_ns(), m_out);
+    for (;;) {
+        MediaCommand c;
+        {
+            IrqGuard guard;
+            if (!m_commands.pop(c))
+                break;
+        }
+        media_apply(c);
+    }
+    for (;;) {
+        static Datagram d; // this thread's only, off its stack
+        {
+            IrqGuard guard;
+            if (!m_received.pop(d))
+                break;
+        }
+        if (!m_media.running())
+            continue;
+        if (d.rtcp)
+            m_media.on_rtcp_packet({ d.data, d.length }, d.peer, m_clock.now_ns());
+        else
+            m_media.on_rtp_packet({ d.data, d.length }, d.peer, m_clock.now_ns());
+    }
+    Nanoseconds now = m_clock.now_ns();
+    m_digits.pump(m_media, now, m_out);
     m_audio.capture(m_capture);
-    if (m_media.running())
-        m_media.on_frame(std::span<const int16_t, media::kFrameSamples>(m_capture), m_playback, m_clock.now_ns());
-    else
+    if (m_media.running()) {
+        m_media.on_frame(std::span<const int16_t, media::kFrameSamples>(m_capture), m_playback, now);
+        m_media.poll_rtcp(now);
+    } else {
         for (auto& s : m_playback)
             s = 0;
+    }
     m_audio.playback(m_playback);
+    publish_media(now);
+}
+
+void Phone::publish_media(Nanoseconds now)
+{
+    media::AdmitFilter admit = m_media.admit_filter(now);
+    IrqGuard guard;
+    m_admit_wanted = admit;
+    m_media_stats = m_media.stats();
+    m_media_running = m_media.running();
+}
+
+void Phone::media_apply(const MediaCommand& c)
+{
+    Nanoseconds now = m_clock.now_ns();
+    switch (c.kind) {
+    case MediaCommand::Kind::Start: {
+        if (m_media.running())
+            m_media.stop(now);
+        m_digits.clear();
+        if (auto r = m_media.start(c.config, now); r.is_error()) {
+            kprint("media: start failed (%s)\n", r.error_info().text());
+            return;
+        }
+        m_media.set_mute(m_held || m_muted);
+        auto& remote = c.config.remote_rtp;
+        print_ip("media: rtp to ", remote.address);
+        kprint(":%u pt %u\n", remote.port, c.config.payload_type);
+        break;
+    }
+    case MediaCommand::Kind::Stop: {
+        m_digits.clear();
+        m_held = false;
+        if (!m_media.running())
+            return;
+        auto& st = m_media.stats();
+        kprint("media: sent %lu packets, received %lu\n", (unsigned long)st.packets_sent,
+            (unsigned long)st.packets_received);
+        kprint("media: rejected socket %lu queued %lu session %lu, probation %lu, latches %lu, rtcp %lu\n",
+            (unsigned long)m_stack.counters().get(net::Counter::DropUdpWrongPeer), (unsigned long)m_rx_wrong_source,
+            (unsigned long)st.dropped_wrong_source, (unsigned long)st.held_in_probation,
+            (unsigned long)st.source_latches, (unsigned long)st.rtcp_wrong_source);
+        m_media.stop(now); // sends the RTCP BYE
+        break;
+    }
+    case MediaCommand::Kind::Hold:
+        m_held = c.flag;
+        m_media.set_mute(m_held || m_muted);
+        break;
+    case MediaCommand::Kind::Mute:
+        m_muted = c.flag;
+        m_media.set_mute(m_held || m_muted);
+        break;
+    case MediaCommand::Kind::Dtmf:
+        if (!m_media.running() || !m_digits.push(c.digit))
+            kprint("phone: dtmf %c not sent (no call, or 32 digits waiting)\n", c.digit);
+        break;
+    }
+}
+
+void Phone::post(const MediaCommand& c)
+{
+    IrqGuard guard;
+    if (!m_commands.push(c))
+        m_command_overflow++;
+}
+
+void Phone::queue_out(std::span<const uint8_t> packet, Endpoint to, bool rtcp)
+{
+    if (packet.size() > sizeof(Datagram::data))
+        return;
+    static Datagram d; // media thread only
+    d.length = uint16_t(packet.size());
+    d.rtcp = rtcp;
+    d.peer = to;
+    copy_bytes(d.data, packet.data(), packet.size());
+    {
+        IrqGuard guard;
+        if (!m_outgoing.push(d)) {
+            m_outgoing_overflow++;
+            return;
+        }
+    }
+    if (m_net_wake)
+        m_net_wake->signal();
+}
+
+void Phone::send_queued()
+{
+    for (;;) {
+        static Datagram d; // network thread only
+        {
+            IrqGuard guard;
+            if (!m_outgoing.pop(d))
+                return;
+        }
+        // A lost RTP packet is what the receiver's PLC is for; the stack counts the failure.
+        (void)m_stack.udp_send_to(d.rtcp ? m_rtcp_socket : m_rtp_socket, d.peer, { d.data, d.length });
+    }
 }
 
 void Phone::send(const Endpoint& to, std::span<const uint8_t> datagram)
@@ -260,18 +387,8 @@ void Phone::send(const Endpoint& to, std::span<const uint8_t> datagram)
         kprint("sip: send of %u bytes failed\n", unsigned(datagram.size()));
 }
 
-void Phone::send_rtp(std::span<const uint8_t> packet, Endpoint to)
-{
-    // A lost RTP packet is what the receiver's PLC is for; the stack counts the failure.
-    if (m_stack.udp_send_to(m_rtp_socket, to, packet).is_error())
-        return;
-}
-
-void Phone::send_rtcp(std::span<const uint8_t> packet, Endpoint to)
-{
-    if (m_stack.udp_send_to(m_rtcp_socket, to, packet).is_error())
-        return;
-}
+void Phone::send_rtp(std::span<const uint8_t> packet, Endpoint to) { queue_out(packet, to, false); }
+void Phone::send_rtcp(std::span<const uint8_t> packet, Endpoint to) { queue_out(packet, to, true); }
 
 bool Phone::command(int argc, const char* const* argv)
 {
@@ -279,22 +396,26 @@ bool Phone::command(int argc, const char* const* argv)
         print_stats();
         return true;
     }
-    bool handled = m_calls.command(argc, argv);
-    run_deferred();
-    return handled;
+    return m_calls.command(argc, argv);
 }
 
 void Phone::print_stats()
 {
-    const media::MediaStats& m = m_media.stats();
+    media::MediaStats m;
+    uint32_t overflows;
+    {
+        IrqGuard guard;
+        m = m_media_stats;
+        overflows = m_command_overflow + m_received_overflow + m_outgoing_overflow;
+    }
     kprint("stats: rtp_sent=%lu rtp_received=%lu lost=%ld jitter_ms=%lu concealed=%lu rtcp_sent=%lu "
            "rtcp_received=%lu dtmf_sent=%lu dtmf_received=%lu dropped_wrong_source=%lu\n",
         (unsigned long)m.packets_sent, (unsigned long)m.packets_received, (long)m.lost, (unsigned long)m.jitter_ms,
         (unsigned long)m.playout.frames_lost, (unsigned long)m.rtcp_sent, (unsigned long)m.rtcp_received,
         (unsigned long)m.dtmf_sent, (unsigned long)m.dtmf_received, (unsigned long)m.dropped_wrong_source);
-    kprint("stats: media rtp_port=%u rejected_socket=%lu rejected_ring=%lu rejected_session=%lu\n", m_rtp_port,
-        (unsigned long)m_stack.counters().get(net::Counter::DropUdpWrongPeer), (unsigned long)m_rx_wrong_source,
-        (unsigned long)m.dropped_wrong_source);
+    kprint("stats: media rtp_port=%u rejected_socket=%lu rejected_ring=%lu rejected_session=%lu ring_overflow=%lu\n",
+        m_rtp_port, (unsigned long)m_stack.counters().get(net::Counter::DropUdpWrongPeer),
+        (unsigned long)m_rx_wrong_source, (unsigned long)m.dropped_wrong_source, (unsigned long)overflows);
     if (m_ua_ready) {
         const sip::GuardCounters& gc = m_ua->counters();
         kprint("stats: sip admitted=%lu rate_limited=%lu banned_drops=%lu bans=%lu untrusted_403=%lu malformed=%lu\n",
@@ -305,45 +426,32 @@ void Phone::print_stats()
 
 void Phone::media_start(const media::MediaConfig& config)
 {
-    m_media_config = config;
-    m_media_pending = true;
-    m_hold_pending = false;
+    MediaCommand c { MediaCommand::Kind::Start };
+    c.config = config;
+    post(c);
 }
 
-void Phone::media_stop()
-{
-    Nanoseconds now = m_clock.now_ns();
-    m_media_pending = false;
-    m_digits.clear();
-    if (!m_media.running())
-        return;
-    auto& st = m_media.stats();
-    kprint("media: sent %lu packets, received %lu\n", (unsigned long)st.packets_sent,
-        (unsigned long)st.packets_received);
-    kprint("media: rejected socket %lu queued %lu session %lu, probation %lu, latches %lu, rtcp %lu\n",
-        (unsigned long)m_stack.counters().get(net::Counter::DropUdpWrongPeer), (unsigned long)m_rx_wrong_source,
-        (unsigned long)st.dropped_wrong_source, (unsigned long)st.held_in_probation,
-        (unsigned long)st.source_latches, (unsigned long)st.rtcp_wrong_source);
-    m_media.stop(now); // sends the RTCP BYE
-}
+void Phone::media_stop() { post({ MediaCommand::Kind::Stop }); }
 
 void Phone::media_hold(bool held)
 {
-    m_hold_pending = held;
-    if (m_media.running() && !m_media_pending)
-        m_media.set_mute(held || m_calls.muted());
+    MediaCommand c { MediaCommand::Kind::Hold };
+    c.flag = held;
+    post(c);
 }
 
 void Phone::media_mute(bool muted)
 {
-    if (m_media.running())
-        m_media.set_mute(muted || m_hold_pending);
+    MediaCommand c { MediaCommand::Kind::Mute };
+    c.flag = muted;
+    post(c);
 }
 
 void Phone::media_dtmf(char digit)
 {
-    if (!m_media.running() || !m_digits.push(digit))
-        kprint("phone: dtmf %c not sent (no call, or 32 digits waiting)\n", digit);
+    MediaCommand c { MediaCommand::Kind::Dtmf };
+    c.digit = digit;
+    post(c);
 }
 
 } // namespace oh::arm

@@ -1,6 +1,10 @@
 // The phone on the ARM port: the phone core's settings and call control (sip/phone) with a
-// SIP user agent and a media session over net::Stack, driven by the network thread and
-// clocked by the board's 20 ms audio frames.
+// SIP user agent over net::Stack in the network thread, and the media session in the
+// board's real-time audio thread, clocked by its 20 ms frames (the SAI DMA on the board, a
+// timer on mps2), as the x86 phone runs its media thread beside its SIP thread. The two
+// threads meet only in small rings guarded by masking interrupts: commands to the media
+// side, received RTP/RTCP to it, RTP/RTCP to send back to the network thread, and the
+// media side's counters and admission filter published once a frame.
 #pragma once
 
 #include <stdint.h>
@@ -11,8 +15,10 @@
 #include "lib/cmdline/cmdline.h"
 #include "lib/clock.h"
 #include "lib/random.h"
+#include "lib/ring_buffer.h"
 #include "net/stack.h"
 #include "port/armv7m/late.h"
+#include "port/armv7m/thread.h"
 #include "sip/media/media_session.h"
 #include "sip/media/rtp_ports.h"
 #include "sip/phone/calls.h"
@@ -60,10 +66,12 @@ public:
     void print_stats();
     // Network thread: after the stack got an address.
     void on_address(const net::Ipv4Settings& settings);
-    // Network thread: drain sockets, run SIP and RTCP timers.
+    // Network thread: drain sockets, run SIP timers, send what the media thread queued.
     void poll();
     Nanoseconds next_deadline() const;
-    // Network thread, once per audio frame.
+    // Who to wake when the media thread queued a datagram (the network thread's event).
+    void set_net_wake(Event* wake) { m_net_wake = wake; }
+    // Media thread (the board's real-time audio thread), once per 20 ms audio frame.
     void on_audio_frame();
 
 private:
@@ -79,11 +87,30 @@ private:
     void media_mute(bool muted) override;
     void media_dtmf(char digit) override;
 
+    // Between the threads (each field used under IrqGuard, or by one thread as noted).
+    struct MediaCommand {
+        enum class Kind : uint8_t { Start, Stop, Hold, Mute, Dtmf } kind { Kind::Stop };
+        media::MediaConfig config {};
+        char digit { 0 };
+        bool flag { false };
+    };
+    // 20 ms of G.711 with its RTP header (172 bytes), or an RTCP compound.
+    struct Datagram {
+        uint16_t length { 0 };
+        bool rtcp { false };
+        Endpoint peer {}; // where from (received) or where to (to send)
+        uint8_t data[300];
+    };
+    void post(const MediaCommand& c);
+    void queue_out(std::span<const uint8_t> packet, Endpoint to, bool rtcp);
+    void send_queued();        // network thread
+    void media_apply(const MediaCommand& c); // media thread
+    void publish_media(Nanoseconds now);     // media thread
+
     void drain(net::SocketId socket, int kind);
     void start_resolve();
     void poll_resolve();
     void start_ua();
-    void run_deferred();
     bool rebind_media_ports();
     void apply_admission(Nanoseconds now);
     bool calls_idle() const;
@@ -92,11 +119,11 @@ private:
     const Clock& m_clock;
     Random& m_random;
     AudioEndpoint& m_audio;
-    media::MediaSession m_media;
+    media::MediaSession m_media; // the media thread's alone
     ConsoleOutput m_out;
     phone::PhoneSettings m_settings {};
     phone::PhoneCalls m_calls;
-    phone::DigitQueue m_digits;
+    phone::DigitQueue m_digits;  // media thread
     Late<sip::SipUserAgent> m_ua;
     bool m_ua_ready { false };
     bool m_configured { false };
@@ -114,10 +141,22 @@ private:
     // Whom the media sockets admit (the session's AdmitFilter), and what was refused.
     media::AdmitFilter m_admit {};
     uint32_t m_rx_wrong_source { 0 };
-    // Set by the core's media calls, carried out by run_deferred() once the user agent returned.
-    bool m_media_pending { false };
-    bool m_hold_pending { false };
-    media::MediaConfig m_media_config {};
+    Event* m_net_wake { nullptr };
+    // Network thread -> media thread: commands (up to a call's start, hold and a typed
+    // digit string), and received RTP/RTCP (120 ms of packets between two frames).
+    RingBuffer<MediaCommand, 8> m_commands;
+    RingBuffer<Datagram, 6> m_received;
+    // Media thread -> network thread: RTP and RTCP to send (a frame's packet, an RTCP
+    // report and a DTMF end's repeats).
+    RingBuffer<Datagram, 4> m_outgoing;
+    uint32_t m_command_overflow { 0 }, m_received_overflow { 0 }, m_outgoing_overflow { 0 };
+    // Published by the media thread each frame.
+    media::AdmitFilter m_admit_wanted {};
+    media::MediaStats m_media_stats {};
+    bool m_media_running { false };
+    // The media thread's own state.
+    bool m_held { false };
+    bool m_muted { false };
     char m_cname[64] {};
     alignas(4) uint8_t m_rx[sip::kMaxMessageSize];
     int16_t m_capture[media::kFrameSamples] {};
