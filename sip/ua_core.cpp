@@ -237,7 +237,8 @@ void SipUserAgent::handle_request(const Message& m, const Endpoint& source)
             respond_stateless(m, source, 400, "Bad To");
         return;
     }
-    bool untrusted_invite = m.method == Method::Invite && to->tag().empty() && !m_guard.is_trusted(source);
+    bool untrusted_invite = m.method == Method::Invite && to->tag().empty() && !m_guard.is_trusted(source)
+        && !m_config.accept_any_caller;
     // §8.2: authorization (the 403 below) comes before the method and header checks.
     if (m.method != Method::Ack && m.method != Method::Cancel && !untrusted_invite) {
         char extra[256];

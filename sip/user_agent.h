@@ -38,6 +38,9 @@ struct SipConfig {
     // Out-of-dialog requests go to `server` (an outbound proxy) unless false, in which case
     // to the Request-URI's IPv4 host.
     bool route_via_server { true };
+    // INVITEs are taken from `server` and `trusted` only (others get 403) unless this is set:
+    // a phone without a PBX that anyone on its network may call.
+    bool accept_any_caller { false };
     Endpoint trusted[kMaxTrustedSources] {}; // besides `server`
     uint8_t trusted_count { 0 };
     Codec codecs[2] { Codec::Pcmu, Codec::Pcma };

@@ -25,6 +25,7 @@ constinit Shared* s_shared = nullptr;
 constinit sip::SipConfig* s_config = nullptr;
 constinit char s_server_host[96] {};
 constinit char s_cname[96] {};
+constinit char s_local_domain[16] {};
 constinit KernelClock s_clock;
 
 class UdpTransport final : public sip::SipTransport {
@@ -197,6 +198,11 @@ void sip_thread(void* arg)
     c = ps.sip;
     c.server = server.value();
     c.local = { local, kSipPort };
+    if (c.domain.empty()) { // no server: we are our own domain (sip:user@our-address)
+        format(s_local_domain, sizeof s_local_domain, "%u.%u.%u.%u", local.octet(0), local.octet(1), local.octet(2),
+               local.octet(3));
+        c.domain = cstr(s_local_domain, sizeof s_local_domain);
+    }
     format(s_cname, sizeof s_cname, "%.*s@%u.%u.%u.%u", int(c.user.size()), c.user.data(), local.octet(0),
            local.octet(1), local.octet(2), local.octet(3));
     sh.calls->set_cname(Str(s_cname, cstr(s_cname).size()));
@@ -222,9 +228,14 @@ void sip_thread(void* arg)
         printk("phone: server %u.%u.%u.%u:%u user %.*s domain %.*s autoanswer %s\n", c.server.address.octet(0),
                c.server.address.octet(1), c.server.address.octet(2), c.server.address.octet(3), c.server.port,
                int(c.user.size()), c.user.data(), int(c.domain.size()), c.domain.data(), c.auto_answer ? "on" : "off");
-        boot_mark("phone: sip server known, registering");
-        if (auto r = sh.ua->start_register(); r.is_error())
-            printk("phone: cannot register: %s\n", r.error_info().text());
+        if (ps.direct) {
+            printk("phone: no sip.server: direct calls only; taking calls from %s; dial sip:user@host[:port]\n",
+                   c.accept_any_caller ? "anyone (sip.accept=any)" : "sip.trusted peers");
+        } else {
+            boot_mark("phone: sip server known, registering");
+            if (auto r = sh.ua->start_register(); r.is_error())
+                printk("phone: cannot register: %s\n", r.error_info().text());
+        }
     }
     // The media CPU (the last) is kept for the media thread and the pacer: a busy normal
     // thread anywhere cannot delay them, and under an emulator that CPU's host thread is
@@ -297,10 +308,6 @@ namespace oh::kernel {
 void phone_init(const CommandLine& cl)
 {
     using namespace phone;
-    if (!cl.get("sip.server")) {
-        printk("phone: no sip.server on the command line; phone off\n");
-        return;
-    }
     if (!network_ready()) {
         printk("phone: no network; phone off\n");
         return;

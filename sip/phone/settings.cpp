@@ -55,23 +55,15 @@ void parse_trusted(Str list, sip::SipConfig& c, PhoneOutput& out)
     }
 }
 
-} // namespace
-
-bool parse_phone_settings(const CommandLine& c, PhoneSettings& s, PhoneOutput& out)
+// sip.server=host[:port].
+bool parse_server(Str text, PhoneSettings& s, PhoneOutput& out)
 {
-    s = PhoneSettings {};
-    auto server = c.get("sip.server");
-    if (!server || server->empty()) {
-        out.print("phone: no sip.server; phone off\n");
-        return false;
-    }
-    Str text = *server;
     size_t colon = find_char(text, ':');
     Str host = text.substr(0, colon);
-    uint16_t port = 5060;
+    uint16_t port = 5060; // RFC 3261 §19.1.2
     if (colon != kNpos) {
         auto p = parse_uint(text.substr(colon + 1), 65535);
-        if (!p || *p == 0 || *p > 65535) {
+        if (!p || *p == 0) {
             out.print("phone: sip.server=%.*s is not host[:port]; phone off\n", int(text.size()), text.data());
             return false;
         }
@@ -81,15 +73,39 @@ bool parse_phone_settings(const CommandLine& c, PhoneSettings& s, PhoneOutput& o
         out.print("phone: sip.server=%.*s is not host[:port]; phone off\n", int(text.size()), text.data());
         return false;
     }
-    sip::SipConfig& sc = s.sip;
     s.server_host = host;
-    sc.server.port = port;
+    s.sip.server.port = port;
     if (auto ip = parse_dotted_quad(host))
-        sc.server.address = *ip;
+        s.sip.server.address = *ip;
     else
         s.server_name = host; // looked up once the stack has a DNS server
-    // RFC 3261 §10.2: the registrar's domain, as the user wrote it.
-    sc.domain = c.get_or("sip.domain", host);
+    return true;
+}
+
+} // namespace
+
+bool parse_phone_settings(const CommandLine& c, PhoneSettings& s, PhoneOutput& out)
+{
+    s = PhoneSettings {};
+    sip::SipConfig& sc = s.sip;
+    auto server = c.get("sip.server");
+    if (!server && !c.get("sip.user") && !c.get("sip.direct")) {
+        out.print("phone: no sip.server (nor sip.user or sip.direct for calls without one); phone off\n");
+        return false;
+    }
+    if (server) {
+        if (!parse_server(*server, s, out))
+            return false;
+        // RFC 3261 §10.2: the registrar's domain, as the user wrote it.
+        sc.domain = c.get_or("sip.domain", s.server_host);
+        sc.route_via_server = !c.get_bool("sip.direct", false);
+    } else {
+        s.direct = true;
+        sc.route_via_server = false;
+        sc.domain = c.get_or("sip.domain", ""); // the phone's address, once known
+    }
+    // Callers other than the server and sip.trusted get 403 unless sip.accept=any.
+    sc.accept_any_caller = c.get_or("sip.accept", "trusted") == std::string_view("any");
     sc.user = c.get_or("sip.user", "offhook");
     sc.password = c.get_or("sip.password", "");
     sc.auth_user = c.get_or("sip.authuser", "");

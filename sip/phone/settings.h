@@ -20,6 +20,12 @@ struct PhoneSettings {
     sip::SipConfig sip {};
     Str server_name {};       // sip.server's host when it is a name, not an address
     Str server_host {};       // sip.server's host as written
+    // No sip.server: no registration; calls come straight from peers (sip.trusted, or anyone
+    // with sip.accept=any) and `dial sip:user@host[:port]` goes straight to that host. With a
+    // server, sip.direct=1 dials a URI naming another IPv4 host directly too. The domain is
+    // then the phone's own address unless sip.domain says otherwise (left empty here: the
+    // target fills it in once it has an address).
+    bool direct { false };
     media::RtpPortRange rtp_ports {}; // rtp.ports=FIRST-LAST
     media::PeerMode peer_mode { media::PeerMode::Negotiated }; // sip.nat=yes: latch
     uint32_t tone_hz { 440 }; // phone.tone: sent when there is no microphone (0: silence)
@@ -28,8 +34,9 @@ struct PhoneSettings {
     uint32_t hangup_after_s { 0 }; // sip.hangup: end an answered call after this long
 };
 
-// Fills `s` from `c`; false (and a line on `out`) when the phone cannot run: no sip.server,
-// or one that is not host[:port]. A malformed optional key is reported and its default kept.
+// Fills `s` from `c`; false (and a line on `out`) when the phone cannot run: nothing asks for
+// a phone (no sip.server, sip.user or sip.direct), or a sip.server that is not host[:port].
+// A malformed optional key is reported and its default kept.
 // The views in `s` point into the source's text, which must outlive them.
 bool parse_phone_settings(const CommandLine& c, PhoneSettings& s, PhoneOutput& out);
 

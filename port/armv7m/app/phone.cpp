@@ -54,6 +54,11 @@ void Phone::on_address(const net::Ipv4Settings& settings)
     format(m_cname, sizeof m_cname, "%.*s@%u.%u.%u.%u", int(m_config.user.size()), m_config.user.data(),
         settings.address.octet(0), settings.address.octet(1), settings.address.octet(2), settings.address.octet(3));
     m_calls.set_cname(cstr(m_cname, sizeof m_cname));
+    if (m_config.domain.empty()) { // no server: we are our own domain (sip:user@our-address)
+        format(m_domain, sizeof m_domain, "%u.%u.%u.%u", settings.address.octet(0), settings.address.octet(1),
+            settings.address.octet(2), settings.address.octet(3));
+        m_config.domain = cstr(m_domain, sizeof m_domain);
+    }
     m_sockets_open = true;
     if (m_server_name.empty())
         start_ua();
@@ -162,6 +167,11 @@ void Phone::start_ua()
     m_ua.emplace(m_config, static_cast<sip::SipTransport&>(*this), m_clock, m_random, m_calls);
     m_calls.attach(&*m_ua);
     m_ua_ready = true;
+    if (m_settings.direct) {
+        kprint("phone: no sip.server: direct calls only; taking calls from %s; dial sip:user@host[:port]\n",
+            m_config.accept_any_caller ? "anyone (sip.accept=any)" : "sip.trusted peers");
+        return;
+    }
     if (auto r = m_ua->start_register(); r.is_error())
         kprint("sip: register failed to start (%s)\n", r.error_info().text());
 }

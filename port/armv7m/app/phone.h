@@ -158,6 +158,7 @@ private:
     bool m_held { false };
     bool m_muted { false };
     char m_cname[64] {};
+    char m_domain[16] {};
     alignas(4) uint8_t m_rx[sip::kMaxMessageSize];
     int16_t m_capture[media::kFrameSamples] {};
     int16_t m_playback[media::kFrameSamples] {};

@@ -99,13 +99,33 @@ TEST(PhoneSettings, ANameIsLeftForTheResolver)
 
 TEST(PhoneSettings, NoServerOrABadOneTurnsThePhoneOffWithAReason)
 {
-    for (const char* line : { "sip.user=1000", "sip.server=", "sip.server=192.0.2.1:0", "sip.server=192.0.2.1:65536",
+    for (const char* line : { "net=dhcp phone.tone=440", "sip.server=", "sip.server=192.0.2.1:0",
+             "sip.server=192.0.2.1:65536",
              "sip.server=192.0.2.1:50x", "sip.server=:5060" }) {
         TextOutput out;
         PhoneSettings s;
         EXPECT_FALSE(oh::phone::parse_phone_settings(CommandLine(line), s, out)) << line;
         EXPECT_TRUE(out.has("phone off")) << line << ": " << out.text;
     }
+}
+
+TEST(PhoneSettings, WithoutAServerThePhoneCallsAndIsCalledDirectly)
+{
+    TextOutput out;
+    auto s = parse_ok("sip.user=1000 sip.trusted=192.0.2.5", out);
+    EXPECT_TRUE(s.direct);
+    EXPECT_FALSE(s.sip.route_via_server); // dial sip:user@host goes to host
+    EXPECT_TRUE(s.sip.server.address.is_unspecified());
+    EXPECT_TRUE(s.sip.domain.empty()); // the phone's own address, filled in by the target
+    EXPECT_FALSE(s.sip.accept_any_caller); // only sip.trusted may ring it...
+    auto any = parse_ok("sip.direct=1 sip.accept=any", out);
+    EXPECT_TRUE(any.direct);
+    EXPECT_TRUE(any.sip.accept_any_caller); // ... unless asked for explicitly
+    // With a server, sip.direct=1 still registers but dials other hosts directly.
+    auto both = parse_ok("sip.server=192.0.2.1 sip.direct=1", out);
+    EXPECT_FALSE(both.direct);
+    EXPECT_FALSE(both.sip.route_via_server);
+    EXPECT_TRUE(parse_ok("sip.server=192.0.2.1", out).sip.route_via_server);
 }
 
 TEST(PhoneSettings, MalformedOptionalKeysAreReportedAndKeepTheirDefault)
