@@ -27,9 +27,10 @@ void SaiAudio::initialize(uint32_t mckdiv)
         m_sai.write32(block + kCr1, 0);
         m_sai.write32(block + kCr2, kCr2Fflush);
         m_sai.write32(block + kFrcr, kFrcrI2s);
-        m_sai.write32(block + kSlotr, kSlotrI2s);
         m_sai.write32(block + kClrfr, 0x7f);
     }
+    m_sai.write32(kBlockA + kSlotr, kSlotr4x16 | slotr_enable(kSlotsTimeslot0));
+    m_sai.write32(kBlockB + kSlotr, kSlotr4x16 | slotr_enable(kSlotsTimeslot1));
     // A is master transmitter and makes MCLK/SCK/FS; B shares them (SYNCEN = internal).
     m_sai.write32(kBlockA + kCr1, kModeMasterTx | kCr1Ds16 | kCr1Ckstr | cr1_mckdiv(mckdiv) | kCr1DmaEn);
     m_sai.write32(kBlockB + kCr1, kModeSlaveRx | kCr1Ds16 | kCr1Ckstr | kCr1SyncInternal | kCr1DmaEn);

@@ -1,6 +1,7 @@
-// SAI2 + DMA2 audio on the Discovery board: block A transmits (master, feeds the WM8994's
-// DAC), block B receives in synchronous slave mode; both streams run circular over a
-// two-half buffer, and the half/complete interrupts clock the phone's 20 ms frames.
+// SAI2 + DMA2 audio on the Discovery board: block A transmits (master, makes MCLK/SCK/FS and
+// feeds the WM8994's AIF1 timeslot 0), block B receives AIF1 timeslot 1 (the DMIC2 pair) in
+// synchronous slave mode; both streams run circular over a two-half buffer, and the
+// half/complete interrupts clock the phone's 20 ms frames.
 #pragma once
 
 #include <stddef.h>
@@ -8,7 +9,6 @@
 
 #include <span>
 
-#include "lib/hw/io.h"
 #include "lib/hw/io.h"
 
 namespace oh::arm::stm32 {
@@ -34,9 +34,17 @@ constexpr uint32_t kCr1Ds16 = 4u << 5, kCr1Ckstr = 1u << 9, kCr1SyncInternal = 1
                    kCr1SaiEn = 1u << 16, kCr1DmaEn = 1u << 17;
 constexpr uint32_t cr1_mckdiv(uint32_t d) { return (d & 0xf) << 20; }
 constexpr uint32_t kCr2Fth1_4 = 1, kCr2Fflush = 1u << 3;
-// I2S framing: 64-bit frame, FS active for half of it (channel side), one bit early.
+// RM0385 §33.5.4 SAI_xFRCR, I2S framing: FRL [7:0] = 64-bit frame, FSALL [14:8] = FS active
+// for half of it, FSDEF [16] = channel side, FSPOL [17] = 0 (low = left), FSOFF [18] = one
+// bit early (I2S's one-BCLK delay).
 constexpr uint32_t kFrcrI2s = 63u | (31u << 8) | (1u << 16) | (1u << 18);
-constexpr uint32_t kSlotrI2s = (2u << 6) | (1u << 8) | (3u << 16); // 32-bit slots, 2 slots, both on
+// RM0385 §33.5.5 SAI_xSLOTR: SLOTSZ [7:6] = 01 (16-bit), NBSLOT [11:8] = 3 (four slots),
+// SLOTEN [31:16]. Four 16-bit slots mirror the WM8994's AIF1 TDM frame (datasheet Figure 59):
+// slots 0/2 are timeslot 0 left/right, slots 1/3 timeslot 1 left/right.
+constexpr uint32_t kSlotr4x16 = (1u << 6) | (3u << 8);
+constexpr uint32_t slotr_enable(uint32_t slots) { return slots << 16; }
+constexpr uint32_t kSlotsTimeslot0 = (1u << 0) | (1u << 2); // AIF1 DAC1 (headphones)
+constexpr uint32_t kSlotsTimeslot1 = (1u << 1) | (1u << 3); // AIF1 ADC2 (DMIC2)
 } // namespace sai
 
 namespace dma {
@@ -73,6 +81,7 @@ public:
 
     // MCLK divider: SAI kernel clock / (2 * mckdiv) = 256 * fs (RM0385 §33.3.7).
     void initialize(uint32_t mckdiv);
+    // Enables the DMA streams and both blocks: from here block A drives MCLK, SCK and FS.
     void start();
     void stop();
 

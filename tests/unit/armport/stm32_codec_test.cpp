@@ -1,98 +1,188 @@
-// WM8994 bring-up over a recording I2C bus, and the STM32 I2C master against its registers.
+// WM8994 bring-up against a register-level model of the codec (fields from the datasheet), and
+// the STM32 I2C master against its registers.
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <string>
 #include <vector>
 
 #include "port/armv7m/soc/stm32f7/i2c.h"
 #include "drivers/wm8994/wm8994.h"
 #include "tests/unit/common/reg_file.h"
+#include "tests/unit/armport/wm8994_model.h"
 
 namespace oh::arm::stm32 {
 namespace {
 
-using hw::test::NoDelayMock;
 using hw::test::RegFile;
 
-struct RecordingBus final : hw::I2cBus {
-    std::vector<std::pair<uint16_t, uint16_t>> writes; // (register, value)
-    uint16_t chip_id { wm8994::kChipId };
-    int nack_after { -1 };
-    Result<void> write(uint8_t address, std::span<const uint8_t> b) override
+using test::Wm8994Model;
+
+// Register numbers as the datasheet's register map names them.
+constexpr uint16_t R1 = 0x0001, R4 = 0x0004, R5 = 0x0005, R28 = 0x001C, R29 = 0x001D, R45 = 0x002D,
+                   R46 = 0x002E, R57 = 0x0039, R76 = 0x004C, R84 = 0x0054, R96 = 0x0060, R512 = 0x0200,
+                   R520 = 0x0208, R528 = 0x0210, R1028 = 0x0404, R1029 = 0x0405, R1041 = 0x0411,
+                   R1056 = 0x0420, R1537 = 0x0601, R1538 = 0x0602, R1544 = 0x0608, R1545 = 0x0609,
+                   R1552 = 0x0610, R1553 = 0x0611, R1568 = 0x0620;
+
+struct CodecTest : ::testing::Test {
+    Wm8994Model chip;
+    Wm8994 codec { chip, chip };
+    void bring_up(int db = -6)
     {
-        if (address != wm8994::kI2cAddress || b.size() != 4)
-            return Error::InvalidArgument;
-        if (nack_after >= 0 && int(writes.size()) >= nack_after)
-            return Error::Refused;
-        writes.push_back({ uint16_t(b[0] << 8 | b[1]), uint16_t(b[2] << 8 | b[3]) });
-        return {};
+        ASSERT_FALSE(codec.initialize({ .headphone_db = db }).is_error()) << chip.dump();
+        EXPECT_TRUE(chip.errors.empty()) << chip.errors.front();
     }
-    Result<void> write_read(uint8_t address, std::span<const uint8_t> out, std::span<uint8_t> in) override
-    {
-        if (address != wm8994::kI2cAddress || out.size() != 2 || in.size() != 2)
-            return Error::InvalidArgument;
-        in[0] = uint8_t(chip_id >> 8);
-        in[1] = uint8_t(chip_id);
-        return {};
-    }
-    int index(uint16_t reg, uint16_t value) const
-    {
-        for (size_t i = 0; i < writes.size(); i++)
-            if (writes[i] == std::make_pair(reg, value))
-                return int(i);
-        return -1;
-    }
+    // Table 65: PGA code 0 is -57 dB, 1 dB per step.
+    int hp_db(uint16_t reg, const char* field) const { return int(chip.field(reg, field)) - 57; }
 };
 
-TEST(Wm8994, BringUpOrderAndPaths)
+TEST_F(CodecTest, HeadphonesEndUnmutedAtTheRequestedLevel)
 {
-    RecordingBus bus;
-    NoDelayMock delay;
-    Wm8994 codec(bus, delay);
-    ASSERT_FALSE(codec.initialize(57).is_error());
-    using namespace wm8994;
-    ASSERT_FALSE(bus.writes.empty());
-    EXPECT_EQ(bus.writes[0], std::make_pair(kSoftwareReset, uint16_t(0)));
-    EXPECT_GE(bus.index(kAif1Rate, kRate16kHz256fs), 0);      // 16 kHz, 256 fs
-    EXPECT_GE(bus.index(kPowerMgmt5, 0x0303), 0);             // DAC path powered
-    EXPECT_GE(bus.index(kPowerMgmt4, 0x0C30), 0);             // DMIC2 -> AIF1 ADC2
-    EXPECT_GE(bus.index(kAif1MasterSlave, 0), 0);             // codec is the slave
-    // Anti-pop: VMID before outputs, charge pump before the headphone stages, stages in order.
-    int vmid = bus.index(kPowerMgmt1, 0x0003);
-    int pump = bus.index(kChargePump1, 0x9F25);
-    int stage1 = bus.index(kAnalogHp1, 0x0022);
-    int stage2 = bus.index(kAnalogHp1, 0x00EE);
-    int hp_on = bus.index(kPowerMgmt1, 0x0303);
-    EXPECT_GE(vmid, 0);
-    EXPECT_LT(vmid, pump);
-    EXPECT_LT(pump, hp_on);
-    EXPECT_LT(hp_on, stage1);
-    EXPECT_LT(stage1, stage2);
-    // Volume lands on both channels, the update bit on the second write only.
-    EXPECT_GE(bus.index(kHpout1LVol, 57), 0);
-    EXPECT_GE(bus.index(kHpout1RVol, 57 | kVolumeUpdate), 0);
-    EXPECT_GE(delay.total_us, 15000u + 50000u);
+    bring_up(-6);
+    EXPECT_EQ(chip.field(R28, "HPOUT1L_MUTE_N"), 1u) << "HPOUT1L PGA muted\n" << chip.dump();
+    EXPECT_EQ(chip.field(R29, "HPOUT1R_MUTE_N"), 1u) << "HPOUT1R PGA muted";
+    EXPECT_EQ(hp_db(R28, "HPOUT1L_VOL"), -6);
+    EXPECT_EQ(hp_db(R29, "HPOUT1R_VOL"), -6);
+    // Both channels latched together: the last volume write carries HPOUT1_VU.
+    int last = -1;
+    for (size_t i = 0; i < chip.writes.size(); i++)
+        if (chip.writes[i].reg == R28 || chip.writes[i].reg == R29)
+            last = int(i);
+    ASSERT_GE(last, 0);
+    EXPECT_EQ(Wm8994Model::decode(chip.writes[last].reg, chip.writes[last].value, "HPOUT1_VU"), 1u);
+    // Out-of-range requests clamp to the PGA's ends and stay unmuted.
+    ASSERT_FALSE(codec.set_headphone_volume(200).is_error());
+    EXPECT_EQ(hp_db(R28, "HPOUT1L_VOL"), 6);
+    ASSERT_FALSE(codec.set_headphone_volume(-200).is_error());
+    EXPECT_EQ(hp_db(R29, "HPOUT1R_VOL"), -57);
+    EXPECT_EQ(chip.field(R29, "HPOUT1R_MUTE_N"), 1u);
 }
 
-TEST(Wm8994, WrongChipStopsAfterReset)
+TEST_F(CodecTest, PlaybackPathRunsFromAif1Timeslot0ToTheHeadphones)
 {
-    RecordingBus bus;
-    bus.chip_id = 0x1234;
-    NoDelayMock delay;
-    Wm8994 codec(bus, delay);
-    EXPECT_EQ(codec.initialize(57).error(), Error::NotFound);
-    EXPECT_EQ(bus.writes.size(), 1u);
+    bring_up();
+    // Clocks: SYSCLK from AIF1CLK from MCLK1, DSP clocks on.
+    EXPECT_EQ(chip.field(R512, "AIF1CLK_SRC"), 0u);
+    EXPECT_EQ(chip.field(R512, "AIF1CLK_ENA"), 1u);
+    EXPECT_EQ(chip.field(R520, "SYSCLK_SRC"), 0u);
+    EXPECT_EQ(chip.field(R520, "SYSDSPCLK_ENA"), 1u);
+    EXPECT_EQ(chip.field(R520, "AIF1DSPCLK_ENA"), 1u);
+    EXPECT_EQ(chip.field(R1, "VMID_SEL"), 1u); // 2 x 40k, normal operation (Table 136)
+    EXPECT_EQ(chip.field(R1, "BIAS_ENA"), 1u);
+    EXPECT_EQ(chip.field(R57, "BIAS_SRC"), 0u) << "still on the start-up bias";
+    for (const char* ch : { "L", "R" }) {
+        std::string c(ch);
+        uint16_t mixer = c == "L" ? R1537 : R1538, vol = c == "L" ? R1552 : R1553, out = c == "L" ? R45 : R46;
+        EXPECT_EQ(chip.field(R5, ("AIF1DAC1" + c + "_ENA").c_str()), 1u) << ch;
+        EXPECT_EQ(chip.field(mixer, ("AIF1DAC1" + c + "_TO_DAC1" + c).c_str()), 1u) << ch;
+        EXPECT_EQ(chip.field(R5, ("DAC1" + c + "_ENA").c_str()), 1u) << ch;
+        EXPECT_EQ(chip.field(vol, ("DAC1" + c + "_MUTE").c_str()), 0u) << ch;
+        EXPECT_NEAR(0.375 * (int(chip.field(vol, ("DAC1" + c + "_VOL").c_str())) - 192), 0.0, 0.01) << ch;
+        // HPOUT1 PGA input: DAC1 directly, or MIXOUT with DAC1 mixed in (Table 63).
+        bool direct = chip.field(out, ("DAC1" + c + "_TO_HPOUT1" + c).c_str());
+        EXPECT_TRUE(direct || chip.field(out, ("DAC1" + c + "_TO_MIXOUT" + c).c_str())) << ch;
+        EXPECT_EQ(chip.field(R1, ("HPOUT1" + c + "_ENA").c_str()), 1u) << ch;
+        for (const char* stage : { "_DLY", "_OUTP", "_RMV_SHORT" })
+            EXPECT_EQ(chip.field(R96, ("HPOUT1" + c + stage).c_str()), 1u) << ch << stage;
+    }
+    EXPECT_EQ(chip.field(R1056, "AIF1DAC1_MUTE"), 0u);
+    EXPECT_EQ(chip.field(R76, "CP_ENA"), 1u);
 }
 
-TEST(Wm8994, BusErrorPropagates)
+// Table 54 with the DC servo at step 4 ("DC Servo": all other stages enabled, no signal).
+TEST_F(CodecTest, HeadphoneStartUpFollowsTable54WithTheDcServo)
 {
-    RecordingBus bus;
-    bus.nack_after = 5;
-    NoDelayMock delay;
-    Wm8994 codec(bus, delay);
-    EXPECT_EQ(codec.initialize(57).error(), Error::Refused);
-    EXPECT_EQ(bus.writes.size(), 5u);
-    EXPECT_EQ(Wm8994(bus, delay).set_headphone_volume(200).error(), Error::Refused);
+    bring_up();
+    int ena = chip.first_write_where(R1, "HPOUT1L_ENA", 1);
+    int dly = chip.first_write_where(R96, "HPOUT1L_DLY", 1);
+    int dcs = -1;
+    for (size_t i = 0; i < chip.writes.size(); i++)
+        if (chip.writes[i].reg == R84 && Wm8994Model::decode(R84, chip.writes[i].value, "DCS_TRIG_STARTUP_0"))
+            dcs = int(i);
+    int outp = chip.first_write_where(R96, "HPOUT1L_OUTP", 1);
+    int unshort = chip.first_write_where(R96, "HPOUT1L_RMV_SHORT", 1);
+    int unmute = chip.first_write_where(R1056, "AIF1DAC1_MUTE", 0);
+    ASSERT_GE(ena, 0);
+    ASSERT_GE(dcs, 0) << "the DC servo start-up is never triggered\n" << chip.dump();
+    EXPECT_EQ(chip.dcs_triggered(), 3u) << "both channels";
+    EXPECT_EQ(chip.field_after(ena, R1, "HPOUT1R_ENA"), 1u);
+    EXPECT_LT(ena, dly);
+    EXPECT_GE(chip.writes[dly].at_us - chip.writes[ena].at_us, 20u) << "step 2: 20 us";
+    EXPECT_LT(dly, dcs);
+    // At the trigger: the path is up to the intermediate stage, powered, clocked and silent.
+    EXPECT_EQ(chip.field_after(dcs, R96, "HPOUT1R_DLY"), 1u);
+    EXPECT_EQ(chip.field_after(dcs, R96, "HPOUT1L_OUTP"), 0u);
+    EXPECT_EQ(chip.field_after(dcs, R96, "HPOUT1L_RMV_SHORT"), 0u);
+    EXPECT_EQ(chip.field_after(dcs, R76, "CP_ENA"), 1u);
+    EXPECT_EQ(chip.field_after(dcs, R5, "DAC1L_ENA"), 1u);
+    EXPECT_EQ(chip.field_after(dcs, R520, "SYSDSPCLK_ENA"), 1u);
+    EXPECT_EQ(chip.field_after(dcs, R1, "VMID_SEL"), 1u);
+    EXPECT_EQ(chip.field_after(dcs, R1056, "AIF1DAC1_MUTE"), 1u) << "audio present during the measurement";
+    // Step 5 only once the servo has finished (86 ms per channel).
+    ASSERT_GT(outp, dcs);
+    EXPECT_GE(chip.writes[outp].at_us, chip.dcs_done_at());
+    EXPECT_GE(unshort, outp);
+    EXPECT_GT(unmute, unshort);
+}
+
+TEST_F(CodecTest, VmidRampsSoftlyOnTheStartUpBias)
+{
+    bring_up();
+    int vmid = chip.first_write_where(R1, "VMID_SEL", 1);
+    ASSERT_GE(vmid, 0);
+    EXPECT_GE(chip.field_after(vmid, R57, "VMID_RAMP"), 2u) << "soft start (Table 137)";
+    EXPECT_EQ(chip.field_after(vmid, R57, "STARTUP_BIAS_ENA"), 1u);
+    EXPECT_EQ(chip.field_after(vmid, R57, "BIAS_SRC"), 1u);
+    EXPECT_LT(vmid, chip.first_write_where(R1, "HPOUT1L_ENA", 1));
+    EXPECT_LT(vmid, chip.first_write_where(R76, "CP_ENA", 1));
+}
+
+TEST_F(CodecTest, MicrophonesReachAif1Timeslot1WithBiasAndAVoiceHighPass)
+{
+    bring_up();
+    // "Digital Microphone Interface": the DMIC pins need MICBIAS1.
+    EXPECT_EQ(chip.field(R1, "MICB1_ENA"), 1u);
+    for (const char* ch : { "L", "R" }) {
+        std::string c(ch);
+        EXPECT_EQ(chip.field(R4, ("DMIC2" + c + "_ENA").c_str()), 1u) << ch;
+        EXPECT_EQ(chip.field(c == "L" ? R1544 : R1545, ("ADC2" + c + "_TO_AIF1ADC2" + c).c_str()), 1u) << ch;
+        EXPECT_EQ(chip.field(R4, ("AIF1ADC2" + c + "_ENA").c_str()), 1u) << ch;
+        EXPECT_EQ(chip.field(R1041, ("AIF1ADC2" + c + "_HPF").c_str()), 1u) << ch;
+        EXPECT_NEAR(0.375 * (int(chip.field(c == "L" ? R1028 : R1029, ("AIF1ADC2" + c + "_VOL").c_str())) - 192), 0.0, 0.01);
+    }
+    // Table 37 at 16 kHz: 00 = 1.3 Hz (hi-fi), 01 = 127, 10 = 258, 11 = 532 Hz.
+    ASSERT_EQ(chip.field(R528, "AIF1_SR"), 3u) << "16 kHz";
+    const double cut_16k[] = { 1.3, 127, 258, 532 };
+    double fc = cut_16k[chip.field(R1041, "AIF1ADC2_HPF_CUT")];
+    EXPECT_GE(fc, 50.0) << "a DC blocker only, not a voice high-pass";
+    EXPECT_LE(fc, 300.0) << "cuts into the telephone band";
+    // Table 10 (ADC_OSR128 = 1, its default): 16 kHz at 256 fs gives DMICCLK = 2.048 MHz.
+    EXPECT_EQ(chip.field(R1568, "ADC_OSR128"), 1u);
+    EXPECT_EQ(chip.field(R528, "AIF1CLK_RATE"), 3u) << "256 fs";
+}
+
+TEST_F(CodecTest, WrongChipStopsAfterReset)
+{
+    chip.chip_id = 0x1234;
+    EXPECT_EQ(codec.initialize({}).error(), Error::NotFound);
+    EXPECT_EQ(chip.writes.size(), 1u);
+}
+
+TEST_F(CodecTest, DcServoThatNeverFinishesIsAnErrorAndTheOutputStaysShorted)
+{
+    chip.dcs_hangs = true;
+    EXPECT_EQ(codec.initialize({}).error(), Error::Timeout);
+    EXPECT_EQ(chip.field(R96, "HPOUT1L_OUTP"), 0u);
+    EXPECT_EQ(chip.field(R96, "HPOUT1L_RMV_SHORT"), 0u);
+}
+
+TEST_F(CodecTest, BusErrorPropagates)
+{
+    chip.nack_after = 5;
+    EXPECT_EQ(codec.initialize({}).error(), Error::Refused);
+    EXPECT_EQ(chip.writes.size(), 5u);
+    EXPECT_EQ(codec.set_headphone_volume(0).error(), Error::Refused);
 }
 
 // An I2C peripheral model: transmit/receive always ready, STOP after the last byte.

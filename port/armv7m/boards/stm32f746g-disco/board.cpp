@@ -12,6 +12,7 @@
 #include "port/armv7m/soc/stm32f7/gpio.h"
 #include "port/armv7m/soc/stm32f7/i2c.h"
 #include "port/armv7m/boards/stm32f746g-disco/resample.h"
+#include "drivers/stm32_sai/audio_bringup.h"
 #include "drivers/stm32_sai/sai_audio.h"
 #include "port/armv7m/soc/stm32f7/stm32f7_regs.h"
 #include "port/armv7m/console_input.h"
@@ -37,7 +38,7 @@ constexpr ClockPlan kClocks {};
 constexpr uint32_t kConsoleBaud = 115200;
 constexpr uint8_t kPhyAddress = 0;       // LAN8742A strapped to address 0 on this board
 constexpr uint32_t kSaiMckDiv = 6;       // 49.14 MHz / 12 = 4.096 MHz = 256 x 16 kHz
-constexpr uint8_t kHeadphoneVolume = 57; // 0 dB
+constexpr Wm8994Config kCodec { .headphone_db = -6 };
 constexpr uintptr_t kUniqueId = 0x1FF0F420; // RM0385 §41.1: 96-bit unique device ID
 
 class BusyDelay final : public hw::Delay {
@@ -229,13 +230,9 @@ net::MacAddress board_mac()
 void start_audio()
 {
     s_i2c.initialize();
-    Wm8994 codec(s_i2c, s_delay);
-    if (auto r = codec.initialize(kHeadphoneVolume); r.is_error()) {
-        kprint("audio: WM8994 not usable (%s)\n", r.error_info().text());
-        return;
-    }
     auto& sai = s_sai.emplace(s_sai_io, s_dma_io, s_bus, uint32_t(kSai2Base), s_sai_buffers);
-    sai.initialize(kSaiMckDiv);
+    // The handlers and the audio thread are ready before the DMA runs; the SAI starts first
+    // (its MCLK clocks the codec) and plays silence while the WM8994 comes up.
     irq_register(kIrqDma2Stream4, dma_tx_irq, nullptr);
     irq_register(kIrqDma2Stream7, dma_rx_irq, nullptr);
     nvic_set_priority(kIrqDma2Stream4, IrqPriority::AudioDma);
@@ -243,8 +240,13 @@ void start_audio()
     nvic_enable(kIrqDma2Stream4);
     nvic_enable(kIrqDma2Stream7);
     thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack, SchedClass::Realtime, 31 });
-    sai.start();
-    kprint("audio: WM8994 headphones + DMIC2 at 16 kHz, SAI2/DMA2 running\n");
+    Wm8994 codec(s_i2c, s_delay);
+    if (auto r = bring_up_audio(sai, codec, kSaiMckDiv, kCodec); r.is_error()) {
+        kprint("audio: WM8994 not usable (%s), SAI stopped\n", r.error_info().text());
+        return;
+    }
+    kprint("audio: WM8994 headphones (%d dB) + DMIC2 at 16 kHz (8 kHz to the phone), SAI2/DMA2 running\n",
+        kCodec.headphone_db);
 }
 
 } // namespace
