@@ -6,7 +6,7 @@ ARM_BUILD    := $(BUILD)/arm
 ARM_CXX      := arm-none-eabi-g++
 ARM_OBJCOPY  := arm-none-eabi-objcopy
 ARM_CPU      := -mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard
-ARM_CXXFLAGS := $(ARM_CPU) -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
+ARM_CXXFLAGS := $(ARM_CPU) -DOH_SIZING_COMPACT -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
                 -fno-threadsafe-statics -fno-use-cxa-atexit -fno-unwind-tables \
                 -fno-asynchronous-unwind-tables -Os -g -ffunction-sections -fdata-sections \
                 -Wall -Wextra -Wno-unused-parameter -I.
