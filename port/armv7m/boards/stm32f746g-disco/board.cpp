@@ -76,11 +76,15 @@ constinit Late<Phone> s_phone;
 
 constinit Thread s_net_thread;
 constinit Thread s_audio_thread;
-// SIP + media run in the network thread: a call through Kamailio peaked at 5628 bytes on
-// mps2-an500 (same code and compiler; its audio report prints the high-water mark), so 6 KiB
-// left too little for exception frames and a longer INVITE.
-OH_DTCM alignas(8) constinit uint32_t s_net_stack[2048];
-OH_DTCM alignas(8) constinit uint32_t s_audio_stack[512];
+// SIP + media run in the network thread: registration with digest auth and a call through
+// Kamailio peaked at 5956 bytes on mps2-an500 (same code, compiler and sizing; its report
+// prints the painted high-water marks). 7 KiB keeps the ~210 B an interrupt and a PendSV
+// switch push onto a thread's stack (extended FP frame, r4-r11, s16-s31) and ~1 KiB for
+// paths the test did not take (a re-INVITE, an authenticated INVITE).
+OH_DTCM alignas(8) constinit uint32_t s_net_stack[1792];
+// Audio: audio_thread -> on_tx_half (376 B, one Frame) -> Interpolator::process (200 B) is
+// the deepest path by -fstack-usage, ~840 B with the switch frame; 1.5 KiB leaves ~45%.
+OH_DTCM alignas(8) constinit uint32_t s_audio_stack[384];
 
 // The codec side of the phone: 20 ms frames handed between the audio thread (resampling at
 // real-time priority) and the network thread (MediaSession), three frames of slack each way.
