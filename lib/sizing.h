@@ -2,7 +2,7 @@
 // per kind of target, as lwIP's opt.h takes its defaults from lwipopts.h. The dispatch is
 // here and nowhere else: the x86-64 kernel, unit tests and fuzzers get Full (the sizes the
 // x86 e2e tests were tuned on); a build defining OH_SIZING_COMPACT (the ARMv7-M port) gets
-// Compact, one call plus registration in <= 64 KiB of RAM (port/armv7m/README.md).
+// Compact, one call plus registration in <= 64 KiB of RAM (port/armv7m/README.md, Memory).
 #pragma once
 
 #include <stddef.h>
