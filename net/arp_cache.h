@@ -7,11 +7,12 @@
 #include "lib/clock.h"
 #include "lib/inet.h"
 #include "lib/result.h"
+#include "lib/sizing.h"
 #include "net/mac_address.h"
 
 namespace oh::net {
 
-constexpr size_t kArpCacheEntries = 8;
+constexpr size_t kArpCacheEntries = sizing::Target::kArpCacheEntries; // lib/sizing.h
 // How long a learnt mapping is trusted without being refreshed (RFC 1122 §2.3.2.1 asks for
 // a timeout; 60 s is what BSD and Linux land near).
 constexpr Nanoseconds kArpReachableTime = 60 * kNsPerSec;

@@ -11,11 +11,12 @@
 #include "lib/inet.h"
 #include "lib/random.h"
 #include "lib/result.h"
+#include "lib/sizing.h"
 #include "net/dns_message.h"
 
 namespace oh::net {
 
-constexpr size_t kDnsQueries = 4;
+constexpr size_t kDnsQueries = sizing::Target::kDnsQueries; // lib/sizing.h
 // RFC 1536 §1 warns against aggressive retransmission: 2 s, then 4 s, then 8 s.
 constexpr Nanoseconds kDnsFirstTimeout = 2 * kNsPerSec;
 constexpr uint8_t kDnsAttempts = 3;

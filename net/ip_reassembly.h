@@ -10,17 +10,18 @@
 #include "lib/clock.h"
 #include "lib/inet.h"
 #include "lib/result.h"
+#include "lib/sizing.h"
 #include "net/ipv4.h"
 
 namespace oh::net {
 
 // SIP over UDP is the reason: INVITEs and 200 OKs with SDP can exceed one Ethernet frame.
-// Memory bound: kReassemblySlots x kReassemblyMaxPayload = 16 KiB, fixed.
-constexpr size_t kReassemblySlots = 4;
-constexpr size_t kReassemblyMaxPayload = 4096; // IP payload bytes, UDP header included
+// Memory bound: kReassemblySlots x kReassemblyMaxPayload, fixed (lib/sizing.h: x86 4 x 4 KiB).
+constexpr size_t kReassemblySlots = sizing::Target::kReassemblySlots;
+constexpr size_t kReassemblyMaxPayload = sizing::Target::kReassemblyMaxPayload; // IP payload, UDP header included
 // One source (one IPv4 address) holds at most this many datagrams in progress, so it
 // cannot take every slot however many IDs it forges.
-constexpr size_t kReassemblyPerSource = 2;
+constexpr size_t kReassemblyPerSource = sizing::Target::kReassemblyPerSource;
 // RFC 791 bounds the wait by the TTL (at most 15 s suggested), RFC 1122 §3.3.2 says 60-120 s
 // and Linux uses 30 s. A phone's fragments come from its PBX a few hops away, back to back:
 // a datagram not whole after 3 s has lost a fragment, and SIP has retransmitted it (a new IP

@@ -13,6 +13,7 @@
 #include "lib/inet.h"
 #include "lib/random.h"
 #include "lib/result.h"
+#include "lib/sizing.h"
 #include "net/arp.h"
 #include "net/arp_cache.h"
 #include "net/config.h"
@@ -30,19 +31,19 @@
 
 namespace oh::net {
 
-// Sizing: the pool is most of the stack's RAM (12 x 1514 bytes = 17.7 KiB), then the
-// reassembly buffers (ip_reassembly.h: 4 x 4 KiB).
-constexpr size_t kPoolBuffers = 12;
-constexpr size_t kPoolBufferSize = kEthernetMaxFrame;
-constexpr size_t kArpQueueLimit = 4; // packets parked while their next hop resolves
-constexpr size_t kUdpSockets = 8;
-constexpr size_t kUdpQueueDepth = 4; // datagrams waiting per socket
-constexpr size_t kPingsInFlight = 4;
-constexpr size_t kPingReplies = 4;
+// Sizing (lib/sizing.h, per target): the pool is most of the stack's RAM (x86: 12 x 1514
+// bytes = 17.7 KiB), then the reassembly buffers (ip_reassembly.h: x86 4 x 4 KiB).
+constexpr size_t kPoolBuffers = sizing::Target::kPoolBuffers;
+constexpr size_t kPoolBufferSize = kEthernetMaxFrame; // a parked frame takes one buffer
+constexpr size_t kArpQueueLimit = sizing::Target::kArpQueueLimit; // parked while the next hop resolves
+constexpr size_t kUdpSockets = sizing::Target::kUdpSockets;
+constexpr size_t kUdpQueueDepth = sizing::Target::kUdpQueueDepth; // datagrams waiting per socket
+constexpr size_t kPingsInFlight = sizing::Target::kPingsInFlight;
+constexpr size_t kPingReplies = sizing::Target::kPingReplies;
 constexpr uint16_t kUdpEchoPort = 7; // RFC 862
 // Largest IP payload sent (fragmented above the MTU) or reassembled: symmetric on purpose.
 constexpr size_t kMaxIpPayload = kReassemblyMaxPayload;
-constexpr size_t kUdpMaxDatagramPayload = kMaxIpPayload - kUdpHeaderSize; // 4088
+constexpr size_t kUdpMaxDatagramPayload = kMaxIpPayload - kUdpHeaderSize; // x86: 4088
 // RFC 5227 §1.1: ANNOUNCE_NUM and ANNOUNCE_INTERVAL.
 constexpr uint8_t kArpAnnounceCount = 2;
 constexpr Nanoseconds kArpAnnounceInterval = 2 * kNsPerSec;

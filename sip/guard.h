@@ -8,11 +8,12 @@
 
 #include "lib/clock.h"
 #include "lib/inet.h"
+#include "lib/sizing.h"
 
 namespace oh::sip {
 
 constexpr size_t kMaxTrustedSources = 4;
-constexpr size_t kGuardEntries = 16;
+constexpr size_t kGuardEntries = sizing::Target::kGuardEntries; // lib/sizing.h
 
 struct GuardPolicy {
     uint16_t burst { 30 };           // datagrams a source may send back to back

@@ -115,7 +115,7 @@ size_t TransactionLayer::active() const
 Result<Transaction*> TransactionLayer::start_client(std::span<const uint8_t> request, Method method, uint32_t cseq,
                                                     Str branch, const Endpoint& peer, uint8_t purpose, uint8_t slot)
 {
-    if (request.size() > kMaxMessageSize)
+    if (request.size() > kMaxSentMessageSize)
         return Result<Transaction*>(Error::NoSpace, "Request too large");
     Transaction* tx = allocate();
     if (!tx)
@@ -269,7 +269,7 @@ TransactionLayer::Verdict TransactionLayer::on_request(const Message& req, const
 
 void TransactionLayer::respond(Transaction& tx, std::span<const uint8_t> response, uint16_t status)
 {
-    if (tx.state == TxState::Free || response.size() > kMaxMessageSize)
+    if (tx.state == TxState::Free || response.size() > kMaxSentMessageSize)
         return;
     Nanoseconds now = m_clock.now_ns();
     copy_bytes(tx.buffer, response.data(), response.size());

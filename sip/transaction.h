@@ -9,6 +9,7 @@
 #include "lib/clock.h"
 #include "lib/inet.h"
 #include "lib/result.h"
+#include "lib/sizing.h"
 #include "sip/message.h"
 #include "sip/text.h"
 
@@ -23,8 +24,11 @@ protected:
     ~SipTransport() = default;
 };
 
-constexpr size_t kMaxTransactions = 8;
-constexpr size_t kMaxMessageSize = 2048;
+// lib/sizing.h: the pool, the largest message parsed (receive buffers) and the largest one
+// sent (what a transaction keeps for retransmission, and the composing scratch).
+constexpr size_t kMaxTransactions = sizing::Target::kMaxTransactions;
+constexpr size_t kMaxMessageSize = sizing::Target::kMaxMessageSize;
+constexpr size_t kMaxSentMessageSize = sizing::Target::kMaxSentMessageSize;
 
 // RFC 3261 §17.1.1.1 timer values for UDP.
 constexpr Nanoseconds kT1 = 500 * kNsPerMs;
@@ -50,7 +54,7 @@ struct Transaction {
     Nanoseconds interval { 0 };
     Nanoseconds deadline { 0 };      // Timer B/F/H/D/K/I/J/L/M
     uint16_t length { 0 };
-    uint8_t buffer[kMaxMessageSize]; // last message sent: request, ACK, or response
+    uint8_t buffer[kMaxSentMessageSize]; // last message sent: request, ACK, or response
 
     bool is_client() const { return kind == TxKind::InviteClient || kind == TxKind::NonInviteClient; }
     std::span<const uint8_t> message() const { return { buffer, length }; }
@@ -117,7 +121,7 @@ private:
     SipTransport& m_transport;
     const Clock& m_clock;
     Transaction m_pool[kMaxTransactions];
-    uint8_t m_scratch[kMaxMessageSize];
+    uint8_t m_scratch[kMaxSentMessageSize];
     uint32_t m_reclaimed { 0 };
 };
 

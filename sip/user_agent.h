@@ -7,6 +7,7 @@
 #include <span>
 
 #include "lib/clock.h"
+#include "lib/sizing.h"
 #include "lib/inet.h"
 #include "lib/random.h"
 #include "lib/result.h"
@@ -19,7 +20,7 @@
 
 namespace oh::sip {
 
-constexpr size_t kMaxCalls = 2;
+constexpr size_t kMaxCalls = sizing::Target::kMaxCalls; // lib/sizing.h
 using CallId = uint8_t;
 constexpr CallId kNoCall = 0xff;
 

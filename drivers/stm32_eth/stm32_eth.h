@@ -14,8 +14,17 @@
 
 namespace oh::arm::stm32 {
 
-constexpr size_t kEthRxDescriptors = 6;
-constexpr size_t kEthTxDescriptors = 4;
+// Ring sizes for one call (each descriptor costs 16 + 1536 bytes of the 64 KiB budget).
+// RM0385 §38.6.7-8, chained mode (RCH/TCH): any ring length works, descriptors are
+// word-aligned, RBS1 is a multiple of 4 on the 32-bit AHB; one buffer holds one whole frame.
+// RX 4: the largest burst the phone expects back to back is a fragmented SIP datagram (2
+// frames at sip's 2048-byte receive size), an RTP packet and a broadcast; the network thread
+// empties the ring on every wake-up, and the MAC's 2 KiB RX FIFO holds one frame more before
+// ETH_DMASR.RBUS counts a loss. TX 2: per 20 ms tick the phone sends one RTP and at most one
+// RTCP or SIP datagram (never fragmented: sip sends <= 1472 bytes), and a 1514-byte frame
+// leaves in 121 us at 100 Mbit/s; a third frame while both are owned gets WouldBlock.
+constexpr size_t kEthRxDescriptors = 4;
+constexpr size_t kEthTxDescriptors = 2;
 constexpr size_t kEthBufferSize = 1536; // multiple of 4, holds a 1518-byte frame
 
 // RM0385 §38.6.7-8: normal descriptor layout (4 words), chained by word 3.

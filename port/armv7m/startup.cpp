@@ -17,7 +17,7 @@ extern "C" {
 extern uint32_t __data_load[], __data_start[], __data_end[];
 extern uint32_t __bss_start[], __bss_end[];
 extern uint32_t __dtcm_start[], __dtcm_end[];
-extern uint32_t __main_stack_top[];
+extern uint32_t __main_stack_limit[], __main_stack_top[], __process_stack_top[];
 extern void (*__init_array_start[])();
 extern void (*__init_array_end[])();
 void Reset_Handler();
@@ -62,6 +62,37 @@ void irq_register(unsigned irq, IrqHandler handler, void* context)
 }
 
 uint32_t irq_spurious_count() { return s_spurious; }
+
+namespace {
+constexpr uint32_t kStackPaint = 0x5A5A5A5Au; // as thread.cpp's kStackFill
+
+StackUse painted_use(const uint32_t* bottom, const uint32_t* top)
+{
+    const uint32_t* p = bottom;
+    while (p < top && *p == kStackPaint)
+        p++;
+    return { size_t(top - p) * 4, size_t(top - bottom) * 4 };
+}
+
+// Before anything runs on the handler stack (no exception is enabled yet) and below where
+// the boot code is running on its own.
+void paint_stacks()
+{
+    for (uint32_t* p = __main_stack_limit; p < __main_stack_top; p++)
+        *p = kStackPaint;
+    uint32_t* sp = static_cast<uint32_t*>(__builtin_frame_address(0)) - 64; // 256 bytes below this frame
+    for (uint32_t* p = __main_stack_top; p < sp; p++)
+        *p = kStackPaint;
+}
+} // namespace
+
+StackUse handler_stack_use() { return painted_use(__main_stack_limit, __main_stack_top); }
+StackUse boot_stack_use() { return painted_use(__main_stack_top, __process_stack_top); }
+
+// The lowest word of each still holds its paint. The idle stack sits right above the handler
+// stack and the handler stack above the board's DTCM objects, so either overflowing would
+// corrupt memory silently; the idle loop checks, as stacks_intact() does for threads.
+bool boot_stacks_intact() { return __main_stack_limit[0] == kStackPaint && __main_stack_top[0] == kStackPaint; }
 
 } // namespace oh::arm
 
@@ -143,6 +174,7 @@ void oh_arm_reset()
         *dst++ = 0;
     for (uint32_t* dst = __dtcm_start; dst < __dtcm_end;)
         *dst++ = 0;
+    oh::arm::paint_stacks();
     oh::arm::scs::reg32(oh::arm::scs::kVtor) = uint32_t(reinterpret_cast<uintptr_t>(&g_vectors));
     oh::arm::dsb();
     oh::arm::isb();
@@ -157,6 +189,8 @@ void oh_arm_reset()
     for (;;) {
         if (!oh::arm::stacks_intact())
             oh::arm::panic("thread stack overflow");
+        if (!oh::arm::boot_stacks_intact())
+            oh::arm::panic("handler or idle stack overflow");
         oh::arm::wfi();
     }
 }

@@ -162,6 +162,11 @@ size_t stack_unused_words(const Thread& t)
     return n;
 }
 
+StackUse thread_stack_use(const Thread& t)
+{
+    return { 4 * (t.stack.size() - stack_unused_words(t)), 4 * t.stack.size() };
+}
+
 bool Event::wait_until(Nanoseconds deadline)
 {
     {

@@ -60,6 +60,18 @@ bool stacks_intact();
 // Stack words never written since start (high-water mark), for the memory report.
 size_t stack_unused_words(const Thread& thread);
 
+// High-water marks in bytes, from the paint laid at start (what sizes the stacks).
+struct StackUse {
+    size_t used;
+    size_t size;
+};
+StackUse thread_stack_use(const Thread& thread);
+// The handler (main) stack and the boot thread's process stack, which becomes the idle
+// thread's (painted by the reset code; linker-script regions).
+StackUse handler_stack_use();
+StackUse boot_stack_use();
+bool boot_stacks_intact();
+
 // One waiter, many signallers (ISRs included): a binary semaphore with a timeout.
 class Event {
 public:

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Memory budget of an ARM image from its linker map: flash and RAM per module, the largest
-RAM objects (pools, stacks, buffers), and an optional budget check (exit 1 when exceeded).
+"""Memory budget of an ARM image from its linker map: RAM per section (.data, .bss, DTCM,
+the handler and idle stacks, and the thread stacks wherever they sit), flash and RAM per
+module, the largest RAM objects (pools, stacks, buffers), and an optional budget check that
+prints the headroom or the gap and exits 1 when an image is over.
 
     arm_size.py [--flash-budget BYTES] [--ram-budget BYTES] [--quiet] image.elf image.map
 """
@@ -70,14 +72,54 @@ def parse_map(path):
     return usage, totals
 
 
-def big_ram_symbols(elf, count=12):
+def ram_symbols(elf):
+    """[(size, name)] of every sized data/bss object, largest first."""
     r = subprocess.run(["arm-none-eabi-nm", "-S", "-C", "--size-sort", elf], capture_output=True, text=True)
     syms = []
     for line in r.stdout.splitlines():
         parts = line.split(None, 3)
         if len(parts) == 4 and parts[2] in "bBdD":
             syms.append((int(parts[1], 16), parts[3]))
-    return sorted(syms, reverse=True)[:count]
+    return sorted(syms, reverse=True)
+
+
+def linker_symbols(path):
+    """Addresses the linker script assigned (`__main_stack_top = .` lines of the map)."""
+    syms = {}
+    for line in open(path, errors="replace"):
+        m = re.match(r"^\s+0x([0-9a-f]+)\s+(__\w+) = ", line)
+        if m:
+            syms[m.group(2)] = int(m.group(1), 16)
+    return syms
+
+
+def section_report(totals, syms, objects):
+    """Lines of RAM per section, with the stacks apart from the objects beside them."""
+    thread_stacks = [(n, name) for n, name in objects if re.search(r"\bs_\w*_stack$", name)]
+    threads = sum(n for n, _ in thread_stacks)
+    handler = syms.get("__main_stack_top", 0) - syms.get("__main_stack_limit", 0)
+    idle = syms.get("__process_stack_top", 0) - syms.get("__main_stack_top", 0)
+    dtcm_objects = syms.get("__dtcm_end", 0) - syms.get("__dtcm_start", 0)
+    stacks_reserved = handler + idle
+    lines = [f"{'RAM by section':34} {'bytes':>8}",
+             f"{'  .data (initial values in flash)':34} {totals.get('.data', 0):8}",
+             f"{'  .bss':34} {totals.get('.bss', 0):8}"]
+    if ".dtcm" in totals:
+        lines.append(f"{'  .dtcm objects (thread stacks too)':34} {dtcm_objects:8}")
+    lines.append(f"{'  handler (main) stack':34} {handler:8}")
+    lines.append(f"{'  boot/idle thread stack':34} {idle:8}")
+    ram_total = sum(totals.get(s, 0) for s in RAM_SECTIONS)
+    lines.append(f"{'  total':34} {ram_total:8}")
+    where = ", ".join(f"{name.split('::')[-1]} {n}" for n, name in thread_stacks)
+    lines.append(f"{'stacks (handler, idle, threads)':34} {stacks_reserved + threads:8}"
+                 + (f"   threads: {where}" if where else ""))
+    return lines
+
+
+def budget_line(what, used, budget):
+    if used > budget:
+        return f"{what} {used} B over its limit {budget} B by {used - budget} B", False
+    return f"{what} {used} B of {budget} B ({budget - used} B free)", True
 
 
 def main():
@@ -92,8 +134,11 @@ def main():
     modules = sorted({m for m, _ in usage})
     flash_total = sum(totals.get(s, 0) for s in FLASH_SECTIONS)
     ram_total = sum(totals.get(s, 0) for s in RAM_SECTIONS)
+    objects = ram_symbols(a.elf)
     if not a.quiet:
         print(f"== {a.elf}")
+        for line in section_report(totals, linker_symbols(a.map), objects):
+            print(line)
         print(f"{'module':34} {'flash':>8} {'data':>7} {'bss':>7} {'dtcm':>7}")
         for mod in modules:
             flash = usage[(mod, ".text")] + usage[(mod, ".ARM.exidx")] + usage[(mod, ".data")]
@@ -102,14 +147,19 @@ def main():
         reserved = totals.get(".dtcm", 0) + totals.get(".stacks", 0) - placed
         print(f"{'stacks: main (handlers) + idle':34} {0:8} {0:7} {0:7} {reserved:7}")
         print("largest RAM objects (pools, stacks, buffers):")
-        for size, name in big_ram_symbols(a.elf):
+        for size, name in objects[:16]:
             print(f"  {size:7}  {name}")
     ok = True
     line = f"{a.elf}: flash {flash_total} B ({flash_total / 1024:.1f} KiB), RAM {ram_total} B ({ram_total / 1024:.1f} KiB)"
-    if a.flash_budget is not None:
-        line += f"; budget flash {a.flash_budget // 1024} KiB, RAM {a.ram_budget // 1024} KiB"
-        if flash_total > a.flash_budget or ram_total > a.ram_budget:
-            ok = False
+    if a.flash_budget is not None or a.ram_budget is not None:
+        parts = []
+        for what, used, budget in (("flash", flash_total, a.flash_budget), ("RAM", ram_total, a.ram_budget)):
+            if budget is None:
+                continue
+            text, fits = budget_line(what, used, budget)
+            parts.append(text)
+            ok = ok and fits
+        line += "; " + "; ".join(parts)
     print(line + ("" if ok else "  ** OVER BUDGET **"))
     return 0 if ok else 1
 

@@ -186,6 +186,11 @@ void audio_thread(void*)
                 (unsigned long)s_switch_latency.percentile_us(99), (unsigned long)missed_ticks,
                 (unsigned long)s_waking_tick_gap.percentile_us(50), (unsigned long)s_waking_tick_gap.max_us(),
                 (unsigned long)catch_up);
+            StackUse h = handler_stack_use(), b = boot_stack_use(), a = thread_stack_use(s_audio_thread),
+                     n = thread_stack_use(s_net_thread);
+            kprint("stacks: handler %u of %u, idle %u of %u, audio %u of %u, net %u of %u bytes used\n",
+                unsigned(h.used), unsigned(h.size), unsigned(b.used), unsigned(b.size), unsigned(a.used),
+                unsigned(a.size), unsigned(n.used), unsigned(n.size));
         }
     }
 }

@@ -1,0 +1,89 @@
+// Build-time sizes of the portable core's fixed pools (net/, sip/, sip/media/), one profile
+// per kind of target, as lwIP's opt.h takes its defaults from lwipopts.h. The dispatch is
+// here and nowhere else: the x86-64 kernel, unit tests and fuzzers get Full (the sizes the
+// x86 e2e tests were tuned on); a build defining OH_SIZING_COMPACT (the ARMv7-M port) gets
+// Compact, one call plus registration in <= 64 KiB of RAM (port/armv7m/README.md, Memory).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace oh::sizing {
+
+struct Full {
+    // net/stack.h: the pool is most of the stack's RAM (12 x 1514 bytes = 17.7 KiB).
+    static constexpr size_t kPoolBuffers = 12;
+    static constexpr size_t kArpQueueLimit = 4; // packets parked while their next hop resolves
+    static constexpr size_t kUdpSockets = 8;
+    static constexpr size_t kUdpQueueDepth = 4; // datagrams waiting per socket
+    static constexpr size_t kPingsInFlight = 4;
+    static constexpr size_t kPingReplies = 4;
+    // net/ip_reassembly.h: SIP over UDP is the reason: INVITEs and 200 OKs with SDP can
+    // exceed one Ethernet frame. 4 x 4 KiB, two per source.
+    static constexpr size_t kReassemblySlots = 4;
+    static constexpr size_t kReassemblyMaxPayload = 4096; // IP payload bytes, UDP header included
+    static constexpr size_t kReassemblyPerSource = 2;
+    static constexpr size_t kArpCacheEntries = 8;         // net/arp_cache.h
+    static constexpr size_t kDnsQueries = 4;              // net/dns_resolver.h
+    // sip/transaction.h: the largest SIP message received (parsed) and the largest one sent
+    // (each transaction keeps its last message for retransmission).
+    static constexpr size_t kMaxTransactions = 8;
+    static constexpr size_t kMaxMessageSize = 2048;
+    static constexpr size_t kMaxSentMessageSize = 2048;
+    static constexpr size_t kMaxCalls = 2;                // sip/user_agent.h
+    static constexpr size_t kGuardEntries = 16;           // sip/guard.h: sources tracked
+};
+
+// One call plus registration on a microcontroller (STM32F746G-DISCO: the whole phone in
+// <= 64 KiB of RAM). Each size says why it is enough; `make arm-size` shows what it costs.
+struct Compact : Full {
+    // Sockets hold kPoolBuffers - kArpQueueLimit = 4 buffers: a SIP datagram of up to
+    // kMaxMessageSize (2 buffers of 1514) and two RTP/RTCP packets in flight. The network
+    // thread drains every socket on each wake-up, so a queue rarely holds more than one.
+    static constexpr size_t kPoolBuffers = 6;
+    // The phone talks to one next hop at a time (its gateway, or the PBX on the link); RFC
+    // 1122 §2.3.2.2 asks for one parked packet per destination. 2 covers REGISTER + RTP.
+    static constexpr size_t kArpQueueLimit = 2;
+    // SIP, RTP and RTCP; the phone opens a fresh RTP/RTCP pair per call before closing the
+    // old one (port/armv7m/app/phone.cpp rebind_media_ports), so 5.
+    static constexpr size_t kUdpSockets = 5;
+    static constexpr size_t kPingsInFlight = 1; // no shell on the board: only a self-test
+    static constexpr size_t kPingReplies = 1;
+    // One datagram in reassembly at a time: fragments come from the PBX back to back, and a
+    // lost or forged fragment's slot is freed after kReassemblyProtectedAge/kReassemblyTimeout
+    // while SIP retransmits (RFC 3261 §17.1.1.2). Large enough for kMaxMessageSize + the UDP
+    // header, rounded up to the 256-byte granule of the reassembler's bitmap words.
+    static constexpr size_t kReassemblySlots = 1;
+    static constexpr size_t kReassemblyMaxPayload = 2304;
+    static constexpr size_t kReassemblyPerSource = 1;
+    // Gateway, PBX, DNS server and the media peer, when each is on the link.
+    static constexpr size_t kArpCacheEntries = 4;
+    // The phone resolves one name (sip.server), one query at a time.
+    static constexpr size_t kDnsQueries = 1;
+    // Registration (client, lingers Timer K), the call's INVITE server or client transaction
+    // (lingers in Accepted, RFC 6026), one BYE/CANCEL/re-INVITE and one OPTIONS (Asterisk's
+    // qualify). A full pool reclaims the oldest lingering one (TransactionLayer::reclaimed).
+    static constexpr size_t kMaxTransactions = 4;
+    // Received: what Asterisk (chan_pjsip) sends an endpoint, an INVITE with its SDP, is
+    // 1-1.5 KiB; 2048 is what the x86 phone takes too (rfc4475 longreq waits for issue 14).
+    static constexpr size_t kMaxMessageSize = 2048;
+    // Sent: RFC 3261 §18.1.1 keeps UDP requests under 1300 bytes when the path MTU is not
+    // known; responses copy the request's Via/Record-Route and may be longer. 1472 bytes is
+    // one Ethernet frame's UDP payload, so what the phone sends is never fragmented.
+    static constexpr size_t kMaxSentMessageSize = 1472;
+    static constexpr size_t kMaxCalls = 1;      // a second INVITE is answered 486 Busy Here
+    static constexpr size_t kGuardEntries = 8;  // the PBX, the media peer and a few scanners
+};
+
+#if defined(OH_SIZING_COMPACT)
+using Target = Compact;
+#else
+using Target = Full;
+#endif
+
+static_assert(Target::kPoolBuffers > Target::kArpQueueLimit, "sockets need a share of the pool");
+static_assert(Target::kReassemblyMaxPayload % 256 == 0, "one bitmap word covers 256 payload bytes");
+static_assert(Target::kReassemblyPerSource <= Target::kReassemblySlots);
+static_assert(Target::kMaxSentMessageSize <= Target::kMaxMessageSize);
+
+} // namespace oh::sizing
