@@ -37,6 +37,22 @@ public:
         return true;
     }
 
+    // Fills the next free slot in place (no copy of a T); call only when !is_full().
+    template<typename Fill>
+    void push_slot(Fill fill)
+    {
+        fill(m_items[(m_head + m_count) % N]);
+        m_count++;
+    }
+    // Frees the front slot after it was read in place.
+    void drop_front()
+    {
+        if (m_count) {
+            m_head = (m_head + 1) % N;
+            m_count--;
+        }
+    }
+
     T& front() { return m_items[m_head]; }
     T& at(size_t i) { return m_items[(m_head + i) % N]; }
     void clear() { m_head = m_count = 0; }

@@ -8,6 +8,7 @@
 #include <span>
 
 #include "lib/clock.h"
+#include "lib/sizing.h"
 #include "sip/media/g711.h"
 
 namespace oh::media {
@@ -29,14 +30,15 @@ struct JitterBufferStats {
 };
 
 // The stored unit is one G.711 byte per sample, so a 256 ms buffer costs 2 KiB + 256 B of
-// presence bits. Packets of any length up to the capacity are accepted; output is always
+// presence bits (lib/sizing.h: 128 ms on the ARM port). Packets of any length up to the capacity are accepted; output is always
 // one 20 ms frame per call of get().
 class JitterBuffer {
 public:
     static constexpr uint32_t kFrame = 160;          // 20 ms at 8 kHz
-    static constexpr uint32_t kCapacity = 2048;      // samples, a power of two
+    static constexpr uint32_t kCapacity = sizing::Target::kJitterCapacity; // samples, a power of two
     static constexpr uint32_t kMinDelay = 160;       // 20 ms
-    static constexpr uint32_t kMaxDelay = 1600;      // 200 ms
+    static constexpr uint32_t kMaxDelay = sizing::Target::kJitterMaxDelay; // 200 ms (x86), 80 ms (ARM)
+    static_assert((kCapacity & (kCapacity - 1)) == 0 && kMaxDelay + 2 * kFrame < kCapacity);
     static constexpr uint32_t kInitialDelay = 320;   // 40 ms until the jitter is known
     static constexpr uint32_t kMargin = 40;          // 5 ms above the observed spread
     static constexpr uint32_t kJump = 8000;          // a timestamp step over 1 s is a restart

@@ -29,6 +29,7 @@ public:
     {
         m_phone = phone;
         phone->set_net_wake(&m_wake);
+        phone->set_rx_buffer(m_frame);
     }
     // Signalled from the NIC's interrupt handler.
     void notify_rx() { m_wake.signal(); }
@@ -61,7 +62,11 @@ private:
         bool waiting { false };
         Nanoseconds deadline { 0 };
     } m_ping;
-    alignas(4) uint8_t m_frame[net::kEthernetMaxFrame + 4];
+    // Ethernet frames land here and go through the stack at once; the phone then receives
+    // its datagrams into the same bytes (Phone::set_rx_buffer), never while a frame is in it.
+    static constexpr size_t kRxBuffer = net::kEthernetMaxFrame + 4 > sip::kMaxMessageSize
+        ? net::kEthernetMaxFrame + 4 : sip::kMaxMessageSize;
+    alignas(4) uint8_t m_frame[kRxBuffer];
 };
 
 } // namespace oh::arm

@@ -71,6 +71,9 @@ public:
     Nanoseconds next_deadline() const;
     // Who to wake when the media thread queued a datagram (the network thread's event).
     void set_net_wake(Event* wake) { m_net_wake = wake; }
+    // The network thread's receive buffer (at least kMaxMessageSize): the same bytes the
+    // network thread receives Ethernet frames into, used once a frame is through the stack.
+    void set_rx_buffer(std::span<uint8_t> buffer) { m_rx = buffer; }
     // Media thread (the board's real-time audio thread), once per 20 ms audio frame.
     void on_audio_frame();
 
@@ -99,7 +102,7 @@ private:
         uint16_t length { 0 };
         bool rtcp { false };
         Endpoint peer {}; // where from (received) or where to (to send)
-        uint8_t data[300];
+        uint8_t data[256]; // RTCP compounds longer than this are dropped (ours are < 120 B)
     };
     void post(const MediaCommand& c);
     void queue_out(std::span<const uint8_t> packet, Endpoint to, bool rtcp);
@@ -133,7 +136,6 @@ private:
     bool m_resolving { false };
     uint16_t m_resolve_query { 0 };
     Nanoseconds m_resolve_retry_at { 0 };
-    sip::SipConfig m_config {};
     net::SocketId m_sip_socket, m_rtp_socket, m_rtcp_socket;
     // A fresh RTP/RTCP pair per call, drawn from rtp.ports (rtp_ports.h).
     uint16_t m_rtp_port { 0 };
@@ -143,13 +145,14 @@ private:
     uint32_t m_rx_wrong_source { 0 };
     Event* m_net_wake { nullptr };
     // Network thread -> media thread: commands (up to a call's start, hold and a typed
-    // digit string), and received RTP/RTCP (120 ms of packets between two frames).
+    // digit string), and received RTP/RTCP (4 packets: the media thread takes them every
+    // 20 ms, a peer sends one per 20 ms plus RTCP).
     RingBuffer<MediaCommand, 8> m_commands;
-    RingBuffer<Datagram, 6> m_received;
-    // Media thread -> network thread: RTP and RTCP to send (a frame's packet, an RTCP
-    // report and a DTMF end's repeats).
-    RingBuffer<Datagram, 4> m_outgoing;
-    uint32_t m_command_overflow { 0 }, m_received_overflow { 0 }, m_outgoing_overflow { 0 };
+    RingBuffer<Datagram, 4> m_received;
+    // Media thread -> network thread: RTP and RTCP to send (a frame's packet, an RTCP report
+    // beside it; the network thread is woken for each, so the ring rarely holds more).
+    RingBuffer<Datagram, 3> m_outgoing;
+    uint32_t m_command_overflow { 0 }, m_received_overflow { 0 }, m_outgoing_overflow { 0 }, m_rx_oversize { 0 };
     // Published by the media thread each frame.
     media::AdmitFilter m_admit_wanted {};
     media::MediaStats m_media_stats {};
@@ -159,7 +162,7 @@ private:
     bool m_muted { false };
     char m_cname[64] {};
     char m_domain[16] {};
-    alignas(4) uint8_t m_rx[sip::kMaxMessageSize];
+    std::span<uint8_t> m_rx;
     int16_t m_capture[media::kFrameSamples] {};
     int16_t m_playback[media::kFrameSamples] {};
 };

@@ -85,16 +85,19 @@ constinit Thread s_audio_thread;
 // interrupt and a PendSV switch push onto a thread's stack (extended FP frame, r4-r11,
 // s16-s31) and ~1 KiB for paths the test did not take (a re-INVITE, an authenticated INVITE).
 OH_DTCM alignas(8) constinit uint32_t s_net_stack[1792];
-// Audio: the media session runs here (a call peaked at 2932 bytes in mps2's audio thread),
-// plus the codec side's resampling (on_tx_half -> Interpolator::process, ~840 B by
-// -fstack-usage, not nested in the media step); 4 KiB.
-OH_DTCM alignas(8) constinit uint32_t s_audio_stack[1024];
+// Audio: the media session runs here (a call through Kamailio peaked at 1904 bytes in mps2's
+// audio thread, same code and sizing), and the codec side's resampling (on_tx_half ->
+// Interpolator::process, ~840 B by -fstack-usage, not nested in the media step); 3 KiB
+// keeps ~1 KiB for the exception and switch frames and paths the test did not take.
+OH_DTCM alignas(8) constinit uint32_t s_audio_stack[768];
 
-// The codec side of the phone: 20 ms frames handed between the audio thread (resampling at
-// real-time priority) and the network thread (MediaSession), three frames of slack each way.
+// The codec side of the phone: 20 ms frames between the SAI's DMA halves (resampled) and the
+// media session, both in the audio thread: a captured frame is taken right after its half
+// came in, and a played one goes out with the next transmit half. Blocks A and B run from one
+// clock, so the playback queue stays within one frame of slack: two slots each way.
 class CodecAudio final : public AudioEndpoint {
 public:
-    static constexpr size_t kSlots = 3;
+    static constexpr size_t kSlots = 2;
     using Frame = int16_t[media::kFrameSamples];
 
     void capture(std::span<int16_t, media::kFrameSamples> out) override
