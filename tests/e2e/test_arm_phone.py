@@ -300,11 +300,7 @@ def run_console(tmp):
                               start=smark)
             result("console_status", st is not None, lab.console_text()[-300:])
             lab.send("dtmf 1234")
-            deadline = time.time() + 15
-            digits = ""
-            while time.time() < deadline and "1234" not in digits:
-                time.sleep(0.3)
-                digits = b.dtmf_digits()
+            digits = b.wait_dtmf("1234", timeout=15)
             result("console_dtmf", "1234" in digits, f"baresip reported {digits!r}")
             time.sleep(2)
             bm2 = b.mark()

@@ -114,11 +114,7 @@ def calls():
                    f"established={est is not None} answered={ans is not None} challenged={challenged}")
             time.sleep(1)
             lab.send("dtmf 1234")
-            deadline = time.time() + 15
-            digits = ""
-            while time.time() < deadline and "1234" not in digits:
-                time.sleep(0.3)
-                digits = b.dtmf_digits()
+            digits = b.wait_dtmf("1234", timeout=15)
             result("dtmf_1234_rfc4733", "1234" in digits, f"baresip reported {digits!r}")
             bm2 = b.mark()
             lab.send("hangup")

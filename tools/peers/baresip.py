@@ -318,6 +318,15 @@ class Baresip:
             return "".join(e.get("param", "") for e in self.events
                            if e.get("type") == "CALL_DTMF_START")
 
+    def wait_dtmf(self, digits, timeout=15):
+        """The digits received so far once `digits` is among them, or at the timeout."""
+        deadline = time.time() + timeout
+        got = self.dtmf_digits()
+        while time.time() < deadline and digits not in got:
+            time.sleep(0.3)
+            got = self.dtmf_digits()
+        return got
+
     # -- recordings -------------------------------------------------------------------
     def recordings(self, which="dec"):
         """Received ("dec") or sent ("enc") audio dumps, oldest first."""
