@@ -229,6 +229,16 @@ void schedule()
     account_current(cs, cpu, now);
     Thread* prev = cpu.current;
 
+    if (prev != cpu.idle && prev->state == ThreadState::Blocked && prev->timer_node.is_linked()
+        && prev->timer_cpu == int(cpu.index) && prev->wake_at_ns <= now) {
+        // Its deadline passed on the way here (the host can stop a vCPU between a sleep's
+        // check and this lock): it keeps running, timed out, rather than the CPU arming its
+        // timer for an instant already gone and waking it from an interrupt.
+        cs.sleepers.remove(*prev);
+        prev->timer_cpu = -1;
+        prev->state = ThreadState::Running;
+    }
+
     if (prev != cpu.idle && prev->state == ThreadState::Running) {
         if (allowed_cpus(prev->se) & (1ull << cpu.index)) {
             prev->state = ThreadState::Runnable;
