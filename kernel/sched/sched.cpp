@@ -149,6 +149,25 @@ void enqueue_locked(CpuSched& cs, int cpu, Thread* t, bool woken)
     }
 }
 
+// Sleepers whose deadline has passed by the time the scheduler looks (a timer interrupt
+// that asked for a reschedule, then the host stopped the vCPU): queue them now instead of
+// arming the timer for an instant already gone. Those only another CPU may run are left to
+// the timer interrupt's wake-up, which migrates them. Called with the lock held.
+void wake_due_locked(CpuSched& cs, Cpu& cpu, uint64_t now)
+{
+    Thread* t = cs.sleepers.front();
+    while (t && t->wake_at_ns <= now) {
+        Thread* next = cs.sleepers.next(*t);
+        if (t->state == ThreadState::Blocked && !t->se.running && t->cpu == int(cpu.index)
+            && (allowed_cpus(t->se) & (1ull << cpu.index))) {
+            cs.sleepers.remove(*t);
+            t->timer_cpu = -1;
+            enqueue_locked(cs, int(cpu.index), t, true);
+        }
+        t = next;
+    }
+}
+
 // Idle CPU: take one queued thread from the busiest other CPU. Our lock is held; the
 // other is only tried, so two CPUs stealing from each other cannot deadlock.
 Thread* steal(int self)
@@ -238,6 +257,7 @@ void schedule()
         prev->timer_cpu = -1;
         prev->state = ThreadState::Running;
     }
+    wake_due_locked(cs, cpu, now);
 
     if (prev != cpu.idle && prev->state == ThreadState::Running) {
         if (allowed_cpus(prev->se) & (1ull << cpu.index)) {

@@ -218,6 +218,39 @@ void test_sleep_deadline_passed(TestContext& ctx)
     KCHECK(ctx, !linked && timer_cpu == -1, "still a sleeper (linked %d, timer cpu %d)", int(linked), timer_cpu);
 }
 
+// A sleeper that falls due while its CPU has interrupts off (here a busy thread; under QEMU the
+// host stopping the vCPU between a timer interrupt and the reschedule it asked for) is queued
+// by the next schedule() on that CPU, not left for a timer armed after its deadline.
+void test_due_sleeper_woken_by_schedule(TestContext& ctx)
+{
+    static volatile uint64_t deadline;
+    static uint64_t fired, woke;
+    static volatile bool a_done;
+    deadline = 0;
+    a_done = false;
+    uint64_t mask = 1; // both on CPU 0
+    Thread* a = spawn("due-sleeper", [](void*) {
+        deadline = monotonic_ns() + 3'000'000;
+        thread_sleep_until(deadline);
+        woke = monotonic_ns();
+        fired = thread_last_timer_wake(thread_current()).fired;
+        a_done = true;
+    }, nullptr, SchedClass::Realtime, 20, mask);
+    Thread* b = spawn("irq-off", [](void*) {
+        while (!deadline)
+            thread_sleep_ns(100'000);
+        bool irq = x86::irq_save();
+        busy_until(deadline + 1'000'000);
+        schedule(); // the sleeper, higher priority and due, runs before this returns
+        x86::irq_restore(irq);
+    }, nullptr, SchedClass::Realtime, 10, mask);
+    thread_join(b);
+    thread_join(a);
+    KCHECK(ctx, a_done && woke >= deadline, "sleeper woke %ld us before its deadline", long(deadline - woke) / 1000);
+    KCHECK(ctx, fired < deadline, "woken by a timer interrupt %lu us after its deadline, not by schedule()",
+           (fired - deadline) / 1000);
+}
+
 // --- spinlock and mutex under contention on every CPU -------------------------------------
 struct LockState {
     SpinLock spin;
@@ -476,6 +509,7 @@ constexpr TestCase kTests[] = {
     { "timeslice_fairness", test_timeslice_fairness },
     { "sleep_accuracy", test_sleep_accuracy },
     { "sleep_deadline_passed", test_sleep_deadline_passed },
+    { "due_sleeper_woken_by_schedule", test_due_sleeper_woken_by_schedule },
     { "lock_contention", test_lock_contention },
     { "semaphore", test_semaphore },
     { "memory_stress", test_memory_stress },
