@@ -76,6 +76,7 @@ void SipUserAgent::incoming_invite(const Message& m, Transaction& tx, const Endp
     c->dialog.local_cseq = m_random.next_u32() % 10000 + 1;
     c->state = CallState::Incoming;
     c->peer = source;
+    c->origin = source;
     c->invite_tx = tx_index(&tx);
     c->invite_cseq = m.cseq;
     c->ring_until = now + m_config.ring_timeout;
@@ -192,6 +193,7 @@ Result<CallId> SipUserAgent::dial(Str target)
         return Result<CallId>(Error::InvalidArgument, "URI too long");
     c->dialog.local_cseq = m_random.next_u32() % 10000 + 1;
     c->peer = request_target(uw.view());
+    c->origin = c->peer;
     c->state = CallState::Calling;
     c->ring_until = m_clock.now_ns() + m_config.ring_timeout;
     if (auto sent = send_invite(*c, true); sent.is_error()) {

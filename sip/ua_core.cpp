@@ -31,6 +31,29 @@ bool only_crlf(std::span<const uint8_t> d)
     return true;
 }
 
+// RFC 3261 §19.1.4: user parts compare case-sensitively, an escaped octet equal to itself
+// unescaped ("%31000" is "1000").
+bool unescaped_equals(Str escaped, Str plain)
+{
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        c = char(c | 0x20);
+        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    size_t j = 0;
+    for (size_t i = 0; i < escaped.size(); i++, j++) {
+        char c = escaped[i];
+        if (c == '%' && i + 2 < escaped.size() && hex(escaped[i + 1]) >= 0 && hex(escaped[i + 2]) >= 0) {
+            c = char(hex(escaped[i + 1]) * 16 + hex(escaped[i + 2]));
+            i += 2;
+        }
+        if (j >= plain.size() || plain[j] != c)
+            return false;
+    }
+    return j == plain.size();
+}
+
 } // namespace
 
 SipUserAgent::SipUserAgent(const SipConfig& config, SipTransport& transport, const Clock& clock, Random& random,
@@ -40,7 +63,9 @@ SipUserAgent::SipUserAgent(const SipConfig& config, SipTransport& transport, con
 {
     Endpoint trusted[kMaxTrustedSources];
     size_t n = 0;
-    trusted[n++] = { config.server.address, 0 }; // the registrar/proxy, any source port
+    // The registrar/proxy's flow, address and port: the one our REGISTER proved (a spoofed
+    // source address alone from another port is not it).
+    trusted[n++] = config.server;
     for (uint8_t i = 0; i < config.trusted_count && n < kMaxTrustedSources; i++)
         trusted[n++] = config.trusted[i];
     m_guard.set_trusted({ trusted, n });
@@ -255,6 +280,22 @@ void SipUserAgent::handle_request(const Message& m, const Endpoint& source)
         stateless_out_of_dialog(m, source);
         return;
     }
+    if (m.method == Method::Ack || !to->tag().empty()) {
+        // A dialog's requests come from its peer: the flow its INVITE came in on or went out
+        // to, the hop its in-dialog requests go to, or a configured trusted source. Knowing
+        // the Call-ID and tags is not enough (they travel in the clear through proxies).
+        Call* c = find_call(m, true);
+        if (c && !from_dialog_peer(*c, source)) {
+            refuse_foreign(m, source);
+            return;
+        }
+    } else if (m.method == Method::Invite && !invite_names_us(m)) {
+        // §8.2.2.1: a Request-URI naming a user this phone is not (an extension scanner's
+        // guess, or a PBX routing error) is not rung: 404 (§21.4.5).
+        m_guard.counters().rejected_user++;
+        respond_stateless(m, source, 404);
+        return;
+    }
     Transaction* tx = nullptr;
     switch (m_tx.on_request(m, source, tx)) {
     case TransactionLayer::Verdict::Absorbed:
@@ -272,6 +313,34 @@ void SipUserAgent::handle_request(const Message& m, const Endpoint& source)
     }
     if (tx)
         handle_out_of_dialog(m, *tx, source);
+}
+
+bool SipUserAgent::from_dialog_peer(const Call& c, const Endpoint& source) const
+{
+    if (source == c.origin || source == c.peer || m_guard.is_trusted(source))
+        return true;
+    // Without a Record-Route the peer's own UA sends its in-dialog requests straight from its
+    // Contact (§12.2.1.1: the remote target), past the proxy the INVITE came through.
+    auto target = parse_uri(c.dialog.remote_target.view());
+    Ipv4Address address;
+    return target && target->ipv4(address) && address == source.address
+        && (target->port ? target->port : uint16_t(5060)) == source.port;
+}
+
+void SipUserAgent::refuse_foreign(const Message& m, const Endpoint& source)
+{
+    m_guard.counters().rejected_foreign++;
+    m_guard.strike(source, m_clock.now_ns());
+    if (m.method != Method::Ack)
+        respond_stateless(m, source, 403, "Not the dialog's peer");
+}
+
+bool SipUserAgent::invite_names_us(const Message& m) const
+{
+    // The user part as our Contact and AOR carry it (RFC 3261 §19.1.4: compared
+    // case-sensitively), or none at all (a direct call to this host, sip:192.0.2.10).
+    auto ruri = parse_uri(m.request_uri);
+    return ruri && (ruri->user.empty() || unescaped_equals(ruri->user, m_config.user));
 }
 
 void SipUserAgent::stateless_out_of_dialog(const Message& m, const Endpoint& source)
@@ -316,6 +385,13 @@ void SipUserAgent::handle_out_of_dialog(const Message& m, Transaction& tx, const
     Transaction* invite = m_tx.find_invite_for_cancel(m);
     if (!invite) {
         respond(tx, m, 481, tag.view());
+        return;
+    }
+    // §9.2: a CANCEL goes hop by hop, so it comes from where its INVITE came from.
+    if (!(invite->peer == source) && !m_guard.is_trusted(source)) {
+        m_guard.counters().rejected_foreign++;
+        m_guard.strike(source, m_clock.now_ns());
+        respond(tx, m, 403, tag.view());
         return;
     }
     respond(tx, m, 200, tag.view());

@@ -107,6 +107,7 @@ struct Call {
     uint32_t invite_cseq { 0 };
     Dialog dialog;
     Endpoint peer;                 // where in-dialog requests go
+    Endpoint origin;               // the INVITE's source (incoming) or first hop (outgoing)
     MediaSession media;
     bool has_media { false };
     LocalMedia local;
@@ -221,6 +222,9 @@ private:
     void call_timers(Call& c, Nanoseconds now);
     void handle_info(Call& c, const Message& m);
     Call* find_call(const Message& m, bool as_uas);
+    bool from_dialog_peer(const Call& c, const Endpoint& source) const;
+    void refuse_foreign(const Message& m, const Endpoint& source);
+    bool invite_names_us(const Message& m) const;
     CallId id_of(const Call& c) const { return CallId(&c - m_calls); }
 
     SipConfig m_config;

@@ -44,10 +44,16 @@ void parse_trusted(Str list, sip::SipConfig& c, PhoneOutput& out)
     while (!list.empty()) {
         size_t comma = find_char(list, ',');
         Str item = trim(list.substr(0, comma));
-        if (auto ip = parse_dotted_quad(item); ip && c.trusted_count < sip::kMaxTrustedSources)
-            c.trusted[c.trusted_count++] = { *ip, 0 };
+        // address[:port]: without a port, any port of that host (a PBX with several sockets).
+        size_t colon = find_char(item, ':');
+        auto ip = parse_dotted_quad(item.substr(0, colon));
+        std::optional<uint32_t> port = 0u;
+        if (colon != kNpos)
+            port = parse_uint(item.substr(colon + 1), 65535);
+        if (ip && port && (colon == kNpos || *port) && c.trusted_count < sip::kMaxTrustedSources)
+            c.trusted[c.trusted_count++] = { *ip, uint16_t(*port) };
         else if (!item.empty())
-            out.print("phone: sip.trusted: %.*s ignored (not an address, or more than %u)\n", int(item.size()),
+            out.print("phone: sip.trusted: %.*s ignored (not address[:port], or more than %u)\n", int(item.size()),
                 item.data(), unsigned(sip::kMaxTrustedSources));
         if (comma == kNpos)
             break;

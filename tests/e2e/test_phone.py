@@ -9,8 +9,9 @@ auth, baresip, sipp), the kernel in QEMU with an e1000 and an AC97 codec (wav ba
    baresip hangs up, the phone sees it;
 3. the phone dials baresip through Kamailio (proxy challenge answered), sends DTMF 1234 with
    RFC 4733 and baresip reports 1234; the phone hangs up;
-4. sipp calls the phone directly (INVITE, 200, ACK, RTP from a pcap, BYE) and a sipp UAS
-   answers a call the phone places.
+4. sipp calls the phone directly from a sip.trusted address:port (INVITE, 200, ACK, RTP from
+   a pcap, BYE) and a sipp UAS answers a call the phone places; the same sipp from another port
+   of the registrar's host is refused (403: trust is the registrar's flow, address and port).
 """
 import os
 import re
@@ -29,6 +30,13 @@ USERS = {"1000": "secret1000", "2000": "secret2000", "3000": "secret3000"}
 
 def result(name, ok, detail=""):
     print(f"{'PASS' if ok else 'FAIL'} phone/{name}{'' if ok else ': ' + str(detail)[:600]}", flush=True)
+
+
+def stat(lab, key):
+    mark = lab.mark()
+    lab.send("stats")
+    m = lab.wait_for(rf"stats: .*\b{key}=(\d+)", timeout=10, start=mark)
+    return int(m.group(1)) if m else None
 
 
 def boot_phone(lab, password, extra_cmdline="", wav=None):
@@ -69,7 +77,7 @@ def calls():
             b = baresip.Baresip(lab.name, lab.tmp, user="2000", password="secret2000", auto_answer=True)
             b.start(timeout=20)
             kmark = k.mark()
-            boot_phone(lab, "secret1000", wav=wav)
+            boot_phone(lab, "secret1000", wav=wav, extra_cmdline="sip.trusted=192.0.2.1:5090")
             reg = lab.wait_for(r"phone: registered \(200\)", timeout=60)
             first = k.wait_log(r"REGISTERED 1000 .*expires=20", timeout=5, start=kmark) if reg else None
             result("registered_digest", reg is not None and first is not None and "CHALLENGE REGISTER 1000" in k.log(),
@@ -130,6 +138,16 @@ def calls():
             result("sipp_direct_call", r.ok and lab.wait_for(r"phone: call ended \(remote hangup", timeout=5,
                                                              start=mark) is not None,
                    f"sipp rc {r.rc}; {r.trace()[-400:] if r.rc else ''}")
+            # The same caller one port off: the registrar's host, but neither its flow nor trusted.
+            before = stat(lab, "untrusted_403")
+            mark = lab.mark()
+            r = sipp.run_scenario(lab.name, lab.tmp, os.path.join(HERE, "scenarios", "uac_direct.xml"),
+                                  remote=f"{PHONE_IP}:5060", local_port=5091,
+                                  args=["-s", "1000", "-mi", "192.0.2.1", "-mp", "6022"], timeout=15)
+            after = stat(lab, "untrusted_403")
+            rang = lab.wait_for(r"phone: incoming call", timeout=1, start=mark) is not None
+            result("other_port_refused", not r.ok and not rang and before is not None and after is not None
+                   and after > before, f"sipp rc {r.rc}, untrusted_403 {before}->{after}, rang {rang}")
             mark = lab.mark()
             reg = sipp.register(lab.name, lab.tmp, user="3000", password="secret3000", local_port=5080)
             u = sipp.uas(lab.name, lab.tmp, local_port=5080, media_port=6010, bye_after_ms=3000)

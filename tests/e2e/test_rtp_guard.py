@@ -9,10 +9,18 @@ RTCP at the RTCP port. Checked:
 - speaker_clean: the phone's speaker (QEMU's WAV) plays baresip's 1 kHz, and no 2.5 kHz;
 - rejected_counted: `stats` shows the spray refused (socket, ring or session counters);
 - peer_still_hears: baresip still records the phone's 440 Hz (media went nowhere else).
+
+And SIP from the same attackers during the call (issue 14): a BYE carrying the call's Call-ID
+and both tags (read off the wire) from the attacker and from the registrar's address on
+another port, and an INVITE from the attacker:
+- foreign_bye_refused: both BYEs get 403 and the call goes on (no end before baresip hangs
+  up; the phone's foreign_403 counter counts them);
+- untrusted_invite_refused: the INVITE gets 403 and the phone does not ring.
 """
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -59,6 +67,60 @@ while time.time() < end:
 print("sent", sent)
 """
 
+# SIP from ATTACKER_IP:5070 and the lab host's address on port 5099: a BYE with the call's
+# Call-ID and tags from each, then an INVITE from the attacker; prints every status received.
+SIP_ATTACK = r"""
+import socket, sys, time
+phone, attacker, host, call_id, from_tag, to_tag = sys.argv[1:7]
+def bye(local, n):
+    return (f"BYE sip:1000@{phone}:5060 SIP/2.0\r\nVia: SIP/2.0/UDP {local[0]}:{local[1]};branch=z9hG4bKatk{n}\r\n"
+            f"Max-Forwards: 70\r\nFrom: <sip:2000@192.0.2.1>;tag={from_tag}\r\n"
+            f"To: <sip:1000@192.0.2.1>;tag={to_tag}\r\nCall-ID: {call_id}\r\nCSeq: {900 + n} BYE\r\n"
+            f"Content-Length: 0\r\n\r\n")
+sdp = f"v=0\r\no=x 1 1 IN IP4 {attacker}\r\ns=-\r\nc=IN IP4 {attacker}\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n"
+invite = (f"INVITE sip:1000@{phone}:5060 SIP/2.0\r\nVia: SIP/2.0/UDP {attacker}:5070;branch=z9hG4bKatkinv\r\n"
+          f"Max-Forwards: 70\r\nFrom: <sip:evil@{attacker}>;tag=atk\r\nTo: <sip:1000@{phone}>\r\n"
+          f"Call-ID: atk-invite-1\r\nCSeq: 1 INVITE\r\nContact: <sip:evil@{attacker}:5070>\r\n"
+          f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n{sdp}")
+socks = {}
+for local in ((attacker, 5070), (host, 5099)):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(local)
+    s.settimeout(0.2)
+    socks[local] = s
+for n, local in enumerate(socks):
+    socks[local].sendto(bye(local, n).encode(), (phone, 5060))
+socks[(attacker, 5070)].sendto(invite.encode(), (phone, 5060))
+end = time.time() + 3
+while time.time() < end:
+    for local, s in socks.items():
+        try:
+            data = s.recv(4096).decode(errors="replace")
+        except socket.timeout:
+            continue
+        first = data.split("\r\n", 1)[0]
+        cseq = next((l for l in data.split("\r\n") if l.lower().startswith("cseq:")), "")
+        print(f"{local[0]}:{local[1]} {first} | {cseq}", flush=True)
+"""
+
+
+def dialog_ids(lab, pcap):
+    """Call-ID, the caller's tag and the phone's tag from the phone's 200 OK to the INVITE."""
+    r = lab.ns("tshark", "-r", pcap, "-Y", f"ip.src=={PHONE_IP} && sip.Status-Code==200 && sip.CSeq.method==INVITE",
+               "-T", "fields", "-e", "sip.Call-ID", "-e", "sip.from.tag", "-e", "sip.to.tag", check=False)
+    for line in r.stdout.splitlines():
+        f = line.split("\t")
+        if len(f) == 3 and all(f):
+            return f
+    return None
+
+
+def sip_stats(lab):
+    mark = lab.mark()
+    lab.send("stats")
+    m = lab.wait_for(r"stats: sip .*untrusted_403=(\d+) foreign_403=(\d+)", timeout=10, start=mark)
+    return {"untrusted_403": int(m.group(1)), "foreign_403": int(m.group(2))} if m else None
+
 
 def result(name, ok, detail=""):
     print(f"{'PASS' if ok else 'FAIL'} rtp_guard/{name}{'' if ok else ': ' + str(detail)[:600]}", flush=True)
@@ -84,18 +146,50 @@ def main():
                 result("boot", False, lab.console_text()[-500:])
                 return 0
             port = int(ports.group(1))
+            pcap = os.path.join(lab.tmp, "sip.pcap")
+            ts = lab.ns_popen("tshark", "-q", "-i", lab.tap, "-f", "udp port 5060", "-w", pcap,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.5)
             mark = lab.mark()
             bm = b.mark()
             b.dial("sip:1000@192.0.2.1")
             est = b.wait_event("CALL_ESTABLISHED", timeout=20, start=bm)
             ans = lab.wait_for(r"phone: call answered", timeout=20, start=mark)
+            time.sleep(0.5)
+            ts.send_signal(signal.SIGINT)
+            try:
+                ts.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                ts.kill()
             if not est or not ans:
                 result("call", False, lab.console_text()[-500:])
                 return 0
+            ids = dialog_ids(lab, pcap)
+            time.sleep(0.5)
+            spray = lab.ns_popen("python3", "-c", SPRAY, PHONE_IP, str(port), "6", ATTACKER_IP, netlab.HOST_IP,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             time.sleep(1)
-            spray = lab.ns("python3", "-c", SPRAY, PHONE_IP, str(port), "6", ATTACKER_IP, netlab.HOST_IP,
-                           check=False, timeout=60)
-            time.sleep(1)
+            before = sip_stats(lab)
+            amark = lab.mark()
+            attack = lab.ns("python3", "-c", SIP_ATTACK, PHONE_IP, ATTACKER_IP, netlab.HOST_IP, *ids,
+                            check=False, timeout=30) if ids else None
+            after = sip_stats(lab)
+            try:
+                spray_out, _ = spray.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                spray.kill()
+                spray_out, _ = spray.communicate()
+            still_up = lab.wait_for(r"phone: call ended", timeout=0.5, start=mark) is None and \
+                b.wait_event("CALL_CLOSED", timeout=0.5, start=bm) is None
+            answers = attack.stdout.splitlines() if attack else []
+            bye_403 = [a for a in answers if " 403 " in a and "BYE" in a]
+            inv_403 = [a for a in answers if a.startswith(f"{ATTACKER_IP}:5070 SIP/2.0 403") and "INVITE" in a]
+            rang = lab.wait_for(r"phone: incoming call", timeout=0.5, start=amark) is not None
+            grew = lambda key: before and after and after[key] > before[key]  # noqa: E731
+            result("foreign_bye_refused", ids is not None and len(bye_403) == 2 and still_up and grew("foreign_403"),
+                   f"ids {ids}, answers {answers}, call still up {still_up}, stats {before} -> {after}")
+            result("untrusted_invite_refused", len(inv_403) == 1 and not rang and grew("untrusted_403"),
+                   f"answers {answers}, rang {rang}, stats {before} -> {after}")
             smark = lab.mark()
             lab.send("stats")
             st = lab.wait_for(r"stats: media rtp_port=(\d+) rejected_socket=(\d+) rejected_ring=(\d+) "
@@ -105,7 +199,7 @@ def main():
             lab.wait_for(r"phone: call ended", timeout=15, start=mark)
             nxt = lab.wait_for(r"phone: next call's media on udp (\d+)/", timeout=10, start=mark)
             rejected = sum(int(st.group(i)) for i in (2, 3, 4)) if st else 0
-            print(f"info: {spray.stdout.strip()} packets sprayed at {port}; "
+            print(f"info: {spray_out.strip()} packets sprayed at {port}; "
                   f"{st.group(0) if st else 'no stats line'}", flush=True)
             result("rtp_port_random", port % 2 == 0 and 10000 <= port < 20000 and nxt is not None
                    and int(nxt.group(1)) != port, f"port {port}, next {nxt.group(1) if nxt else None}")

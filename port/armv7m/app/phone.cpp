@@ -441,9 +441,11 @@ void Phone::print_stats()
         (unsigned long)m_rx_wrong_source, (unsigned long)m.dropped_wrong_source, (unsigned long)overflows);
     if (m_ua_ready) {
         const sip::GuardCounters& gc = m_ua->counters();
-        kprint("stats: sip admitted=%lu rate_limited=%lu banned_drops=%lu bans=%lu untrusted_403=%lu malformed=%lu\n",
+        kprint("stats: sip admitted=%lu rate_limited=%lu banned_drops=%lu bans=%lu untrusted_403=%lu foreign_403=%lu "
+               "user_404=%lu malformed=%lu\n",
             (unsigned long)gc.admitted, (unsigned long)gc.rate_limited, (unsigned long)gc.dropped_banned,
-            (unsigned long)gc.bans, (unsigned long)gc.rejected_untrusted, (unsigned long)gc.malformed);
+            (unsigned long)gc.bans, (unsigned long)gc.rejected_untrusted, (unsigned long)gc.rejected_foreign,
+            (unsigned long)gc.rejected_user, (unsigned long)gc.malformed);
     }
 }
 

@@ -146,6 +146,20 @@ TEST(PhoneSettings, MalformedOptionalKeysAreReportedAndKeepTheirDefault)
     EXPECT_GT(s.sip.expires, 0u);
 }
 
+// sip.trusted=address[:port] (issue 14: trust by flow); a port of 0 or past 65535 is refused.
+TEST(PhoneSettings, TrustedTakesAnOptionalPort)
+{
+    TextOutput out;
+    auto s = parse_ok("sip.server=192.0.2.1 sip.trusted=192.0.2.9:5090,192.0.2.7,192.0.2.8:0,192.0.2.6:70000", out);
+    ASSERT_EQ(s.sip.trusted_count, 2);
+    EXPECT_EQ(s.sip.trusted[0].address, Ipv4Address(192, 0, 2, 9));
+    EXPECT_EQ(s.sip.trusted[0].port, 5090);
+    EXPECT_EQ(s.sip.trusted[1].address, Ipv4Address(192, 0, 2, 7));
+    EXPECT_EQ(s.sip.trusted[1].port, 0); // any port of that host
+    EXPECT_TRUE(out.has("192.0.2.8:0"));
+    EXPECT_TRUE(out.has("192.0.2.6:70000"));
+}
+
 // ---- Call control ----
 
 // The media path as the target would run it: records what the core asked for.

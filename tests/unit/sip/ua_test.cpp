@@ -527,6 +527,96 @@ TEST_F(CallTest, BusyAnd488AndUntrustedAndBan)
     EXPECT_EQ(phone->rec.incoming.size(), 1u);
 }
 
+// Issue 14: knowing a call's Call-ID and tags (they cross proxies in the clear) is not enough
+// to end, cancel or move it; only the dialog's peer (the registrar's flow here) may.
+TEST_F(CallTest, OnlyTheDialogsPeerMayEndOrMoveIt)
+{
+    make();
+    Peer same_host_other_port(net, { Ipv4Address(192, 0, 2, 1), 5099 });
+    std::string tag = ring();
+    ASSERT_TRUE(phone->ua.answer(phone->rec.incoming[0]));
+    run(0.1);
+    pbx->send(phone_ep, request("ACK", "z9hG4bKack1", tag, 1));
+    run(0.1);
+    ASSERT_EQ(phone->ua.call_state(0), CallState::Active);
+    // The PBX's address from another port, then a stranger: BYE with the right identifiers.
+    same_host_other_port.send(phone_ep, request("BYE", "z9hG4bKspoof1", tag, 2));
+    stranger->send(phone_ep, request("BYE", "z9hG4bKspoof2", tag, 3, "", "", "198.51.100.66"));
+    // A stranger's re-INVITE would move the media to it.
+    stranger->send(phone_ep, request("INVITE", "z9hG4bKspoof3", tag, 4, sdp("198.51.100.66", 7000), "application/sdp",
+                                     "198.51.100.66"));
+    run(0.1);
+    EXPECT_EQ(same_host_other_port.starting("SIP/2.0 403").size(), 1u);
+    EXPECT_EQ(stranger->starting("SIP/2.0 403").size(), 2u);
+    EXPECT_EQ(phone->ua.counters().rejected_foreign, 3u);
+    EXPECT_EQ(phone->ua.call_state(0), CallState::Active);
+    EXPECT_TRUE(phone->rec.ended.empty());
+    ASSERT_EQ(phone->rec.media.size(), 1u);
+    EXPECT_EQ(phone->rec.media.back().remote.port, 12000);
+    // The real peer still ends it, its CSeq not disturbed by the refused ones.
+    pbx->send(phone_ep, request("BYE", "z9hG4bKbye1", tag, 2));
+    run(0.1);
+    EXPECT_EQ(phone->ua.call_state(0), CallState::Idle);
+    ASSERT_EQ(phone->rec.ended.size(), 1u);
+    EXPECT_EQ(phone->rec.ended[0].reason, EndReason::RemoteHangup);
+    // A proxy that does not Record-Route: the caller's UA sends its BYE from its Contact
+    // (§12.2.1.1, the remote target), and that is the dialog's peer too.
+    Peer caller_ua(net, { Ipv4Address(198, 51, 100, 7), 5062 });
+    std::string inv = request("INVITE", "z9hG4bKinv9", "", 1, sdp("198.51.100.7", 12000), "application/sdp",
+                              "192.0.2.1", "call-9");
+    inv.replace(inv.find("Contact: <sip:bob@192.0.2.1:5060>"), 33, "Contact: <sip:bob@198.51.100.7:5062>");
+    pbx->send(phone_ep, inv);
+    run(0.1);
+    auto ringing = pbx->starting("SIP/2.0 180");
+    ASSERT_EQ(ringing.size(), 2u);
+    std::string tag2 = to_tag_of(ringing.back());
+    ASSERT_TRUE(phone->ua.answer(phone->rec.incoming.back()));
+    run(0.1);
+    std::string bye = request("BYE", "z9hG4bKbye9", tag2, 2, "", "", "198.51.100.7", "call-9");
+    caller_ua.send(phone_ep, bye);
+    run(0.1);
+    EXPECT_EQ(caller_ua.starting("SIP/2.0 200").size(), 1u);
+    EXPECT_EQ(phone->rec.ended.size(), 2u);
+}
+
+// RFC 3261 §9.2: a CANCEL comes from where its INVITE came from; INVITEs come from the
+// registrar's flow (address and port), and ring only for this phone's user (§8.2.2.1, 404).
+TEST_F(CallTest, CancelAndInviteTrustedByFlowAndUser)
+{
+    make();
+    Peer same_host_other_port(net, { Ipv4Address(192, 0, 2, 1), 5099 });
+    ring();
+    same_host_other_port.send(phone_ep, request("CANCEL", "z9hG4bKinv1", "", 1));
+    run(0.1);
+    EXPECT_EQ(same_host_other_port.starting("SIP/2.0 403").size(), 1u);
+    EXPECT_EQ(phone->ua.call_state(0), CallState::Incoming);
+    EXPECT_TRUE(phone->rec.ended.empty());
+    ASSERT_TRUE(phone->ua.hangup(0));
+    run(0.1);
+    // An INVITE from the PBX's address but not its flow is an untrusted one.
+    same_host_other_port.send(phone_ep, request("INVITE", "z9hG4bKinv5", "", 1, sdp("192.0.2.1", 7000),
+                                                "application/sdp", "192.0.2.1", "call-5"));
+    run(0.1);
+    EXPECT_EQ(same_host_other_port.starting("SIP/2.0 403").size(), 2u);
+    EXPECT_EQ(phone->rec.incoming.size(), 1u);
+    // From the PBX, for an extension that is not this phone: 404, no ring.
+    std::string wrong = request("INVITE", "z9hG4bKinv6", "", 1, sdp("192.0.2.1", 7000), "application/sdp",
+                                "192.0.2.1", "call-6");
+    wrong.replace(wrong.find("sip:alice@192.0.2.10"), 20, "sip:alic@192.0.2.10");
+    pbx->send(phone_ep, wrong);
+    run(0.1);
+    EXPECT_EQ(pbx->starting("SIP/2.0 404").size(), 1u);
+    EXPECT_EQ(phone->ua.counters().rejected_user, 1u);
+    EXPECT_EQ(phone->rec.incoming.size(), 1u);
+    // The same user escaped (§19.1.4: "%61lice" is "alice") rings.
+    std::string escaped = request("INVITE", "z9hG4bKinv7", "", 1, sdp("192.0.2.1", 7000), "application/sdp",
+                                  "192.0.2.1", "call-7");
+    escaped.replace(escaped.find("sip:alice@192.0.2.10"), 20, "sip:%61lice@192.0.2.10");
+    pbx->send(phone_ep, escaped);
+    run(0.1);
+    EXPECT_EQ(phone->rec.incoming.size(), 2u);
+}
+
 TEST_F(CallTest, RateLimitDropsFloods)
 {
     make();
