@@ -10,7 +10,8 @@ qemu-system-x86 qemu-system-arm qemu-utils
 gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi
 iproute2 iputils-ping dnsmasq-base tshark sip-tester kamailio baresip sox
 pulseaudio libasound2-plugins
-libspandsp-dev libosip2-dev libsofia-sip-ua-dev gdb"
+libspandsp-dev libosip2-dev libsofia-sip-ua-dev gdb
+python3-matplotlib python3-pil chromium"
 
 missing=""
 for p in $PKGS; do
