@@ -32,6 +32,7 @@ struct GuardCounters {
     uint32_t rejected_untrusted { 0 }; // INVITEs answered 403
     uint32_t rejected_foreign { 0 };   // in-dialog requests and CANCELs not from the dialog's peer
     uint32_t rejected_user { 0 };      // INVITEs for a user this phone is not (404)
+    uint32_t oversized { 0 };          // requests longer than the receive buffer (513)
     uint32_t malformed { 0 };          // datagrams that did not parse
 };
 

@@ -98,9 +98,11 @@ Str default_reason(uint16_t status)
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
     case 407: return "Proxy Authentication Required";
     case 408: return "Request Timeout";
     case 415: return "Unsupported Media Type";
+    case 416: return "Unsupported URI Scheme";
     case 420: return "Bad Extension";
     case 423: return "Interval Too Brief";
     case 480: return "Temporarily Unavailable";
@@ -115,6 +117,7 @@ Str default_reason(uint16_t status)
     case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     case 505: return "Version Not Supported";
+    case 513: return "Message Too Large";
     case 603: return "Decline";
     default: return status < 300 ? Str("OK") : Str("Error");
     }

@@ -217,6 +217,17 @@ void SipUserAgent::reject_malformed(std::span<const uint8_t> datagram, const End
     respond_stateless(salvage, source, why.code == Error::Unsupported ? 505 : 400, cstr(why.text()));
 }
 
+void SipUserAgent::receive_oversized(std::span<const uint8_t> head, const Endpoint& source)
+{
+    if (m_guard.admit(source, m_clock.now_ns()) != SourceGuard::Admit::Ok)
+        return;
+    m_guard.counters().oversized++;
+    Message salvage;
+    // §18.2.2: the Via says where the answer goes; a response or an ACK gets none.
+    if (salvage_for_reply(head, salvage))
+        respond_stateless(salvage, source, 513);
+}
+
 void SipUserAgent::receive(std::span<const uint8_t> datagram, const Endpoint& source)
 {
     Nanoseconds now = m_clock.now_ns();

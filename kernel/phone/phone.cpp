@@ -270,8 +270,10 @@ void sip_thread(void* arg)
             }();
             if (got.is_error())
                 break;
-            if (got->length == got->datagram) // a cut datagram cannot be valid SIP over UDP
+            if (got->length == got->datagram)
                 sh.ua->receive({ buf, got->length }, got->from);
+            else // cut to the buffer: answered 513 from its head
+                sh.ua->receive_oversized({ buf, got->length }, got->from);
         }
         sh.ua->poll();
         sh.calls->poll();

@@ -56,9 +56,9 @@ void cmd_stats(int, const char* const*)
         MutexGuard g(sh.ua_lock);
         const sip::GuardCounters& gc = sh.ua->counters();
         printk("stats: sip admitted=%u rate_limited=%u banned_drops=%u bans=%u untrusted_403=%u foreign_403=%u "
-               "user_404=%u malformed=%u\n",
+               "user_404=%u oversized_513=%u malformed=%u\n",
                gc.admitted, gc.rate_limited, gc.dropped_banned, gc.bans, gc.rejected_untrusted, gc.rejected_foreign,
-               gc.rejected_user, gc.malformed);
+               gc.rejected_user, gc.oversized, gc.malformed);
     }
 }
 

@@ -190,7 +190,10 @@ void Phone::drain(net::SocketId socket, int kind)
         }
         (void)now;
         if (kind == kSip) {
-            m_ua->receive(data, r->from);
+            if (r->length == r->datagram)
+                m_ua->receive(data, r->from);
+            else // cut to the buffer: answered 513 from its head
+                m_ua->receive_oversized(data, r->from);
             continue;
         }
         if (r->length > sizeof(Datagram::data) || r->length != r->datagram) {
@@ -442,10 +445,10 @@ void Phone::print_stats()
     if (m_ua_ready) {
         const sip::GuardCounters& gc = m_ua->counters();
         kprint("stats: sip admitted=%lu rate_limited=%lu banned_drops=%lu bans=%lu untrusted_403=%lu foreign_403=%lu "
-               "user_404=%lu malformed=%lu\n",
+               "user_404=%lu oversized_513=%lu malformed=%lu\n",
             (unsigned long)gc.admitted, (unsigned long)gc.rate_limited, (unsigned long)gc.dropped_banned,
             (unsigned long)gc.bans, (unsigned long)gc.rejected_untrusted, (unsigned long)gc.rejected_foreign,
-            (unsigned long)gc.rejected_user, (unsigned long)gc.malformed);
+            (unsigned long)gc.rejected_user, (unsigned long)gc.oversized, (unsigned long)gc.malformed);
     }
 }
 

@@ -658,6 +658,29 @@ TEST_F(CallTest, MalformedRequestsGet400WithReason)
     EXPECT_EQ(phone->ua.counters().malformed, 5u);
 }
 
+// A request longer than the receive buffer (the transport hands over its head only) is not
+// dropped silently: 513 Message Too Large (RFC 3261 §21.5.14), to its Via, with its CSeq.
+TEST_F(CallTest, OversizedRequestGets513FromItsHead)
+{
+    make();
+    std::string big = request("INVITE", "z9hG4bKbig1", "", 1, sdp("192.0.2.1", 7000) + std::string(6000, 'a'));
+    std::string head = big.substr(0, 2048);
+    phone->ua.receive_oversized(bytes(keep(head)), pbx_ep);
+    // A response or an ACK cut the same way gets nothing back.
+    std::string ack = request("ACK", "z9hG4bKbig2", "t", 1) ;
+    phone->ua.receive_oversized(bytes(keep(ack.substr(0, ack.size() - 4))), pbx_ep);
+    run(0.1);
+    auto too_large = pbx->starting("SIP/2.0 513 Message Too Large\r\n");
+    ASSERT_EQ(too_large.size(), 1u);
+    EXPECT_EQ(pbx->got.size(), 1u);
+    Message m = pbx->parsed(too_large[0]);
+    EXPECT_EQ(m.cseq, 1u);
+    EXPECT_EQ(m.cseq_method, Method::Invite);
+    EXPECT_NE(header(m, HeaderId::Via).find("branch=z9hG4bKbig1"), std::string::npos);
+    EXPECT_TRUE(phone->rec.incoming.empty());
+    EXPECT_EQ(phone->ua.counters().oversized, 2u);
+}
+
 // ---- Calls as UAC (RFC 3261 §13.2, §22.3, §9.1) ----------------------------------------------
 
 struct OutgoingTest : CallTest {
