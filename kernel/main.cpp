@@ -93,7 +93,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint64_t mbi_phys)
     console_init();
     printk("Offhook x86-64 kernel\n");
     // Nothing runs global constructors here, on purpose: globals are constinit.
-    if (_init_array_start != _init_array_end)
+    if (_init_array_end - _init_array_start != 0)
         panic("a global needs a static constructor; make it constinit");
     parse_boot_info(magic, mbi_phys);
     printk("cmdline: %s\n", s_cmdline);

@@ -42,7 +42,7 @@ template<typename T>
 constexpr T align_down(T v, T a) { return v & ~(a - 1); }
 
 // __builtin_popcount becomes a libgcc call without -mpopcnt; this stays inline.
-constexpr int count_bits(uint32_t v)
+constexpr int count_bits(uint64_t v)
 {
     int n = 0;
     for (; v; v &= v - 1)

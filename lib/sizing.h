@@ -11,25 +11,39 @@
 namespace oh::sizing {
 
 struct Full {
-    // net/stack.h: the pool is most of the stack's RAM (12 x 1514 bytes = 17.7 KiB).
-    static constexpr size_t kPoolBuffers = 12;
+    // net/stack.h: the pool is most of the stack's RAM (64 x 1514 bytes = 94.6 KiB): a SIP
+    // message over UDP may be 65,535 bytes long (RFC 3261 §18.1.1, §18.3), 44 buffers when
+    // reassembled, and the media sockets keep their share beside it.
+    static constexpr size_t kPoolBuffers = 64;
     static constexpr size_t kArpQueueLimit = 4; // packets parked while their next hop resolves
     static constexpr size_t kUdpSockets = 8;
     static constexpr size_t kUdpQueueDepth = 4; // datagrams waiting per socket
     static constexpr size_t kPingsInFlight = 4;
     static constexpr size_t kPingReplies = 4;
     // net/ip_reassembly.h: SIP over UDP is the reason: INVITEs and 200 OKs with SDP can
-    // exceed one Ethernet frame. 4 x 4 KiB, two per source.
+    // exceed one Ethernet frame, and RFC 3261 §18.1.1 lets a UDP message be as long as IP
+    // carries (65,515 payload bytes). 4 x 64 KiB, two per source.
     static constexpr size_t kReassemblySlots = 4;
-    static constexpr size_t kReassemblyMaxPayload = 4096; // IP payload bytes, UDP header included
+    static constexpr size_t kReassemblyMaxPayload = 65536; // IP payload bytes, UDP header included
     static constexpr size_t kReassemblyPerSource = 2;
     static constexpr size_t kArpCacheEntries = 8;         // net/arp_cache.h
     static constexpr size_t kDnsQueries = 4;              // net/dns_resolver.h
     // sip/transaction.h: the largest SIP message received (parsed) and the largest one sent
     // (each transaction keeps its last message for retransmission).
     static constexpr size_t kMaxTransactions = 8;
-    static constexpr size_t kMaxMessageSize = 2048;
-    static constexpr size_t kMaxSentMessageSize = 2048;
+    static constexpr size_t kMaxMessageSize = 65507;    // the largest UDP payload over IPv4
+    // Sent: our responses copy the request's Via, From, To, Call-ID and Record-Route (RFC
+    // 3261 §8.2.6.2), so a long request gets a long answer: RFC 4475 §3.1.1.7's longreq needs
+    // a 2.7 kB 180. A longer one fails with NoSpace (and the peer retransmits in vain).
+    static constexpr size_t kMaxSentMessageSize = 8192;
+    static constexpr size_t kMaxHeaders = 64;           // sip/message.h: header lines parsed
+    // sip/dialog.h: what a dialog keeps of the peer's headers, enough for RFC 4475 §3.1.1.7's
+    // longreq (a 141-byte Call-ID, a 155-byte tag, a 570-byte From).
+    static constexpr size_t kDialogCallId = 256;
+    static constexpr size_t kDialogTag = 256;
+    static constexpr size_t kDialogHeader = 768;
+    static constexpr size_t kDialogTarget = 256;
+    static constexpr size_t kDialogRouteSet = 1024;
     static constexpr size_t kMaxCalls = 2;                // sip/user_agent.h
     static constexpr size_t kGuardEntries = 16;           // sip/guard.h: sources tracked
     // sip/media/jitter_buffer.h: 256 ms of G.711 held, adaptive delay up to 200 ms.
@@ -68,8 +82,17 @@ struct Compact : Full {
     // qualify). A full pool reclaims the oldest lingering one (TransactionLayer::reclaimed).
     static constexpr size_t kMaxTransactions = 4;
     // Received: what Asterisk (chan_pjsip) sends an endpoint, an INVITE with its SDP, is
-    // 1-1.5 KiB; 2048 is what the x86 phone takes too (rfc4475 longreq waits for issue 14).
+    // 1-1.5 KiB. Longer requests are answered 513 Message Too Large from their first 2048
+    // bytes (RFC 3261 §21.5.14); the x86 phone takes up to 65,507.
     static constexpr size_t kMaxMessageSize = 2048;
+    static constexpr size_t kMaxHeaders = 40; // what an Asterisk INVITE carries is about 20
+    // What Asterisk and Kamailio put in a dialog's identifiers is far shorter: Call-IDs of a
+    // UUID, tags of 36 characters, From/To of 100-odd bytes, one or two Record-Routes.
+    static constexpr size_t kDialogCallId = 96;
+    static constexpr size_t kDialogTag = 96;
+    static constexpr size_t kDialogHeader = 200;
+    static constexpr size_t kDialogTarget = 160;
+    static constexpr size_t kDialogRouteSet = 320;
     // Sent: RFC 3261 §18.1.1: a request larger than 1300 bytes when the path MTU is not known
     // MUST go over a congestion-controlled transport, which this phone does not have, so no
     // request of ours may be longer. Our responses copy the request's Via, From, To, Call-ID

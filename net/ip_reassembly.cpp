@@ -90,7 +90,9 @@ Result<std::span<const uint8_t>> Ipv4Reassembler::add(const Ipv4Packet& f, Nanos
     if (!s)
         return { Error::NoMemory, "reassembly slots busy" };
     size_t end = offset + length;
-    if (end > kReassemblyMaxPayload) {
+    // RFC 791 §3.1: no datagram is longer than 65,535 bytes, header included (a longer one
+    // is the "ping of death", RFC 4963 §4 / CVE-1999-0128).
+    if (end > kReassemblyMaxPayload || end > kIpMaxPayload) {
         s->used = false;
         return { Error::NoSpace, "datagram too large to reassemble" };
     }

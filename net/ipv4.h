@@ -12,6 +12,7 @@
 namespace oh::net {
 
 constexpr size_t kIpv4HeaderSize = 20; // without options; we never send options
+constexpr size_t kIpMaxPayload = 65535 - kIpv4HeaderSize; // RFC 791 §3.1: total length is 16 bits
 constexpr uint8_t kDefaultTtl = 64;
 
 enum class IpProtocol : uint8_t {

@@ -14,7 +14,7 @@ namespace oh::net {
 
 template<size_t Count, size_t Size>
 class PacketPool {
-    static_assert(Count <= 32, "the free map is one 32-bit word");
+    static_assert(Count <= 64, "the free map is one 64-bit word");
 
 public:
     static constexpr uint8_t kNone = 0xff;
@@ -23,8 +23,8 @@ public:
     uint8_t allocate()
     {
         for (uint8_t i = 0; i < Count; ++i) {
-            if (!(m_used & (1u << i))) {
-                m_used |= 1u << i;
+            if (!(m_used & (uint64_t(1) << i))) {
+                m_used |= uint64_t(1) << i;
                 m_length[i] = 0;
                 m_next[i] = kNone;
                 return i;
@@ -35,7 +35,7 @@ public:
     void release(uint8_t i)
     {
         if (i < Count)
-            m_used &= ~(1u << i);
+            m_used &= ~(uint64_t(1) << i);
     }
     // Datagrams larger than one buffer (reassembled ones) are chains of buffers.
     void link(uint8_t i, uint8_t next) { m_next[i] = next; }
@@ -57,7 +57,7 @@ public:
     static constexpr size_t capacity() { return Count; }
 
 private:
-    uint32_t m_used { 0 };
+    uint64_t m_used { 0 };
     uint16_t m_length[Count] {};
     uint8_t m_next[Count] {};
     uint8_t m_data[Count][Size];

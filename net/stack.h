@@ -41,9 +41,10 @@ constexpr size_t kUdpQueueDepth = sizing::Target::kUdpQueueDepth; // datagrams w
 constexpr size_t kPingsInFlight = sizing::Target::kPingsInFlight;
 constexpr size_t kPingReplies = sizing::Target::kPingReplies;
 constexpr uint16_t kUdpEchoPort = 7; // RFC 862
-// Largest IP payload sent (fragmented above the MTU) or reassembled: symmetric on purpose.
-constexpr size_t kMaxIpPayload = kReassemblyMaxPayload;
-constexpr size_t kUdpMaxDatagramPayload = kMaxIpPayload - kUdpHeaderSize; // x86: 4088
+// Largest IP payload sent (fragmented above the MTU) or reassembled: symmetric on purpose,
+// and never past what an IPv4 total length can say (RFC 791 §3.1: 65,535 with the header).
+constexpr size_t kMaxIpPayload = kReassemblyMaxPayload < kIpMaxPayload ? kReassemblyMaxPayload : kIpMaxPayload;
+constexpr size_t kUdpMaxDatagramPayload = kMaxIpPayload - kUdpHeaderSize; // x86: 65,507
 // RFC 5227 §1.1: ANNOUNCE_NUM and ANNOUNCE_INTERVAL.
 constexpr uint8_t kArpAnnounceCount = 2;
 constexpr Nanoseconds kArpAnnounceInterval = 2 * kNsPerSec;

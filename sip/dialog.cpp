@@ -9,7 +9,7 @@ namespace oh::sip {
 namespace {
 
 // Collects Record-Route entries, in order or reversed, into one Route value.
-bool collect_route_set(const Message& m, bool reverse, FixedString<320>& out)
+bool collect_route_set(const Message& m, bool reverse, decltype(Dialog::route_set)& out)
 {
     constexpr size_t kMaxRoutes = 8;
     Str routes[kMaxRoutes];
@@ -62,7 +62,7 @@ Result<void> dialog_from_request(Dialog& d, const Message& req, Str local_tag)
     auto from = parse_name_addr(req.from);
     if (!from)
         return Result<void>(Error::Malformed, "Bad From");
-    char buf[200];
+    char buf[decltype(d.local_header)::capacity()];
     Writer w(buf, sizeof buf);
     w.put(req.to).put(";tag=").put(local_tag);
     if (!w.ok() || !d.call_id.assign(req.call_id) || !d.local_tag.assign(local_tag)

@@ -11,13 +11,14 @@
 namespace oh::sip {
 
 struct Dialog {
-    FixedString<96> call_id;
+    using Size = sizing::Target; // lib/sizing.h: how long a peer's identifiers may be
+    FixedString<Size::kDialogCallId> call_id;
     FixedString<48> local_tag;
-    FixedString<96> remote_tag;
-    FixedString<200> local_header;  // our From (UAC) / To (UAS) value, tag included
-    FixedString<200> remote_header; // the peer's, tag included, copied verbatim
-    FixedString<160> remote_target; // the peer's Contact URI
-    FixedString<320> route_set;     // Route header value in the order to send, "" if none
+    FixedString<Size::kDialogTag> remote_tag;
+    FixedString<Size::kDialogHeader> local_header;  // our From (UAC) / To (UAS) value, tag included
+    FixedString<Size::kDialogHeader> remote_header; // the peer's, tag included, copied verbatim
+    FixedString<Size::kDialogTarget> remote_target; // the peer's Contact URI
+    FixedString<Size::kDialogRouteSet> route_set;   // Route header value in the order to send, "" if none
     uint32_t local_cseq { 0 };
     uint32_t remote_cseq { 0 };
     bool remote_cseq_known { false };

@@ -7,11 +7,12 @@
 #include <span>
 
 #include "lib/result.h"
+#include "lib/sizing.h"
 #include "sip/text.h"
 
 namespace oh::sip {
 
-constexpr size_t kMaxHeaders = 40;
+constexpr size_t kMaxHeaders = sizing::Target::kMaxHeaders;
 
 enum class Method : uint8_t {
     Unknown, Invite, Ack, Bye, Cancel, Options, Register, Info, Update, Prack,

@@ -163,7 +163,7 @@ Result<CallId> SipUserAgent::dial(Str target)
     if (!c)
         return Result<CallId>(Error::Busy, "No free call slot");
     // A bare number or name dials user@domain.
-    char uri_buf[160];
+    char uri_buf[decltype(Dialog::remote_target)::capacity()];
     Writer uw(uri_buf, sizeof uri_buf);
     if (find_char(target, ':') == kNpos)
         uw.put("sip:").put(target).put('@').put(m_config.domain);
@@ -175,7 +175,7 @@ Result<CallId> SipUserAgent::dial(Str target)
     *c = Call {};
     c->outgoing = true;
     init_local_media(*c);
-    char buf[200];
+    char buf[decltype(Dialog::local_header)::capacity()];
     Writer w(buf, sizeof buf);
     w.put_hex(m_random.next_u32(), 8).put_hex(m_random.next_u32(), 8).put('@').put_ipv4(m_config.local.address.value);
     c->dialog.call_id.assign(w.view());

@@ -249,7 +249,7 @@ void sip_thread(void* arg)
     mo.affinity = 1ull << media_cpu;
     thread_create("media", media_thread, nullptr, mo);
 
-    static uint8_t buf[2048];
+    static uint8_t buf[sip::kMaxMessageSize];
     bool ports_used = false; // a call negotiated media on the current pair
     for (;;) {
         uint64_t deadline = monotonic_ns() + 100'000'000;

@@ -109,6 +109,24 @@ inline Bytes udp_frame(const MacAddress& smac, Ipv4Address src, Ipv4Address dst,
     return ethernet(dmac, smac, 0x0800, ipv4(src, dst, 17, udp(src, dst, sport, dport, payload)));
 }
 
+// Splits an IP payload into fragments of at most `size` bytes (a multiple of 8).
+inline std::vector<Bytes> fragment(Ipv4Address src, Ipv4Address dst, uint8_t protocol, uint16_t id, const Bytes& payload, size_t size)
+{
+    std::vector<Bytes> out;
+    for (size_t offset = 0; offset < payload.size(); offset += size) {
+        size_t n = std::min(size, payload.size() - offset);
+        Bytes part(payload.begin() + long(offset), payload.begin() + long(offset + n));
+        Bytes p = ipv4(src, dst, protocol, part);
+        bool more = offset + n < payload.size();
+        oh::store_be16(p.data() + 4, id);
+        oh::store_be16(p.data() + 6, uint16_t((more ? 0x2000 : 0) | (offset / 8)));
+        p[10] = p[11] = 0;
+        oh::store_be16(p.data() + 10, oh::net::internet_checksum(std::span(p).first(20)));
+        out.push_back(p);
+    }
+    return out;
+}
+
 inline Bytes pattern(size_t n, uint8_t seed = 0)
 {
     Bytes b(n);

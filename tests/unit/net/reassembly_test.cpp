@@ -12,24 +12,6 @@ using namespace oh::net;
 using oh::Error;
 using oh::kNsPerSec;
 
-// Splits an IP payload into fragments of at most `size` bytes (a multiple of 8).
-std::vector<Bytes> fragment(Ipv4Address src, Ipv4Address dst, uint8_t protocol, uint16_t id, const Bytes& payload, size_t size)
-{
-    std::vector<Bytes> out;
-    for (size_t offset = 0; offset < payload.size(); offset += size) {
-        size_t n = std::min(size, payload.size() - offset);
-        Bytes part(payload.begin() + long(offset), payload.begin() + long(offset + n));
-        Bytes p = ipv4(src, dst, protocol, part);
-        bool more = offset + n < payload.size();
-        oh::store_be16(p.data() + 4, id);
-        oh::store_be16(p.data() + 6, uint16_t((more ? 0x2000 : 0) | (offset / 8)));
-        p[10] = p[11] = 0;
-        oh::store_be16(p.data() + 10, internet_checksum(std::span(p).first(20)));
-        out.push_back(p);
-    }
-    return out;
-}
-
 Ipv4Packet parsed(const Bytes& p)
 {
     auto r = parse_ipv4(p);
@@ -140,7 +122,8 @@ TEST(Reassembler, EvictionSparesDatagramsStillArriving)
 TEST(Reassembler, TimeoutAndMemoryBound)
 {
     EXPECT_LE(kReassemblyTimeout, 15 * kNsPerSec); // RFC 791's suggested upper bound
-    EXPECT_LE(sizeof(Ipv4Reassembler), kReassemblySlots * (kReassemblyMaxPayload + 128));
+    // Each slot: its payload, a bit per 8-byte block, and a little bookkeeping.
+    EXPECT_LE(sizeof(Ipv4Reassembler), kReassemblySlots * (kReassemblyMaxPayload + kReassemblyMaxPayload / 64 + 128));
 }
 
 TEST(Reassembler, InconsistentFragments)
@@ -181,6 +164,37 @@ TEST_F(StackTest, ReassembledDatagramReachesSocket)
     EXPECT_EQ(r->length, 3500u);
     out.resize(r->length);
     EXPECT_EQ(out, message);
+    EXPECT_EQ(stack.pool_in_use(), 0u);
+}
+
+// RFC 3261 §18.1.1 lets a SIP message over UDP be as long as IPv4 carries: the largest UDP
+// payload, 65,535 - 20 (IP header) - 8 (UDP header) = 65,507 bytes (RFC 791 §3.1, RFC 768),
+// arriving last fragment first, reaches the socket whole; one byte more cannot exist.
+TEST_F(StackTest, LargestUdpDatagramReachesSocket)
+{
+    start_static();
+    auto s = stack.udp_open(5060);
+    constexpr size_t kLargest = 65535 - 20 - 8;
+    Bytes message = pattern(kLargest, 3);
+    auto frags = fragment(kPeerIp, kOurIp, 17, 0x5151, udp(kPeerIp, kOurIp, 5060, 5060, message), 1480);
+    for (size_t i = frags.size(); i > 0; i--)
+        stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, frags[i - 1]));
+    ASSERT_EQ(stack.udp_queued(*s), 1u);
+    Bytes out(kLargest + 100);
+    auto r = stack.udp_receive(*s, out);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->datagram, kLargest);
+    ASSERT_EQ(r->length, kLargest);
+    out.resize(r->length);
+    EXPECT_EQ(out, message);
+    EXPECT_EQ(stack.pool_in_use(), 0u);
+    // A "datagram" reaching past 65,535 bytes (the ping of death, RFC 4963 §4) is refused.
+    Bytes over = udp(kPeerIp, kOurIp, 5060, 5060, pattern(kLargest));
+    over.resize(over.size() + 8, 0xaa);
+    auto bad = fragment(kPeerIp, kOurIp, 17, 0x5152, over, 1480);
+    for (auto& f : bad)
+        stack.receive_frame(ethernet(kOurMac, kPeerMac, 0x0800, f));
+    EXPECT_EQ(stack.udp_queued(*s), 0u);
     EXPECT_EQ(stack.pool_in_use(), 0u);
 }
 

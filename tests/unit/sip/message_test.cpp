@@ -230,7 +230,7 @@ TEST(Message, LeadingCrlfAndBareLf)
 TEST(Message, TooManyHeadersIsAnErrorNotACrash)
 {
     std::string s = "OPTIONS sip:a@b SIP/2.0\r\n";
-    for (int i = 0; i < 60; i++)
+    for (size_t i = 0; i < kMaxHeaders + 1; i++)
         s += "X-H" + std::to_string(i) + ": v\r\n";
     s += "\r\n";
     Message m;

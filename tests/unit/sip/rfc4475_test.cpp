@@ -248,16 +248,10 @@ TEST_F(Rfc4475, LwsdispNoSpaceBeforeAngle_3_1_1_6)
          "200");
 }
 
-// FIXME: RFC 4475 calls longreq well formed and it should ring, but its 43 header lines pass
-// kMaxHeaders (40) and the 180 that copies its 34 Vias, To, From and Call-ID (about 2.7 kB)
-// does not fit kMaxMessageSize (2048), the size of every transaction buffer. Raising either
-// costs RAM on the Discovery board; until then the message is dropped unanswered. Skipped,
-// with the reason, until issue 14's large-message work (SIP up to 65,535 bytes) lands; the
-// body stays so that work has its test ready.
+// RFC 4475 §3.1.1.7: 43 header lines, long values everywhere, 34 Vias that the 180 copies
+// back (about 2.7 kB, past one Ethernet frame: sent fragmented). It must ring.
 TEST_F(Rfc4475, LongreqLongValuesInviteRings_3_1_1_7)
 {
-    GTEST_SKIP() << "RFC 4475 §3.1.1.7 longreq: 43 headers > kMaxHeaders 40 and a ~2.7 kB 180 > "
-                    "kMaxMessageSize 2048; needs the 65,535-byte SIP path (issue 14)";
     auto rep = [](const char* s, int n) {
         std::string out;
         for (int i = 0; i < n; i++)
