@@ -8,21 +8,10 @@
 #include <span>
 
 #include "lib/crypto/chacha20.h"
+#include "lib/crypto/entropy_source.h"
 #include "lib/random.h"
 
 namespace oh::crypto {
-
-// Fresh material for a reseed: RDSEED/RDRAND and timing on x86, the STM32F7's RNG or
-// SysTick jitter on ARM, a script in tests. Called with the generator's lock held, so it
-// must be quick (no waiting for slow entropy).
-class EntropySource {
-public:
-    // Fills the front of `out`; returns how many bytes it wrote (0 when nothing is at hand).
-    virtual size_t gather(std::span<uint8_t> out) = 0;
-
-protected:
-    ~EntropySource() = default;
-};
 
 // The whole state is one ChaCha20 key. Every request runs the block function (RFC 8439 §2.3)
 // on it: the first 32 bytes of block 0 replace the key before any output leaves, the other
