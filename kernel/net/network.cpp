@@ -5,6 +5,7 @@
 #include "kernel/console/console.h"
 #include "kernel/console/shell.h"
 #include "kernel/dev/platform.h"
+#include "kernel/dev/random.h"
 #include "kernel/net/e1000_nic.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time/time.h"
