@@ -50,7 +50,14 @@ void ChaChaDrbg::count_request()
 
 void ChaChaDrbg::generate(std::span<uint8_t> out)
 {
+    // Apart, so that a reseed's frames (mix, a block) and the output's (the old key, a
+    // block) are never on the stack at once: the ARM threads' stacks are small.
     count_request();
+    produce(out);
+}
+
+void ChaChaDrbg::produce(std::span<uint8_t> out)
+{
     uint8_t key[kChaChaKeySize];
     uint8_t block[kChaChaBlockSize];
     copy_bytes(key, m_key, sizeof(key));

@@ -43,6 +43,7 @@ public:
 
 private:
     void count_request();
+    __attribute__((noinline)) void produce(std::span<uint8_t> out);
 
     uint8_t m_key[kChaChaKeySize] {};
     EntropySource* m_source { nullptr };
