@@ -122,9 +122,9 @@ constinit LockedDrbg s_random;
 void random_init()
 {
     detect();
-    // 64 bytes of seed: the hardware words when present, then the low bits of TSC deltas
-    // around port I/O (bus and emulator timing the CPU does not control), a byte per sample
-    // xor-folded into the buffer so that every sample lands somewhere.
+    // 64 bytes of seed: the hardware words when present, and over them the low bits of TSC
+    // deltas around port I/O (bus and emulator timing the CPU does not control), a byte per
+    // sample xor-folded in, eight samples on every byte.
     uint8_t seed[64] {};
     int hw_words = 0;
     for (int i = 0; i < 4; i++) {
@@ -143,10 +143,18 @@ void random_init()
         last = now;
         seed[(32 + i) % sizeof(seed)] ^= uint8_t(delta ^ (delta >> 8) ^ (uint8_t(i) << 5));
     }
-    store_le32(seed + 56, uint32_t(last));
-    store_le32(seed + 60, uint32_t(last >> 32) ^ uint32_t(interrupt_timing()));
     s_random.mix(seed);
+    // The boot's end time and the interrupt timing so far, as a chunk of their own (mixed in
+    // after, not over, the jitter bytes).
+    uint8_t tail[16];
+    store_le32(tail, uint32_t(last));
+    store_le32(tail + 4, uint32_t(last >> 32));
+    uint64_t irq = interrupt_timing();
+    store_le32(tail + 8, uint32_t(irq));
+    store_le32(tail + 12, uint32_t(irq >> 32));
+    s_random.mix(tail);
     crypto::wipe(seed, sizeof(seed));
+    crypto::wipe(tail, sizeof(tail));
     s_random.set_source(&s_entropy);
     printk("random: ChaCha20 DRBG seeded (%d hardware words, rdseed %s, rdrand %s, %d TSC jitter samples)\n",
         hw_words, s_has_rdseed ? "yes" : "no", s_has_rdrand ? "yes" : "no", kBootJitterSamples);
