@@ -12,6 +12,7 @@
 #include "lib/boot/multiboot2.h"
 #include "kernel/console/console.h"
 #include "kernel/dev/platform.h"
+#include "kernel/dev/random.h"
 #include "kernel/kernel.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/memory.h"
@@ -124,6 +125,9 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint64_t mbi_phys)
     // were already up. Done here, only the BSP runs.
     pci_init();
     boot_mark("pci enumerated");
+    // Before the APs and the init thread: everything that draws random numbers (the network
+    // stack, the phone) starts after this. Late enough that boot timing has varied.
+    random_init();
     int online = smp_start_aps(s_madt);
     uint64_t boot_us = tsc_to_ns(oh::x86::rdtsc() - boot_tsc()) / 1000;
     printk("smp: %d cpus online (%lu.%03lu ms after kernel entry)\n", online, boot_us / 1000, boot_us % 1000);

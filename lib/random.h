@@ -1,4 +1,5 @@
-// Injected randomness for portable code (SIP tags/branches/cnonces, RTP SSRC/sequence, DHCP xid).
+// Injected randomness for portable code (SIP tags/branches/cnonces, RTP SSRC/sequence, DHCP xid,
+// DNS IDs and ports).
 #pragma once
 
 #include <stdint.h>
@@ -13,9 +14,10 @@ protected:
     ~Random() = default;
 };
 
-// xoshiro128** (Blackman & Vigna): fast, good statistical quality, NOT cryptographic. The
-// kernel seeds it from RDRAND/RDSEED when present, otherwise from TSC jitter; tests seed it
-// with a fixed value so runs are reproducible.
+// xoshiro128** (Blackman & Vigna): fast, good statistical quality, NOT cryptographic: for
+// tests, fuzzers, benchmarks and simulations that want the same run twice (a fixed seed).
+// What the network can see (tags, branches, cnonces, DNS IDs and ports, SSRCs) comes from
+// crypto::ChaChaDrbg (lib/crypto/chacha_drbg.h) on every target.
 class Xoshiro128 final : public Random {
 public:
     constexpr explicit Xoshiro128(uint64_t seed = 0x9e3779b97f4a7c15ull) { reseed(seed); }

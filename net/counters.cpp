@@ -64,6 +64,7 @@ const char* counter_name(Counter c)
     case Counter::DhcpFallbacks: return "dhcp_fallbacks";
     case Counter::DropDnsMalformed: return "drop_dns_malformed";
     case Counter::DropDnsIgnored: return "drop_dns_ignored";
+    case Counter::DropDnsWrongPort: return "drop_dns_wrong_port";
     case Counter::DnsTimeouts: return "dns_timeouts";
     case Counter::Count: break;
     }

@@ -66,6 +66,7 @@ enum class Counter : uint8_t {
     DhcpFallbacks,
     DropDnsMalformed,
     DropDnsIgnored,       // unknown id or another question
+    DropDnsWrongPort,     // from the server's port 53 to a port no pending query uses
     DnsTimeouts,
     Count,
 };

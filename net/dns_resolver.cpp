@@ -1,14 +1,14 @@
 // DNS resolver: query slots, retransmission with backoff, response matching (RFC 1035 §7).
 #include "net/dns_resolver.h"
 
+#include "net/ephemeral_port.h"
+
 namespace oh::net {
 
 DnsResolver::DnsResolver(DnsHost& host, Random& random)
     : m_host(host)
     , m_random(random)
 {
-    // A random ephemeral source port and random IDs make blind spoofing harder (RFC 5452 §9.2).
-    m_port = uint16_t(49152 + m_random.next_u32() % 16384);
 }
 
 uint16_t DnsResolver::handle_of(const Slot& slot) const
@@ -16,6 +16,23 @@ uint16_t DnsResolver::handle_of(const Slot& slot) const
     return uint16_t(size_t(&slot - m_slots) | (size_t(slot.generation) << 8));
 }
 
+bool DnsResolver::uses_port(uint16_t local_port) const
+{
+    for (const Slot& s : m_slots)
+        if (s.state == SlotState::Pending && s.port == local_port)
+            return true;
+    return false;
+}
+
+// RFC 5452 §9.2: an unpredictable source port per query, and different ports for queries
+// outstanding at once, so that a blind spoofer must guess the port as well as the 16-bit ID
+// (about 30 bits instead of 16).
+std::optional<uint16_t> DnsResolver::fresh_port()
+{
+    return pick_ephemeral_port(m_random, [this](uint16_t p) { return !uses_port(p) && m_host.dns_port_available(p); });
+}
+
+// RFC 5452 §9.2: an unpredictable ID over the full 0-65535 range.
 uint16_t DnsResolver::fresh_id()
 {
     while (true) {
@@ -39,6 +56,10 @@ Result<uint16_t> DnsResolver::resolve(std::string_view name, Nanoseconds now)
     for (Slot& slot : m_slots) {
         if (slot.state != SlotState::Free)
             continue;
+        auto port = fresh_port();
+        if (!port)
+            return { Error::Busy, "no free port for a DNS query" };
+        slot.port = *port;
         slot.state = SlotState::Pending;
         slot.generation++;
         slot.attempts = 0;
@@ -63,7 +84,8 @@ void DnsResolver::send_query(Slot& slot, Nanoseconds now)
         finish(slot, Error::NoSpace);
         return;
     }
-    m_host.dns_send(size.value(), m_server, m_port);
+    // A retransmission keeps its port and ID: an answer to the first attempt still counts.
+    m_host.dns_send(size.value(), m_server, slot.port);
     slot.deadline = now + (kDnsFirstTimeout << slot.attempts);
     slot.attempts++;
 }
@@ -71,6 +93,7 @@ void DnsResolver::send_query(Slot& slot, Nanoseconds now)
 void DnsResolver::finish(Slot& slot, Error outcome)
 {
     slot.state = SlotState::Done;
+    slot.port = 0; // free for sockets and other queries; a late answer now finds no query
     slot.outcome = outcome;
     m_host.dns_completed(handle_of(slot));
 }
@@ -89,11 +112,12 @@ Result<Ipv4Address> DnsResolver::take_result(uint16_t query)
     return slot.address;
 }
 
-Result<void> DnsResolver::receive(std::span<const uint8_t> payload, Ipv4Address from, Nanoseconds now)
+Result<void> DnsResolver::receive(std::span<const uint8_t> payload, Ipv4Address from, uint16_t local_port,
+    Nanoseconds now)
 {
     uint16_t id = TRY(dns_message_id(payload));
     for (Slot& slot : m_slots) {
-        if (slot.state != SlotState::Pending || slot.id != id || !(from == m_server))
+        if (slot.state != SlotState::Pending || slot.port != local_port || slot.id != id || !(from == m_server))
             continue;
         DnsResponse r = TRY(parse_dns_response(payload, { slot.name, slot.name_length }));
         if (r.rcode == uint8_t(DnsRcode::NameError))

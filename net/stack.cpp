@@ -21,7 +21,6 @@ Stack::Stack(NetDevice& device, const Clock& clock, Random& random, const MacAdd
 {
     m_ip_id = uint16_t(random.next_u32());
     m_ping_id = uint16_t(random.next_u32());
-    m_next_ephemeral = uint16_t(49152 + random.next_u32() % 16384);
 }
 
 void Stack::start(const NetConfig& config)

@@ -120,7 +120,8 @@ public:
     const Ipv4Settings& settings() const { return m_settings; }
     const MacAddress& mac() const { return m_mac; }
 
-    // UDP sockets. Port 0 picks an ephemeral port. Exists: the port is taken.
+    // UDP sockets. Port 0 picks a random free port of the dynamic range (RFC 6056 §3.3).
+    // Exists: the port is taken (or, for port 0, every dynamic port is).
     Result<SocketId> udp_open(uint16_t local_port);
     // Fixes the default destination and accepts datagrams only from it; others are dropped
     // before they take a queue slot (Counter::DropUdpWrongPeer).
@@ -226,6 +227,7 @@ private:
     void dhcp_deconfigure() override { deconfigure(); }
     std::span<uint8_t> dns_buffer() override { return udp_payload_buffer(); }
     void dns_send(size_t length, Ipv4Address server, uint16_t local_port) override;
+    bool dns_port_available(uint16_t local_port) const override { return !port_in_use(local_port); }
     void dns_completed(uint16_t query) override;
 
     NetDevice& m_device;
@@ -240,7 +242,6 @@ private:
     bool m_udp_echo { false };
     uint16_t m_ip_id { 0 };
     uint16_t m_ping_id { 0 };
-    uint16_t m_next_ephemeral { 0 };
     uint8_t m_announcements_left { 0 };
     uint8_t m_socket_buffers { 0 };
     uint8_t m_ping_reply_head { 0 };

@@ -4,6 +4,7 @@
 
 #include "lib/bytes.h"
 #include "net/checksum.h"
+#include "net/ephemeral_port.h"
 
 namespace oh::net {
 
@@ -30,7 +31,7 @@ const Stack::Socket* Stack::socket_for(SocketId id) const
 
 bool Stack::port_in_use(uint16_t port) const
 {
-    if (port == m_dns.local_port() || port == kDhcpClientPort || (m_udp_echo && port == kUdpEchoPort))
+    if (m_dns.uses_port(port) || port == kDhcpClientPort || (m_udp_echo && port == kUdpEchoPort))
         return true;
     for (const Socket& s : m_sockets)
         if (s.open && s.local_port == port)
@@ -41,11 +42,11 @@ bool Stack::port_in_use(uint16_t port) const
 Result<SocketId> Stack::udp_open(uint16_t local_port)
 {
     if (local_port == 0) {
-        // RFC 6335 §6: the dynamic range 49152-65535.
-        for (int tries = 0; tries < 16384 && port_in_use(m_next_ephemeral); ++tries)
-            m_next_ephemeral = m_next_ephemeral == 65535 ? 49152 : uint16_t(m_next_ephemeral + 1);
-        local_port = m_next_ephemeral;
-        m_next_ephemeral = m_next_ephemeral == 65535 ? 49152 : uint16_t(m_next_ephemeral + 1);
+        // RFC 6056 §3.3: an unpredictable ephemeral port, not the next one in turn.
+        auto port = pick_ephemeral_port(m_random, [this](uint16_t p) { return !port_in_use(p); });
+        if (!port)
+            return { Error::Exists, "no free ephemeral port" };
+        local_port = *port;
     }
     if (port_in_use(local_port))
         return { Error::Exists, "port in use" };
@@ -264,8 +265,8 @@ void Stack::handle_udp(const Ipv4Packet& ip)
             m_counters.bump(Counter::DhcpLeases);
         return;
     }
-    if (udp.destination_port == m_dns.local_port() && udp.source_port == kDnsPort) {
-        auto r = m_dns.receive(udp.payload, ip.source, now);
+    if (udp.source_port == kDnsPort && m_dns.uses_port(udp.destination_port)) {
+        auto r = m_dns.receive(udp.payload, ip.source, udp.destination_port, now);
         if (r.is_error())
             m_counters.bump(r.error() == Error::NotFound || r.error() == Error::InvalidArgument
                     ? Counter::DropDnsIgnored
@@ -314,7 +315,12 @@ void Stack::deliver_to_socket(const Ipv4Packet& ip, const UdpDatagram& udp)
             m_listener->on_udp_readable(SocketId { uint16_t(i | (size_t(s.generation) << 8)) });
         return;
     }
-    m_counters.bump(wrong_peer ? Counter::DropUdpWrongPeer : Counter::DropUdpNoPort);
+    // From the DNS server's port 53 to a port no query (and no socket) uses: an answer to a
+    // finished query, or a spoofer guessing ports (RFC 5452 §9.2).
+    bool dns_shaped = udp.source_port == kDnsPort && ip.source == m_dns.server();
+    m_counters.bump(wrong_peer ? Counter::DropUdpWrongPeer
+            : dns_shaped       ? Counter::DropDnsWrongPort
+                               : Counter::DropUdpNoPort);
 }
 
 void Stack::dhcp_send(size_t length, Ipv4Address destination, DhcpSource source)

@@ -1,4 +1,4 @@
-// PCI config ports, DMA memory, MMIO mapping and the kernel random source.
+// PCI config ports, DMA memory and MMIO mapping.
 #include "kernel/dev/platform.h"
 
 #include "kernel/arch/x86_64/cpu.h"
@@ -24,7 +24,6 @@ constinit SpinLock s_pci_lock;
 constinit PciConfigPorts s_pci_config;
 constinit pci::Device s_devices[kMaxPciDevices] {};
 constinit size_t s_device_count = 0;
-constinit Xoshiro128 s_random { 0 };
 
 uint32_t config_address(pci::Address a, uint8_t offset)
 {
@@ -59,13 +58,6 @@ void cmd_pci(int, const char* const*)
     }
 }
 
-bool has_rdrand()
-{
-    uint32_t a, b, c, d;
-    x86::cpuid(1, 0, a, b, c, d);
-    return c & (1u << 30);
-}
-
 } // namespace
 
 uint32_t PciConfigPorts::read32(pci::Address a, uint8_t offset)
@@ -89,18 +81,6 @@ void pci_init()
     s_device_count = pci::enumerate(s_pci_config, s_devices, kMaxPciDevices);
     printk("pci: %zu functions\n", s_device_count);
     shell_register("pci", "list PCI functions", cmd_pci);
-
-    uint64_t seed = x86::rdtsc();
-    if (has_rdrand()) {
-        uint64_t r = 0;
-        unsigned char ok = 0;
-        for (int i = 0; i < 10 && !ok; i++)
-            asm volatile("rdrand %0; setc %1" : "=r"(r), "=qm"(ok));
-        seed ^= r;
-    }
-    for (int i = 0; i < 64; i++) // TSC low bits jitter across port I/O
-        seed = (seed << 1 | (seed >> 63)) ^ (x86::rdtsc() & 0xff) ^ x86::inb(0x80);
-    s_random.reseed(seed);
 }
 
 size_t pci_device_count() { return s_device_count; }
@@ -184,7 +164,5 @@ volatile void* mmio_map(uint64_t phys, size_t)
     // The direct map covers the 3-4 GiB hole uncached (paging_init).
     return static_cast<volatile void*>(phys_to_virt(phys));
 }
-
-Random& kernel_random() { return s_random; }
 
 } // namespace oh::kernel

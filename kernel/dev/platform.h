@@ -8,7 +8,6 @@
 #include "lib/hw/io.h"
 #include "drivers/pci/pci.h"
 #include "kernel/arch/x86_64/interrupts.h"
-#include "lib/random.h"
 #include "lib/result.h"
 
 namespace oh::kernel {
@@ -44,8 +43,5 @@ hw::Delay& kernel_delay();
 
 // MMIO BAR: its uncached virtual address in the direct map.
 volatile void* mmio_map(uint64_t phys, size_t size);
-
-// The kernel's random source: RDRAND when the CPU has it, TSC jitter otherwise.
-Random& kernel_random();
 
 } // namespace oh::kernel

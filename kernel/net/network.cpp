@@ -5,6 +5,7 @@
 #include "kernel/console/console.h"
 #include "kernel/console/shell.h"
 #include "kernel/dev/platform.h"
+#include "kernel/dev/random.h"
 #include "kernel/net/e1000_nic.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time/time.h"
@@ -184,6 +185,46 @@ void cmd_ping(int argc, const char* const* argv)
     printk("ping: %d/%d replies\n", replies, count);
 }
 
+// One A lookup through the stack's resolver (each query from a fresh random port, with a
+// fresh random ID): what the phone does with a sip.server name, from the shell.
+void cmd_resolve(int argc, const char* const* argv)
+{
+    if (!s_ready || argc < 2) {
+        printk("usage: resolve NAME\n");
+        return;
+    }
+    size_t len = 0;
+    while (argv[1][len])
+        len++;
+    uint16_t query;
+    {
+        MutexGuard g(s_lock);
+        auto q = s_stack->resolve({ argv[1], len });
+        if (q.is_error()) {
+            printk("resolve: %s: %s\n", argv[1], q.error_info().text());
+            return;
+        }
+        query = q.value();
+    }
+    network_kick();
+    // The resolver gives up after 2 + 4 + 8 s (net/dns_resolver.h).
+    uint64_t deadline = monotonic_ns() + 16'000'000'000ull;
+    while (monotonic_ns() < deadline) {
+        thread_sleep_ns(10'000'000);
+        MutexGuard g(s_lock);
+        auto r = s_stack->take_resolved(query);
+        if (r.has_value()) {
+            printk("resolve: %s %u.%u.%u.%u\n", argv[1], r->octet(0), r->octet(1), r->octet(2), r->octet(3));
+            return;
+        }
+        if (r.error() != Error::WouldBlock) {
+            printk("resolve: %s: %s\n", argv[1], r.error_info().text());
+            return;
+        }
+    }
+    printk("resolve: %s: no answer\n", argv[1]);
+}
+
 } // namespace
 
 void network_init(const CommandLine& cl)
@@ -191,6 +232,7 @@ void network_init(const CommandLine& cl)
     shell_register("net", "network interface and address", cmd_net);
     shell_register("netstat", "network counters", cmd_netstat);
     shell_register("ping", "ping ADDRESS [COUNT]", cmd_ping);
+    shell_register("resolve", "resolve NAME (DNS A lookup)", cmd_resolve);
     s_nic = e1000_probe_and_start([] { network_kick(); });
     if (!s_nic) {
         printk("net: no supported network card\n");

@@ -3,6 +3,7 @@
 // (capture -> G.711 -> RTP; jitter buffer -> playback), and publish statistics.
 #include "kernel/console/console.h"
 #include "kernel/dev/platform.h"
+#include "kernel/dev/random.h"
 #include "kernel/net/network.h"
 #include "kernel/phone/pacer.h"
 #include "kernel/phone/phone_state.h"

@@ -9,6 +9,7 @@
 #include "kernel/console/console.h"
 #include "kernel/console/shell.h"
 #include "kernel/dev/platform.h"
+#include "kernel/dev/random.h"
 #include "kernel/net/network.h"
 #include "kernel/phone/phone_state.h"
 #include "kernel/sched/sched.h"

@@ -6,6 +6,7 @@
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/console/console.h"
 #include "kernel/dev/platform.h"
+#include "kernel/dev/random.h"
 #include "kernel/net/network.h"
 #include "kernel/phone/pacer.h"
 #include "kernel/phone/phone_state.h"

@@ -5,6 +5,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/console/console.h"
+#include "kernel/dev/random.h"
 #include "kernel/mm/memory.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/thread.h"
@@ -497,6 +498,37 @@ void test_stack_alignment(TestContext& ctx)
     KCHECK(ctx, misalign == 0, "frame address %% 16 = %lu", misalign);
 }
 
+// --- the kernel DRBG from every CPU at once -------------------------------------------------
+// Without its lock two CPUs would run the block function on the same key and hand out the
+// same value; 64-bit draws make a chance repeat among 4096 of them a 2^-41 event.
+void test_random_concurrent(TestContext& ctx)
+{
+    constexpr int kPerThread = 1024;
+    static uint64_t draws[kMaxCpus][kPerThread];
+    static volatile bool go;
+    go = false;
+    int n = online_cpu_count();
+    Thread* ts[kMaxCpus];
+    for (int i = 0; i < n; i++)
+        ts[i] = spawn("rand", [](void* arg) {
+            while (!go)
+                x86::pause();
+            uint64_t* out = draws[reinterpret_cast<uintptr_t>(arg)];
+            for (int k = 0; k < kPerThread; k++)
+                out[k] = (uint64_t(kernel_random().next_u32()) << 32) | kernel_random().next_u32();
+        }, reinterpret_cast<void*>(uintptr_t(i)), SchedClass::Normal, 0, 1ull << i);
+    go = true;
+    for (int i = 0; i < n; i++)
+        thread_join(ts[i]);
+    int repeats = 0;
+    const uint64_t* all = &draws[0][0];
+    int total = n * kPerThread;
+    for (int a = 0; a < total; a++)
+        for (int b = a + 1; b < total; b++)
+            repeats += all[a] == all[b];
+    KCHECK(ctx, repeats == 0, "%d repeated values among %d draws", repeats, total);
+}
+
 struct TestCase {
     const char* name;
     void (*fn)(TestContext&);
@@ -514,6 +546,7 @@ constexpr TestCase kTests[] = {
     { "semaphore", test_semaphore },
     { "memory_stress", test_memory_stress },
     { "load_balance", test_load_balance },
+    { "random_concurrent", test_random_concurrent },
     { "fault_reported", test_fault_reported },
 };
 

@@ -19,13 +19,13 @@ ARM_CMDLINE  := $(if $(strip $(CMDLINE)),$(CMDLINE),net=dhcp)
 # The port layer and the portable core it carries (modules built from their own paths).
 ARM_PORT_SRCS  := $(armv7m_SRCS)
 ARM_PORT_ASM   := $(armv7m_ASM)
-ARM_CORE_SRCS  := $(call module_srcs,sched cmdline lib net)
+ARM_CORE_SRCS  := $(call module_srcs,sched cmdline lib crypto net)
 ARM_PHONE_SRCS := $(call module_srcs,sip media phone_core)
 
 MPS2_DIR   := port/armv7m/boards/mps2-an500
 MPS2_SRCS  := $(call module_srcs,lan9118 mps2_board)
 STM32_DIR  := port/armv7m/boards/stm32f746g-disco
-STM32_SRCS := $(call module_srcs,stm32f7_soc stm32_eth stm32_sai wm8994 stm32_board_audio stm32_board)
+STM32_SRCS := $(call module_srcs,stm32f7_soc stm32_eth stm32_rng stm32_sai wm8994 stm32_board_audio stm32_board)
 ARM_BOARD_SRCS := $(MPS2_SRCS) $(STM32_SRCS)
 
 ARM_MPS2_ELF  := $(ARM_BUILD)/offhook-mps2-an500.elf

@@ -4,6 +4,9 @@
 - the kernel gets its address from dnsmasq (and dnsmasq logged the ACK to our MAC);
 - the host pings it 100 times with no loss;
 - the kernel pings the host (shell `ping`), replies counted;
+- the kernel resolves the lab's SIP name through dnsmasq three times (shell `resolve`), and
+  on the wire (tshark) each query left from its own port of 49152-65535 with its own ID
+  (RFC 5452 §9.2);
 - the UDP echo service returns 1,000 datagrams of sizes 1..1472 byte for byte;
 - a flood of malformed frames sent while pinging leaves it up and answering, and its drop
   counters (shell `netstat`) grew.
@@ -31,6 +34,33 @@ def drops(lab):
     lab.send("netstat")
     m = lab.wait_for(r"netstat: total_drops=(\d+)", timeout=10, start=mark)
     return int(m.group(1)) if m else None
+
+
+def dns_queries(lab):
+    capture = lab.ns_popen("timeout", "60", "tshark", "-i", lab.tap, "-l", "-f", "udp dst port 53",
+                           "-T", "fields", "-e", "udp.srcport", "-e", "dns.id", "-e", "dns.qry.name",
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    time.sleep(2)  # tshark's capture is open before the first query leaves
+    answers = []
+    for _ in range(3):
+        mark = lab.mark()
+        lab.send(f"resolve {netlab.SIP_NAME}")
+        m = lab.wait_for(rf"resolve: {re.escape(netlab.SIP_NAME)} (\S+)", timeout=20, start=mark)
+        answers.append(m.group(1) if m else None)
+    time.sleep(1)
+    capture.terminate()
+    try:
+        out, _ = capture.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        capture.kill()
+        out, _ = capture.communicate()
+    queries = [line.split("\t") for line in out.splitlines() if netlab.SIP_NAME in line]
+    result("dns_resolves", answers == [netlab.HOST_IP] * 3, f"answers {answers}")
+    ports = [int(q[0]) for q in queries]
+    ids = [int(q[1], 16) if q[1].startswith("0x") else int(q[1]) for q in queries]
+    ok = len(queries) == 3 and len(set(ports)) == 3 and all(p >= 49152 for p in ports) and len(set(ids)) == 3
+    print(f"info: DNS queries on the wire (source port, id): {list(zip(ports, ids))}", flush=True)
+    result("dns_random_port_and_id", ok, f"queries on the wire (port, id): {list(zip(ports, ids))}")
 
 
 def main():
@@ -68,6 +98,8 @@ def main():
         m2 = lab.wait_for(r"ping: (\d+)/(\d+) replies", timeout=30, start=mark)
         result("kernel_pings_host", m2 is not None and m2.group(1) == m2.group(2) == "5",
                f"{m2.group(0) if m2 else 'no summary'}")
+
+        dns_queries(lab)
 
         p = lab.ns(sys.executable, PEER, "udp-echo", ip, "1000", check=False, timeout=600)
         try:

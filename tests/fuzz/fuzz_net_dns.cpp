@@ -11,12 +11,15 @@ namespace {
 class Host final : public oh::net::DnsHost {
 public:
     std::span<uint8_t> dns_buffer() override { return m_buffer; }
-    void dns_send(size_t length, oh::Ipv4Address, uint16_t) override
+    void dns_send(size_t length, oh::Ipv4Address, uint16_t local_port) override
     {
         if (length > sizeof m_buffer)
             __builtin_trap();
+        last_port = local_port;
     }
+    uint16_t last_port { 0 };
     void dns_completed(uint16_t) override { }
+    bool dns_port_available(uint16_t) const override { return true; }
 
 private:
     uint8_t m_buffer[512];
@@ -43,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     DnsResolver resolver(host, random);
     resolver.set_server(oh::Ipv4Address(192, 0, 2, 1));
     auto query = resolver.resolve("www.example.org", 0);
-    (void)resolver.receive(input, oh::Ipv4Address(192, 0, 2, 1), 0);
+    // Its port is random: the fuzzer reaches the matching code through the port the query used.
+    (void)resolver.receive(input, oh::Ipv4Address(192, 0, 2, 1), host.last_port, 0);
     if (query.has_value())
         (void)resolver.take_result(*query);
     return 0;

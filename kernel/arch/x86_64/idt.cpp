@@ -5,6 +5,7 @@
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/console/console.h"
+#include "kernel/dev/random.h"
 #include "kernel/debug/backtrace.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sync/spinlock.h"
@@ -166,6 +167,7 @@ extern "C" void interrupt_dispatch(InterruptFrame* f)
         oh::x86::halt_forever();
     cpu.irq_depth++;
     cpu.irq_count++;
+    random_note_interrupt(cpu, f->vector);
     for (auto& slot : s_handlers[f->vector]) {
         IrqHandler fn = __atomic_load_n(&slot.fn, __ATOMIC_ACQUIRE);
         if (fn)

@@ -28,6 +28,7 @@ struct Cpu {
     uint64_t timer_fired_armed;  // at the last timer interrupt: when it had been set to fire
     uint64_t timer_fired_ns;     // at the last timer interrupt: when it came
     bool timer_pending;          // armed, its interrupt not taken yet
+    uint64_t irq_entropy;        // TSC of each interrupt folded in (kernel/dev/random.h)
     CpuTables tables;
 };
 

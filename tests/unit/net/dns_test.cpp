@@ -4,7 +4,12 @@
 
 #include <string>
 
+#include "lib/crypto/chacha_drbg.h"
 #include "net/dns_message.h"
+#include "net/dns_resolver.h"
+#include "net/ephemeral_port.h"
+
+#include <set>
 
 namespace nettest {
 namespace {
@@ -308,6 +313,152 @@ TEST_F(DnsTest, NameErrorAndLimits)
     for (size_t i = 0; i < kDnsQueries; ++i)
         ASSERT_TRUE(stack.resolve("busy.example").has_value());
     EXPECT_EQ(stack.resolve("one.more").error(), Error::NoMemory);
+}
+
+// RFC 5452 §9.2: each query from its own random port with its own random ID.
+TEST_F(DnsTest, QueryIdsAndPortsVaryPerQuery)
+{
+    std::set<uint16_t> ids, ports;
+    for (int i = 0; i < 40; i++) {
+        auto h = stack.resolve("pbx.example.org");
+        ASSERT_TRUE(h.has_value());
+        Query q = take_query();
+        EXPECT_GE(q.port, kEphemeralFirst);
+        ids.insert(q.id);
+        ports.insert(q.port);
+        Bytes m = response_head(q.id, "pbx.example.org", 1);
+        add_record(m, kPointerToQuestion, 1, { 192, 0, 2, 5 });
+        answer(q, m);
+        ASSERT_TRUE(stack.take_resolved(*h).has_value());
+    }
+    // 40 draws from 2^16 IDs and 2^14 ports: a handful of repeats at most, never a sequence.
+    EXPECT_GE(ids.size(), 38u);
+    EXPECT_GE(ports.size(), 36u);
+}
+
+TEST_F(DnsTest, ConcurrentQueriesUseDifferentPorts)
+{
+    std::set<uint16_t> ports;
+    for (size_t i = 0; i < kDnsQueries; ++i) {
+        ASSERT_TRUE(stack.resolve("busy.example").has_value());
+        ports.insert(take_query().port);
+    }
+    EXPECT_EQ(ports.size(), kDnsQueries);
+    // While pending, a query's port is not handed to a socket.
+    for (uint16_t p : ports)
+        EXPECT_EQ(stack.udp_open(p).error(), Error::Exists);
+}
+
+TEST_F(DnsTest, RefusesAnswersAtTheWrongPortOrWithTheWrongId)
+{
+    auto h = stack.resolve("pbx.example.org");
+    Query q = take_query();
+    Bytes good = response_head(q.id, "pbx.example.org", 1);
+    add_record(good, kPointerToQuestion, 1, { 192, 0, 2, 5 });
+    // The right ID at another port: a spoofer who guessed the ID but not the port.
+    Query wrong_port = q;
+    wrong_port.port = uint16_t(q.port == 65535 ? kEphemeralFirst : q.port + 1);
+    answer(wrong_port, good);
+    EXPECT_EQ(count(Counter::DropDnsWrongPort), 1u);
+    // The right port with every other ID but one: none is taken.
+    Bytes wrong_id = good;
+    for (int delta = 1; delta < 64; delta++) {
+        oh::store_be16(wrong_id.data(), uint16_t(q.id + delta));
+        answer(q, wrong_id);
+    }
+    EXPECT_EQ(count(Counter::DropDnsIgnored), 63u);
+    EXPECT_EQ(stack.take_resolved(*h).error(), Error::WouldBlock);
+    answer(q, good);
+    EXPECT_EQ(stack.take_resolved(*h).value(), Ipv4Address(192, 0, 2, 5));
+    // Once answered the port is closed: a duplicate answer is refused at the port.
+    answer(q, good);
+    EXPECT_EQ(count(Counter::DropDnsWrongPort), 2u);
+    EXPECT_EQ(count(Counter::DropUdpNoPort), 0u);
+}
+
+TEST_F(DnsTest, TwoQueriesDoNotTakeEachOthersAnswers)
+{
+    auto ha = stack.resolve("a.example");
+    Query a = take_query();
+    auto hb = stack.resolve("b.example");
+    Query b = take_query();
+    ASSERT_NE(a.port, b.port);
+    // b's answer (b's ID, b's name) sent to a's port matches nothing there.
+    Bytes for_b = response_head(b.id, "b.example", 1);
+    add_record(for_b, kPointerToQuestion, 1, { 192, 0, 2, 8 });
+    answer(a, for_b);
+    EXPECT_EQ(count(Counter::DropDnsIgnored), 1u);
+    EXPECT_EQ(stack.take_resolved(*ha).error(), Error::WouldBlock);
+    answer(b, for_b);
+    EXPECT_EQ(stack.take_resolved(*hb).value(), Ipv4Address(192, 0, 2, 8));
+}
+
+// The resolver with the generator the kernel and the ARM port give it.
+class RecordingDnsHost final : public DnsHost {
+public:
+    std::span<uint8_t> dns_buffer() override { return buffer; }
+    void dns_send(size_t length, Ipv4Address, uint16_t local_port) override
+    {
+        sent_ports.push_back(local_port);
+        sent_ids.push_back(oh::load_be16(buffer));
+        (void)length;
+    }
+    bool dns_port_available(uint16_t local_port) const override { return local_port != taken; }
+    void dns_completed(uint16_t) override { }
+    uint8_t buffer[512] {};
+    std::vector<uint16_t> sent_ports, sent_ids;
+    uint16_t taken { 0 };
+};
+
+TEST(DnsResolverDrbg, PortsAndIdsFromTheDrbg)
+{
+    uint8_t seed[32] = { 1, 2, 3 };
+    oh::crypto::ChaChaDrbg drbg(seed);
+    RecordingDnsHost host;
+    DnsResolver resolver(host, drbg);
+    resolver.set_server(Ipv4Address(192, 0, 2, 1));
+    std::set<uint16_t> ports, ids;
+    for (int i = 0; i < 200; i++) {
+        auto h = resolver.resolve("pbx.example.org", 0);
+        ASSERT_TRUE(h.has_value());
+        uint16_t port = host.sent_ports.back(), id = host.sent_ids.back();
+        EXPECT_TRUE(resolver.uses_port(port));
+        ports.insert(port);
+        ids.insert(id);
+        Bytes m = response_head(id, "pbx.example.org", 1);
+        add_record(m, kPointerToQuestion, 1, { 192, 0, 2, 5 });
+        // At the wrong port, or from the wrong server: not taken.
+        EXPECT_EQ(resolver.receive(m, Ipv4Address(192, 0, 2, 1), uint16_t(port ^ 1), 0).error(), Error::NotFound);
+        EXPECT_EQ(resolver.receive(m, Ipv4Address(192, 0, 2, 9), port, 0).error(), Error::NotFound);
+        ASSERT_TRUE(resolver.receive(m, Ipv4Address(192, 0, 2, 1), port, 0).has_value());
+        EXPECT_FALSE(resolver.uses_port(port));
+        ASSERT_TRUE(resolver.take_result(*h).has_value());
+    }
+    // 200 draws: about 1.2 repeats expected among 2^14 ports, 0.3 among 2^16 IDs.
+    EXPECT_GE(ports.size(), 192u);
+    EXPECT_GE(ids.size(), 196u);
+}
+
+TEST(DnsResolverDrbg, AvoidsPortsTheHostHolds)
+{
+    // A host whose every port but one is taken still gets a query out, from that port.
+    class OnePortHost final : public DnsHost {
+    public:
+        std::span<uint8_t> dns_buffer() override { return buffer; }
+        void dns_send(size_t, Ipv4Address, uint16_t local_port) override { sent = local_port; }
+        bool dns_port_available(uint16_t p) const override { return p == 60001; }
+        void dns_completed(uint16_t) override { }
+        uint8_t buffer[512] {};
+        uint16_t sent { 0 };
+    } host;
+    uint8_t seed[32] = { 9 };
+    oh::crypto::ChaChaDrbg drbg(seed);
+    DnsResolver resolver(host, drbg);
+    resolver.set_server(Ipv4Address(192, 0, 2, 1));
+    ASSERT_TRUE(resolver.resolve("a.example", 0).has_value());
+    EXPECT_EQ(host.sent, 60001);
+    if (kDnsQueries > 1)
+        EXPECT_EQ(resolver.resolve("b.example", 0).error(), Error::Busy) << "the one port is in use";
 }
 
 } // namespace

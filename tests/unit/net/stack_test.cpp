@@ -1,6 +1,9 @@
 // Stack behaviour over IPv4: ping replies byte for byte, outgoing pings with RTTs, UDP echo
 // of every size, UDP sockets and checksums, and floods of malformed frames.
 #include "net_test_util.h"
+#include "net/ephemeral_port.h"
+
+#include <set>
 
 namespace nettest {
 namespace {
@@ -381,6 +384,28 @@ TEST(StackSize, FitsTheBudget)
     EXPECT_LE(sizeof(Stack), kPoolBuffers * kPoolBufferSize + sizeof(Ipv4Reassembler) + 8u * 1024u);
     std::printf("sizeof(Stack) = %zu bytes (pool %zu x %zu = %zu)\n", sizeof(Stack), kPoolBuffers, kPoolBufferSize,
         kPoolBuffers * kPoolBufferSize);
+}
+
+// RFC 6056 §3.3: port 0 gives a random free port of the dynamic range, not the next one.
+TEST_F(StackTest, EphemeralPortsAreRandomAndFree)
+{
+    std::set<uint16_t> ports;
+    SocketId held = stack.udp_open(0).value();
+    uint16_t held_port = stack.udp_local_port(held).value();
+    for (int i = 0; i < 40; i++) {
+        auto s = stack.udp_open(0);
+        ASSERT_TRUE(s.has_value());
+        uint16_t p = stack.udp_local_port(*s).value();
+        EXPECT_GE(p, kEphemeralFirst);
+        EXPECT_NE(p, held_port);
+        ports.insert(p);
+        stack.udp_close(*s);
+    }
+    EXPECT_GE(ports.size(), 36u);
+    bool consecutive = true;
+    for (auto it = ports.begin(); std::next(it) != ports.end(); ++it)
+        consecutive &= *std::next(it) == *it + 1;
+    EXPECT_FALSE(consecutive);
 }
 
 } // namespace

@@ -2,7 +2,6 @@
 // and the threads of the image: network (normal class) and the 20 ms audio tick (real-time).
 #include "port/armv7m/board.h"
 
-#include "lib/random.h"
 #include "port/armv7m/app/config.h"
 #include "port/armv7m/app/net_task.h"
 #include "port/armv7m/app/phone.h"
@@ -13,6 +12,7 @@
 #include "port/armv7m/irq.h"
 #include "port/armv7m/late.h"
 #include "port/armv7m/nvic.h"
+#include "port/armv7m/random.h"
 #include "port/armv7m/systick.h"
 #include "port/armv7m/thread.h"
 
@@ -48,7 +48,8 @@ constinit hw::DirectMmio s_eth_io { kLan9118Base };
 constinit BusyDelay s_delay;
 constinit SysTickClock s_clock;
 constinit Late<Lan9118> s_nic;
-constinit Late<Xoshiro128> s_random;
+constinit PortRandom s_random;
+constinit TimingJitter s_jitter { kTimer0Base + kTimerValue };
 constinit Late<NetTask> s_net;
 constinit Late<Phone> s_phone;
 constinit volatile bool s_phone_up = false; // configured: this thread runs its media
@@ -236,9 +237,10 @@ void start()
     auto mac = nic.mac();
     kprint("eth: lan9118 mac %02x:%02x:%02x:%02x:%02x:%02x\n", mac.bytes[0], mac.bytes[1],
         mac.bytes[2], mac.bytes[3], mac.bytes[4], mac.bytes[5]);
-    // No entropy source on this board: mix the MAC (unique per lab) with boot timing.
-    uint64_t seed = monotonic_ns() ^ (uint64_t(load_be32(mac.bytes)) << 16) ^ load_be16(mac.bytes + 4);
-    auto& random = s_random.emplace(seed);
+    // No hardware RNG on this board: the MAC (unique per lab, not secret) and SysTick jitter
+    // around reads of the free-running timer, which QEMU derives from the host's clock.
+    s_random.seed(mac.bytes, s_jitter, &s_jitter);
+    auto& random = s_random;
     auto& net = s_net.emplace(nic, s_clock, random);
     net.start(config);
     // Audible range and below Nyquist at 8 kHz; anything else falls back to 1 kHz.

@@ -3,7 +3,7 @@
 #include "port/armv7m/board.h"
 
 #include "lib/bytes.h"
-#include "lib/random.h"
+#include "drivers/stm32_rng/stm32_rng.h"
 #include "port/armv7m/app/config.h"
 #include "port/armv7m/app/net_task.h"
 #include "port/armv7m/app/phone.h"
@@ -23,6 +23,7 @@
 #include "port/armv7m/irq.h"
 #include "port/armv7m/late.h"
 #include "port/armv7m/nvic.h"
+#include "port/armv7m/random.h"
 #include "port/armv7m/systick.h"
 #include "port/armv7m/thread.h"
 
@@ -64,6 +65,9 @@ constinit hw::DirectMmio s_i2c_io { kI2c3Base };
 constinit StmI2c s_i2c { s_i2c_io };
 constinit hw::DirectMmio s_sai_io { kSai2Base };
 constinit hw::DirectMmio s_dma_io { kDma2Base };
+constinit hw::DirectMmio s_rng_io { kRngBase };
+constinit StmRng s_rng { s_rng_io };
+constinit TimingJitter s_jitter { kUsart1Base + Usart::kIsr };
 constinit BusyDelay s_delay;
 constinit hw::IdentityBus s_bus;
 constinit SysTickClock s_clock;
@@ -72,7 +76,7 @@ constinit EthRings s_eth_rings;               // SRAM1: ETH DMA
 OH_DTCM constinit SaiBuffers s_sai_buffers;   // DTCM: hot audio buffers
 constinit Late<StmEth> s_eth;
 constinit Late<SaiAudio> s_sai;
-constinit Late<Xoshiro128> s_random;
+constinit PortRandom s_random;
 constinit Late<NetTask> s_net;
 constinit Late<Phone> s_phone;
 constinit volatile bool s_phone_up = false; // configured: the audio thread runs its media
@@ -235,6 +239,30 @@ net::MacAddress board_mac()
     return { { 0x02, 0x4f, uint8_t(h >> 24), uint8_t(h >> 16), uint8_t(h >> 8), uint8_t(h) } };
 }
 
+// The key: 32 bytes from the RNG (RM0385 §19), the chip's unique ID and the MAC (unique,
+// not secret), then SysTick jitter; reseeds come from the RNG, or from jitter if it failed.
+PortRandom& seed_random(const net::MacAddress& mac)
+{
+    s_rng.initialize();
+    uint8_t material[32 + 12 + 6];
+    size_t from_rng = s_rng.gather({ material, 32 });
+    const volatile uint8_t* uid = reinterpret_cast<const volatile uint8_t*>(kUniqueId);
+    for (size_t i = 0; i < 12; i++)
+        material[32 + i] = uid[i];
+    copy_bytes(material + 44, mac.bytes, 6);
+    bool rng_ok = from_rng == 32;
+    if (!rng_ok)
+        fill_bytes(material + from_rng, 0, 32 - from_rng);
+    s_random.seed(material, s_jitter, rng_ok ? static_cast<crypto::EntropySource*>(&s_rng) : &s_jitter);
+    crypto::wipe(material, sizeof(material));
+    if (rng_ok)
+        kprint("random: ChaCha20 DRBG seeded from the RNG\n");
+    else
+        kprint("random: RNG gave %u of 32 bytes (seed errors %lu, clock errors %lu): seeded from timing only\n",
+            unsigned(from_rng), (unsigned long)s_rng.seed_errors(), (unsigned long)s_rng.clock_errors());
+    return s_random;
+}
+
 void start_audio()
 {
     s_i2c.initialize();
@@ -295,9 +323,7 @@ void start()
     }
     kprint("eth: LAN8742A link %s, %u Mbit/s %s duplex\n", eth.link().up ? "up" : "down",
         eth.link().mbps, eth.link().full_duplex ? "full" : "half");
-    auto mac = eth.mac();
-    uint64_t seed = (uint64_t(load_be32(mac.bytes + 2)) << 32) ^ monotonic_ns();
-    auto& random = s_random.emplace(seed);
+    auto& random = seed_random(eth.mac());
     auto& net = s_net.emplace(eth, s_clock, random);
     net.start(config);
     auto& phone = s_phone.emplace(net.stack(), s_clock, random, codec);

@@ -51,8 +51,9 @@ Result<void> ClockTree::configure(const ClockPlan& p)
 void ClockTree::enable_peripherals()
 {
     using namespace rcc;
-    // GPIOA..GPIOK clocks, DTCM, DMA2 and the Ethernet MAC with its two DMA ports.
+    // GPIOA..GPIOK clocks, DTCM, DMA2 and the Ethernet MAC with its two DMA ports; the RNG.
     m_rcc.modify32(kAhb1Enr, 0, 0x7ffu | kAhb1DtcmEn | kAhb1Dma2En | kAhb1EthMacEn | kAhb1EthTxEn | kAhb1EthRxEn);
+    m_rcc.modify32(kAhb2Enr, 0, kAhb2RngEn);
     m_rcc.modify32(kApb1Enr, 0, kApb1I2c3En);
     m_rcc.modify32(kApb2Enr, 0, kApb2Usart1En | kApb2SyscfgEn | kApb2Sai2En);
     (void)m_rcc.read32(kApb2Enr); // RM0385 §5.2.12: a read-back delays until the clock runs

@@ -14,7 +14,7 @@ struct ClockPlan {
     uint32_t pll_m { 25 };     // VCO input 1 MHz (RM0385 §5.3.2: 1-2 MHz, 2 MHz lowers jitter)
     uint32_t pll_n { 432 };    // VCO 432 MHz
     uint32_t pll_p { 2 };      // SYSCLK 216 MHz
-    uint32_t pll_q { 9 };      // 48 MHz for USB/SDMMC
+    uint32_t pll_q { 9 };      // 48 MHz for USB/SDMMC and the RNG (CK48)
     // PLLI2S feeds SAI2: 1 MHz * 344 / 7 = 49.14 MHz; SAI MCKDIV 6 -> MCLK 4.096 MHz = 256 x 16 kHz.
     uint32_t plli2s_n { 344 };
     uint32_t plli2s_q { 7 };

@@ -19,6 +19,7 @@ constexpr uintptr_t kI2c3Base = 0x40005C00;
 constexpr uintptr_t kSai2Base = 0x40015C00;
 constexpr uintptr_t kDma2Base = 0x40026400;
 constexpr uintptr_t kEthBase = 0x40028000;
+constexpr uintptr_t kRngBase = 0x50060800; // AHB2
 
 // RM0385 §10.1.2 Table 40: vector positions.
 constexpr unsigned kIrqUsart1 = 37;
@@ -30,7 +31,7 @@ enum class Port : uint8_t { A, B, C, D, E, F, G, H, I, J, K };
 
 // RM0385 §5.3: RCC.
 namespace rcc {
-constexpr uint32_t kCr = 0x00, kPllCfgr = 0x04, kCfgr = 0x08, kAhb1Enr = 0x30, kApb1Enr = 0x40,
+constexpr uint32_t kCr = 0x00, kPllCfgr = 0x04, kCfgr = 0x08, kAhb1Enr = 0x30, kAhb2Enr = 0x34, kApb1Enr = 0x40,
                    kApb2Enr = 0x44, kPllI2sCfgr = 0x84, kDckCfgr1 = 0x8C;
 constexpr uint32_t kCrHseOn = 1u << 16, kCrHseRdy = 1u << 17, kCrPllOn = 1u << 24, kCrPllRdy = 1u << 25,
                    kCrPllI2sOn = 1u << 26, kCrPllI2sRdy = 1u << 27;
@@ -39,6 +40,8 @@ constexpr uint32_t kCfgrSwPll = 2, kCfgrSwsMask = 3u << 2, kCfgrSwsPll = 2u << 2
 constexpr uint32_t kCfgrPpre1Div4 = 5u << 10, kCfgrPpre2Div2 = 4u << 13;
 constexpr uint32_t kAhb1DtcmEn = 1u << 20, kAhb1Dma2En = 1u << 22, kAhb1EthMacEn = 1u << 25,
                    kAhb1EthTxEn = 1u << 26, kAhb1EthRxEn = 1u << 27;
+// §5.3.11 RCC_AHB2ENR: the RNG runs from CK48 (DCKCFGR2.CK48MSEL reset value: PLLQ, 48 MHz).
+constexpr uint32_t kAhb2RngEn = 1u << 6;
 constexpr uint32_t kApb1I2c3En = 1u << 23, kApb1PwrEn = 1u << 28;
 constexpr uint32_t kApb2Usart1En = 1u << 4, kApb2SyscfgEn = 1u << 14, kApb2Sai2En = 1u << 23;
 constexpr uint32_t kDckSai2SelMask = 3u << 22, kDckSai2SelPllI2s = 1u << 22;
