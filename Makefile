@@ -47,7 +47,7 @@ KASFLAGS   := -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -I. -g
 
 # Interrupt-safe modules (no SSE), and the portable stack the phone's threads run (compiled
 # with SSE allowed: thread context only).
-KERNEL_MODULES   := kernel lib boot mm sched acpi cmdline block fs pci e1000 ac97 ata
+KERNEL_MODULES   := kernel lib boot mm sched acpi cmdline block fs pci e1000 ac97 ata elf
 KERNEL_PORTABLE  := net sip media phone_core
 KSRC_CORE   = $(call module_srcs,$(KERNEL_MODULES))
 KSRC_PORT   = $(call module_srcs,$(KERNEL_PORTABLE))
