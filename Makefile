@@ -28,6 +28,7 @@ FUZZERS      :=
 -include $(sort $(wildcard tests/unit/*/module.mk))
 -include $(sort $(wildcard tests/fuzz/*.mk))
 -include port/armv7m/arm.mk
+include userland/userland.mk
 .PHONY: all iso run demo debug deps test test-unit test-kernel test-e2e test-fuzz bench clean kernel
 
 # ---------------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ $(BUILD)/cmdline.stamp: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
 
-$(BUILD)/offhook.iso: $(BUILD)/kernel.elf boot/grub.cfg.in $(BUILD)/cmdline.stamp
+$(BUILD)/offhook.iso: $(BUILD)/kernel.elf $(USER_ELFS) boot/grub.cfg.in $(BUILD)/cmdline.stamp
 	tools/mkiso.sh $(BUILD)/kernel.elf $@ $(CMDLINE)
 
 iso: deps $(BUILD)/offhook.iso
