@@ -3,6 +3,7 @@
 #include "kernel/console/shell.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
+#include "kernel/syscall/syscall.h"
 #include "lib/cmdline/cmdline.h"
 
 namespace oh::kernel {
@@ -44,6 +45,8 @@ void cmd_progs(int, const char* const*)
         std::string_view n = program_name(i);
         printk("  %.*s (%zu bytes)\n", int(n.size()), n.data(), program_image(n).size());
     }
+    SyscallStats st = syscall_stats();
+    printk("system calls %lu, refused %lu\n", st.calls, st.refused);
 }
 
 } // namespace
@@ -51,7 +54,7 @@ void cmd_progs(int, const char* const*)
 void processes_boot(const CommandLine& cl)
 {
     shell_register("run", "run a user program and wait for it: run NAME", cmd_run);
-    shell_register("progs", "the user programs (boot modules)", cmd_progs);
+    shell_register("progs", "the user programs (boot modules), system call counts", cmd_progs);
     // bg=a,b: started and left running, each waited for by its own kernel thread.
     size_t bg = 0;
     each_name(cl.get_or("bg", ""), [&](std::string_view name) {

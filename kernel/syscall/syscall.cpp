@@ -6,6 +6,7 @@
 #include "kernel/mm/address_space.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
+#include "kernel/syscall/syscall.h"
 #include "kernel/time/time.h"
 #include "lib/abi/syscall.h"
 
@@ -81,6 +82,11 @@ constexpr Handler kTable[kSysCount] = {
 static_assert(uint64_t(Sys::GetPid) + 1 == kSysCount);
 
 } // namespace
+
+SyscallStats syscall_stats()
+{
+    return { __atomic_load_n(&s_calls, __ATOMIC_RELAXED), __atomic_load_n(&s_refused, __ATOMIC_RELAXED) };
+}
 
 } // namespace oh::kernel
 
