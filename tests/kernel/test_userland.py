@@ -4,13 +4,14 @@
 Every check reads what the programs themselves wrote through the write system call, and the
 exit codes and kill reports the kernel gives for them (userland/bin/*.cpp):
 
-- `-cpu max` (SMEP and SMAP present), `run=hello,nullwrite,ud2,kread,stackbomb,badptr,syscheck`:
+- `-cpu max` (SMEP and SMAP present), `run=hello,nullwrite,ud2,kread,stackbomb,badptr,syscheck,sysfuzz`:
   hello's line on the console and its exit code 7; nullwrite (store to 0x0), ud2 (#UD) and
   kread (a read of the kernel's direct map: a protection fault) and stackbomb (recursion into
   the guard page under the stack) each killed and reported with its name, pid and fault,
   never reaching their "still alive" line; badptr gets -EFAULT for
   every bad pointer (and -EBADF, -EINVAL, -ENOSYS for the rest) and exits 0; syscheck's
-  getpid/clock/sleep answer; the kernel then finishes booting and exits through
+  getpid/clock/sleep answer; sysfuzz's 20,000 random calls with hostile arguments all get a
+  documented answer; the kernel then finishes booting and exits through
   isa-debug-exit with no kernel exception report.
 - The default CPU model (no SMEP/SMAP), one CPU, `bg=spinner run=readecho`: readecho reads a
   line typed on the serial console; while the spinner burns the only CPU in ring 3, the
@@ -49,7 +50,7 @@ def killed(out, prog, what):
 
 
 def batch_boot():
-    progs = "hello,nullwrite,ud2,kread,stackbomb,badptr,syscheck"
+    progs = "hello,nullwrite,ud2,kread,stackbomb,badptr,syscheck,sysfuzz"
     code, out, secs = qemu.boot(f"run={progs} exit=1", smp=2, timeout=90, extra=("-cpu", "max"))
     out = out.replace("\r", "")
     tail = f"exit {code}, log tail: {out[-800:]!r}"
@@ -73,8 +74,13 @@ def batch_boot():
           and "badptr: all refused" in out, "\n".join(bad) or tail)
     check("badptr_exits_normally", exited(out, "badptr", 0), tail)
     check("syscheck", "syscheck: ok" in out and exited(out, "syscheck", 0), tail)
+    m = re.search(r"^sysfuzz: (\d+) rounds, (\d+) refused, (\d+) unexpected$", out, re.M)
+    check("syscall_fuzz", m is not None and int(m.group(1)) >= 10000 and int(m.group(2)) > 0
+          and m.group(3) == "0" and exited(out, "sysfuzz", 0),
+          "\n".join(re.findall(r"^sysfuzz: .*$", out, re.M)) or tail)
     order = [out.find(s) for s in ("user: 'hello'", "user: 'nullwrite'", "user: 'ud2'", "user: 'kread'",
-                                   "user: 'stackbomb'", "user: 'badptr'", "user: 'syscheck'", "user: run= done", "offhook: up")]
+                                   "user: 'stackbomb'", "user: 'badptr'", "user: 'syscheck'", "user: 'sysfuzz'",
+                                   "user: run= done", "offhook: up")]
     check("kernel_keeps_running", -1 not in order and order == sorted(order) and code == 0, tail)
     check("no_kernel_exception", "*** cpu" not in out and "panic" not in out.lower(), tail)
 

@@ -19,11 +19,18 @@ inline int64_t call(oh::abi::Sys nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t 
     return r;
 }
 
-// Any number, for tests of the kernel's refusal of unknown calls.
-inline int64_t call_raw(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0)
+// Any number and all six argument registers, for tests of the kernel's refusals.
+inline int64_t call_raw(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
+                        uint64_t a4 = 0, uint64_t a5 = 0)
 {
     int64_t r;
-    asm volatile("syscall" : "=a"(r) : "a"(nr), "D"(a0), "S"(a1), "d"(a2) : "rcx", "r11", "memory");
+    register uint64_t r10 asm("r10") = a3;
+    register uint64_t r8 asm("r8") = a4;
+    register uint64_t r9 asm("r9") = a5;
+    asm volatile("syscall"
+                 : "=a"(r)
+                 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+                 : "rcx", "r11", "memory");
     return r;
 }
 
