@@ -28,6 +28,7 @@ FUZZERS      :=
 -include $(sort $(wildcard tests/unit/*/module.mk))
 -include $(sort $(wildcard tests/fuzz/*.mk))
 -include port/armv7m/arm.mk
+include userland/userland.mk
 .PHONY: all iso run demo debug deps test test-unit test-kernel test-e2e test-fuzz bench clean kernel
 
 # ---------------------------------------------------------------------------------------
@@ -47,7 +48,7 @@ KASFLAGS   := -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -I. -g
 
 # Interrupt-safe modules (no SSE), and the portable stack the phone's threads run (compiled
 # with SSE allowed: thread context only).
-KERNEL_MODULES   := kernel lib crypto boot mm sched acpi cmdline block fs pci e1000 ac97 ata
+KERNEL_MODULES   := kernel lib crypto boot mm sched acpi cmdline block fs pci e1000 ac97 ata elf
 KERNEL_PORTABLE  := net sip media phone_core
 KSRC_CORE   = $(call module_srcs,$(KERNEL_MODULES))
 KSRC_PORT   = $(call module_srcs,$(KERNEL_PORTABLE))
@@ -89,7 +90,7 @@ $(BUILD)/cmdline.stamp: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
 
-$(BUILD)/offhook.iso: $(BUILD)/kernel.elf boot/grub.cfg.in $(BUILD)/cmdline.stamp
+$(BUILD)/offhook.iso: $(BUILD)/kernel.elf $(USER_ELFS) boot/grub.cfg.in $(BUILD)/cmdline.stamp
 	tools/mkiso.sh $(BUILD)/kernel.elf $@ $(CMDLINE)
 
 iso: deps $(BUILD)/offhook.iso

@@ -7,6 +7,7 @@
 #include "kernel/phone/audio.h"
 #include "kernel/phone/phone.h"
 #include "kernel/phone/recorder.h"
+#include "kernel/proc/process.h"
 #include "kernel/kernel.h"
 #include "kernel/sched/sched.h"
 #include "kernel/storage/storage.h"
@@ -66,6 +67,8 @@ void kernel_late_init(const CommandLine& boot_cl)
         audio_self_test(hz, secs);
         kernel_exit(0);
     }
+    // User programs last: the phone and the shell are up, and keep running whatever they do.
+    processes_boot(cl);
     printk("offhook: up\n");
     if (cl.get_bool("exit", false))
         kernel_exit(0);

@@ -16,6 +16,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/memory.h"
+#include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time/time.h"
 
@@ -105,6 +106,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint64_t mbi_phys)
     paging_init();
     heap_init(16ull << 20);
     printk("mm: %zu MiB free of %zu MiB\n", frames_free() * kPageSize >> 20, frames_total() * kPageSize >> 20);
+    programs_init(s_boot); // the boot modules: user programs, kept where GRUB loaded them
 
     acpi_init();
     pic_disable();

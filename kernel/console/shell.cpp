@@ -37,6 +37,29 @@ constinit RingBuffer<char, 256> s_rx;
 constinit uint64_t s_rx_overruns = 0;
 constinit Semaphore s_rx_ready(0);
 
+// Bytes for programs reading the console (shell_read_input), and how many read now.
+constinit SpinLock s_prog_lock;
+constinit RingBuffer<char, 256> s_prog_rx;
+constinit Semaphore s_prog_ready(0);
+constinit int s_prog_readers = 0;
+
+// The shell thread hands a typed byte to a waiting program; false when none waits.
+bool give_to_program(char c)
+{
+    if (!__atomic_load_n(&s_prog_readers, __ATOMIC_ACQUIRE))
+        return false;
+    if (c == '\r')
+        c = '\n';
+    {
+        SpinLockIrqGuard g(s_prog_lock);
+        if (!s_prog_rx.push(c))
+            return true; // a reader that does not keep up loses bytes, not the shell
+    }
+    printk("%c", c);
+    s_prog_ready.up();
+    return true;
+}
+
 bool str_eq(const char* a, const char* b)
 {
     while (*a && *a == *b)
@@ -116,6 +139,8 @@ void shell_thread(void*)
                 if (!s_rx.pop(c))
                     break;
             }
+            if (give_to_program(c))
+                continue;
             if (c == '\r' || c == '\n') {
                 printk("\n");
                 line[len] = 0;
@@ -167,6 +192,25 @@ void shell_execute(char* line)
         }
     }
     printk("unknown command '%s' (try help)\n", argv[0]);
+}
+
+size_t shell_read_input(char* buf, size_t len)
+{
+    if (!len)
+        return 0;
+    __atomic_add_fetch(&s_prog_readers, 1, __ATOMIC_ACQ_REL);
+    size_t n = 0;
+    while (!n) {
+        {
+            SpinLockIrqGuard g(s_prog_lock);
+            while (n < len && s_prog_rx.pop(buf[n]))
+                n++;
+        }
+        if (!n)
+            s_prog_ready.down();
+    }
+    __atomic_sub_fetch(&s_prog_readers, 1, __ATOMIC_ACQ_REL);
+    return n;
 }
 
 void shell_start()

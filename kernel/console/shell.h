@@ -14,5 +14,9 @@ bool shell_register(const char* name, const char* help, ShellCommand fn);
 void shell_execute(char* line);
 // Start the shell thread; COM1 receive interrupts feed it.
 void shell_start();
+// Console input for a program: while any reader waits here, typed bytes go to it (echoed,
+// CR as LF) instead of the shell's line editor. Blocks until at least one byte came; returns
+// how many were stored (at most `len`).
+size_t shell_read_input(char* buf, size_t len);
 
 } // namespace oh::kernel

@@ -55,6 +55,10 @@ uint64_t zeroed_frame()
     return f.value();
 }
 
+// Once user address spaces exist, each holds a copy of the kernel's top-level entries
+// 256..511: a new top-level table after that would be missing from them.
+constinit bool s_kernel_half_frozen = false;
+
 // The entry for `va` at level 1 (4 KiB), creating intermediate tables.
 uint64_t* walk(uint64_t va, bool create)
 {
@@ -63,7 +67,7 @@ uint64_t* walk(uint64_t va, bool create)
         size_t idx = (va >> (12 + 9 * level)) & 511;
         uint64_t e = table[idx];
         if (!(e & kPtePresent)) {
-            if (!create)
+            if (!create || (level == 3 && s_kernel_half_frozen))
                 return nullptr;
             e = zeroed_frame() | kPtePresent | kPteWrite;
             table[idx] = e;
@@ -117,9 +121,14 @@ void frames_init(const BootInfo& boot, uint64_t boot_info_phys)
 
     // The bitmap goes right after the kernel image (and after the boot info if GRUB put it
     // there); both are below 1 GiB, inside the boot direct map.
+    // GRUB loads the boot modules (the user programs) after the kernel too.
     uint64_t kernel_end = uint64_t(_kernel_phys_end);
     uint64_t info_end = align_up<uint64_t>(boot_info_phys + boot.total_size, kPageSize);
-    uint64_t bitmap_phys = align_up<uint64_t>(kernel_end > info_end ? kernel_end : info_end, kPageSize);
+    uint64_t used_end = kernel_end > info_end ? kernel_end : info_end;
+    for (size_t i = 0; i < boot.module_count; i++)
+        if (boot.modules[i].end > used_end && boot.modules[i].end < (1ull << 30))
+            used_end = boot.modules[i].end;
+    uint64_t bitmap_phys = align_up<uint64_t>(used_end, kPageSize);
     s_frames.init(static_cast<uint64_t*>(phys_to_virt(bitmap_phys)), frames);
     for (size_t i = 0; i < boot.range_count; i++) {
         const MemoryRange& r = boot.ranges[i];
@@ -135,6 +144,14 @@ void frames_init(const BootInfo& boot, uint64_t boot_info_phys)
     s_frames.mark_used(kstart, (bitmap_phys + bitmap_bytes) / kPageSize - kstart);
     uint64_t info_first = boot_info_phys / kPageSize;
     s_frames.mark_used(info_first, info_end / kPageSize - info_first);
+    // Modules stay where GRUB put them for as long as the kernel runs (programs load from them).
+    for (size_t i = 0; i < boot.module_count; i++) {
+        const BootModule& m = boot.modules[i];
+        uint64_t first = m.start / kPageSize;
+        uint64_t last = align_up<uint64_t>(m.end, kPageSize) / kPageSize;
+        if (last > first && last <= frames)
+            s_frames.mark_used(first, last - first);
+    }
 }
 
 Result<uint64_t> frame_alloc(size_t count, uint64_t below)
@@ -179,12 +196,32 @@ void paging_init()
     if (map_page(kTrampolinePhys, kTrampolinePhys, MapFlags::Write | MapFlags::Exec).is_error())
         panic("paging: cannot map trampoline");
 
+    // The stack region's top-level table now, before any user address space copies the
+    // kernel half (the image's and the direct map's exist already).
+    {
+        uint64_t* pml4 = table_at(s_cr3);
+        size_t slot = (kStackRegionBase >> 39) & 511;
+        if (!(pml4[slot] & kPtePresent))
+            pml4[slot] = zeroed_frame() | kPtePresent | kPteWrite;
+    }
+
     // CR4.PGE for global pages; EFER.NXE was set by the boot code.
     x86::write_cr4(x86::read_cr4() | (1 << 7));
     x86::write_cr3(s_cr3);
 }
 
 uint64_t kernel_cr3() { return s_cr3; }
+
+void copy_kernel_half(uint64_t* pml4)
+{
+    {
+        SpinLockIrqGuard guard(s_pt_lock);
+        s_kernel_half_frozen = true;
+    }
+    const uint64_t* k = table_at(s_cr3);
+    for (size_t i = 256; i < 512; i++)
+        pml4[i] = k[i];
+}
 
 Result<void> map_page(uint64_t va, uint64_t pa, MapFlags flags)
 {

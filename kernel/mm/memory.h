@@ -21,6 +21,9 @@ size_t frames_total();
 // the AP trampoline page identity-mapped) and switch to them.
 void paging_init();
 uint64_t kernel_cr3();
+// Give a new top-level table (a user address space's) the kernel's upper half: entries
+// 256..511, supervisor-only. From then on no new kernel top-level entry may appear.
+void copy_kernel_half(uint64_t* pml4);
 enum class MapFlags : uint32_t { Read = 0, Write = 1, Exec = 2, Uncached = 4 };
 constexpr MapFlags operator|(MapFlags a, MapFlags b) { return MapFlags(uint32_t(a) | uint32_t(b)); }
 Result<void> map_page(uint64_t va, uint64_t pa, MapFlags flags);

@@ -297,6 +297,18 @@ void schedule()
     cpu.current = next;
     cpu.context_switches++;
     cs.switch_prev = prev;
+    // Ring 3 -> ring 0 switches to TSS.RSP0 [intel/vol3 6.12.1, 8.7], SYSCALL entry to
+    // Cpu::kernel_rsp: both the next thread's own kernel stack.
+    if (next->stack.top) {
+        cpu.tables.tss.rsp[0] = next->stack.top;
+        cpu.kernel_rsp = next->stack.top;
+    }
+    // Each process has its own lower half; kernel threads run on the kernel's tables, so a
+    // process's tables are loaded only on the CPU running it (and may be freed once it is
+    // off every CPU: loading another CR3 drops its non-global TLB entries).
+    uint64_t cr3 = next->user_cr3 ? next->user_cr3 : kernel_cr3();
+    if (x86::read_cr3() != cr3)
+        x86::write_cr3(cr3);
     asm volatile("fxsave64 %0" : "=m"(*prev->fpu));
     switch_context(&prev->rsp, next->rsp);
     finish_switch();
@@ -337,6 +349,8 @@ Thread* thread_create(const char* name, ThreadEntry entry, void* arg, const Thre
     t->se.rt_priority = opts.rt_priority;
     t->se.weight = opts.weight ? opts.weight : 1024;
     t->se.affinity = opts.affinity;
+    t->user_cr3 = opts.user_cr3;
+    t->process = opts.process;
     copy_bytes(t->fpu, s_initial_fpu, sizeof t->fpu);
 
     // Initial frame for switch_context: six callee-saved registers, then the trampoline.
@@ -521,6 +535,7 @@ uint64_t sched_reserved_cpus() { return __atomic_load_n(&s_reserved, __ATOMIC_RE
 
 Thread* thread_current() { return current_thread(); }
 uint32_t thread_id(const Thread* t) { return t->id; }
+void* thread_process(const Thread* t) { return t->process; }
 const char* thread_name(const Thread* t) { return t->name; }
 uint64_t thread_cpus_used(const Thread* t) { return t->cpus_used; }
 uint64_t thread_cpu_time_ns(const Thread* t) { return t->cpu_time_ns; }

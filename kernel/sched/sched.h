@@ -1,5 +1,5 @@
 // Threads and the scheduler: per-CPU run queues, real-time and normal classes, sleep, wake,
-// affinity and load balancing. Kernel threads today; Thread keeps room for an address space.
+// affinity and load balancing. A process's thread carries its page tables (user_cr3).
 #pragma once
 
 #include <stddef.h>
@@ -18,6 +18,8 @@ struct ThreadOptions {
     uint32_t weight { 1024 };
     uint64_t affinity { ~0ull };
     bool joinable { false }; // joinable threads stay around after exit until thread_join
+    uint64_t user_cr3 { 0 };  // a process's thread: the page tables it runs on
+    void* process { nullptr };
 };
 
 Thread* thread_create(const char* name, ThreadEntry entry, void* arg, const ThreadOptions& opts = {});
@@ -39,6 +41,7 @@ uint64_t sched_reserved_cpus();
 Thread* thread_current();
 
 uint32_t thread_id(const Thread* t);
+void* thread_process(const Thread* t); // the Process a user thread belongs to, or nullptr
 const char* thread_name(const Thread* t);
 void thread_stack_bounds(const Thread* t, uint64_t& low, uint64_t& high);
 uint64_t thread_cpus_used(const Thread* t); // bit per CPU it has run on

@@ -37,7 +37,8 @@ struct Thread {
     uint64_t timer_fired_ns { 0 }; // ... and when it came
     uint64_t timer_fired_switches { 0 }; // ... and its CPU's context switches by then
     WaitQueue exit_wq;
-    void* address_space { nullptr }; // user threads (later): their page tables
+    uint64_t user_cr3 { 0 };  // a process's thread: its top-level page table (0: kernel_cr3)
+    void* process { nullptr }; // ... and its Process (kernel/proc)
 };
 
 // Make a Blocked thread runnable (no-op for any other state). Safe from IRQ context.

@@ -6,12 +6,15 @@
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/console/console.h"
 #include "kernel/dev/random.h"
+#include "kernel/mm/address_space.h"
+#include "kernel/mm/layout.h"
 #include "kernel/mm/memory.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/sync/wait_queue.h"
 #include "kernel/time/time.h"
+#include "lib/bytes.h"
 #include "lib/format.h"
 #include "lib/random.h"
 
@@ -534,6 +537,42 @@ struct TestCase {
     void (*fn)(TestContext&);
 };
 
+// copy_from_user/copy_to_user on an address space that never runs: permissions per page,
+// ranges that cross into a read-only page, a hole, the null page, the kernel half, the end
+// of the user half and wrap-around are refused; every frame comes back on destroy().
+void test_usercopy(TestContext& ctx)
+{
+    size_t frames_before = frames_free();
+    auto made = AddressSpace::create();
+    KCHECK(ctx, made.has_value(), "no address space");
+    AddressSpace* as = made.value();
+    constexpr uint64_t kRw = 0x400000, kRo = 0x401000; // then a hole at 0x402000
+    auto rw = as->map_new_page(kRw, UserPerm::ReadWrite);
+    auto ro = as->map_new_page(kRo, UserPerm::ReadOnly);
+    KCHECK(ctx, rw.has_value() && ro.has_value(), "mapping failed");
+    KCHECK(ctx, as->map_new_page(kRw, UserPerm::ReadOnly).error() == Error::Exists, "mapped twice");
+    static const char kMsg[] = "across the page boundary";
+    const uint64_t at = kRo - 8;
+    KCHECK(ctx, copy_to_user(*as, at, kMsg, sizeof kMsg).is_error(), "write into a read-only page accepted");
+    KCHECK(ctx, rw.value()[kPageSize - 8] == 0, "a refused copy wrote part of its bytes");
+    KCHECK(ctx, copy_to_user(*as, at, kMsg, 8).has_value(), "write into a writable page refused");
+    copy_bytes(ro.value(), kMsg + 8, sizeof kMsg - 8); // what the loader does for read-only pages
+    char back[sizeof kMsg] {};
+    KCHECK(ctx, copy_from_user(*as, back, at, sizeof kMsg).has_value(), "read across two pages refused");
+    KCHECK(ctx, compare_bytes(back, kMsg, sizeof kMsg) == 0, "read back '%s'", back);
+    KCHECK(ctx, copy_from_user(*as, back, kRo + kPageSize - 4, 8).is_error(), "read into a hole accepted");
+    KCHECK(ctx, copy_from_user(*as, back, 0, 1).is_error(), "read of the null page accepted");
+    KCHECK(ctx, copy_from_user(*as, back, uint64_t(&kMsg), 8).is_error(), "read of the kernel image accepted");
+    KCHECK(ctx, copy_from_user(*as, back, 0xffff800000100000ull, 8).is_error(), "read of the direct map accepted");
+    KCHECK(ctx, copy_from_user(*as, back, kUserTop - 4, 8).is_error(), "read past the user half accepted");
+    KCHECK(ctx, copy_from_user(*as, back, ~0ull - 3, 8).is_error(), "wrapping read accepted");
+    KCHECK(ctx, as->lookup(kRo, UserAccess::Write) == 0 && as->lookup(kRo, UserAccess::Read) != 0,
+           "lookup ignores the write bit");
+    as->destroy();
+    KCHECK(ctx, frames_free() == frames_before, "frames leaked: %zu free before, %zu after", frames_before,
+           frames_free());
+}
+
 constexpr TestCase kTests[] = {
     { "smp_pinned", test_smp_pinned },
     { "stack_alignment", test_stack_alignment },
@@ -548,6 +587,7 @@ constexpr TestCase kTests[] = {
     { "load_balance", test_load_balance },
     { "random_concurrent", test_random_concurrent },
     { "fault_reported", test_fault_reported },
+    { "usercopy", test_usercopy },
 };
 
 bool selected(std::string_view which, std::string_view name)

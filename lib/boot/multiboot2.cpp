@@ -6,7 +6,7 @@
 namespace oh {
 
 namespace {
-enum class Tag : uint32_t { End = 0, Cmdline = 1, MemoryMap = 6, AcpiOld = 14, AcpiNew = 15 };
+enum class Tag : uint32_t { End = 0, Cmdline = 1, Module = 3, MemoryMap = 6, AcpiOld = 14, AcpiNew = 15 };
 }
 
 Result<void> parse_multiboot2(std::span<const uint8_t> info, BootInfo& out)
@@ -32,6 +32,20 @@ Result<void> parse_multiboot2(std::span<const uint8_t> info, BootInfo& out)
             while (n < body.size() && body[n])
                 n++;
             out.cmdline = std::string_view(reinterpret_cast<const char*>(body.data()), n);
+            break;
+        }
+        case Tag::Module: {
+            if (body.size() < 8)
+                return { Error::Malformed, "short module tag" };
+            uint32_t start = load_le32(&body[0]), end = load_le32(&body[4]);
+            if (end < start)
+                return { Error::Malformed, "module ends before it starts" };
+            size_t n = 8;
+            while (n < body.size() && body[n])
+                n++;
+            if (out.module_count < BootInfo::kMaxModules)
+                out.modules[out.module_count++] = BootModule {
+                    start, end, std::string_view(reinterpret_cast<const char*>(&body[8]), n - 8) };
             break;
         }
         case Tag::MemoryMap: {

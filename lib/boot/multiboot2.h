@@ -1,4 +1,4 @@
-// Multiboot2 boot information: command line, memory map and ACPI RSDP (pure parser).
+// Multiboot2 boot information: command line, memory map, ACPI RSDP, modules (pure parser).
 #pragma once
 
 #include <stddef.h>
@@ -17,13 +17,24 @@ struct MemoryRange {
     uint32_t type; // 1 = available RAM  [multiboot2 spec §3.6.8]
 };
 
+// A boot module GRUB loaded (`module2 FILE STRING`): its physical range and its string.
+// [multiboot2 spec §3.6.6]
+struct BootModule {
+    uint64_t start;
+    uint64_t end; // one past the last byte
+    std::string_view cmdline;
+};
+
 struct BootInfo {
     static constexpr size_t kMaxRanges = 64;
+    static constexpr size_t kMaxModules = 16;
     std::string_view cmdline;
     MemoryRange ranges[kMaxRanges];
     size_t range_count { 0 };
     std::span<const uint8_t> rsdp; // copy of the RSDP inside the boot info
     uint64_t total_size { 0 };
+    BootModule modules[kMaxModules];
+    size_t module_count { 0 }; // modules beyond kMaxModules are ignored
 };
 
 // `info` is the whole structure (its first u32 gives the size). Malformed tags are an error.

@@ -4,9 +4,11 @@
 #include "kernel/arch/x86_64/interrupts.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/percpu.h"
+#include "kernel/arch/x86_64/usermode.h"
 #include "kernel/console/console.h"
 #include "kernel/dev/random.h"
 #include "kernel/debug/backtrace.h"
+#include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sync/spinlock.h"
 
@@ -98,6 +100,10 @@ void handle_exception(InterruptFrame* f)
 {
     if (f->vector == 2 && panic_in_progress())
         halt_this_cpu(); // another CPU panicked and is stopping everyone
+    // A fault of a user program (ring 3, so interrupts.S did SWAPGS) ends that process only.
+    // NMI, #DF and #MC say nothing about the program and stay the kernel's.
+    if (frame_from_user(f->cs) && f->vector != 2 && f->vector != 8 && f->vector != 18 && current_process())
+        process_fault(*f, kExceptionNames[f->vector & 31]);
     report_exception(*f);
     Cpu& cpu = this_cpu();
     // A fault in a kernel thread (not in an interrupt handler, not during boot) ends that

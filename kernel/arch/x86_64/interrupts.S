@@ -20,6 +20,15 @@ isr_stubs:
     .endr
 
 isr_common:
+    // From ring 3 (the CS the CPU pushed has RPL 3): SWAPGS to this CPU's GS base, and
+    // clear RFLAGS.AC, which an interrupt gate keeps [intel/vol3 6.12.1.3] and which would
+    // let the kernel touch user pages despite SMAP [intel/vol3 4.6.1].
+    testb $3, 24(%rsp)
+    jz 1f
+    swapgs
+    pushq $2
+    popfq
+1:
     pushq %rax
     pushq %rbx
     pushq %rcx
@@ -55,6 +64,11 @@ isr_return:
     popq %rcx
     popq %rbx
     popq %rax
+    testb $3, 24(%rsp)
+    jz 2f
+    cli
+    swapgs
+2:
     add $16, %rsp
     iretq
 

@@ -13,6 +13,8 @@ constexpr int kMaxCpus = 16;
 struct Cpu {
     Cpu* self;               // gs:0, so this_cpu() is one load
     Thread* current;         // gs:8
+    uint64_t kernel_rsp;     // gs:16: the running thread's kernel stack top (SYSCALL entry)
+    uint64_t user_rsp;       // gs:24: SYSCALL entry's scratch for the user's RSP
     uint32_t index;
     uint32_t apic_id;
     Thread* idle;
@@ -31,6 +33,9 @@ struct Cpu {
     uint64_t irq_entropy;        // TSC of each interrupt folded in (kernel/dev/random.h)
     CpuTables tables;
 };
+
+// syscall_entry.S reaches these by offset.
+static_assert(__builtin_offsetof(Cpu, kernel_rsp) == 16 && __builtin_offsetof(Cpu, user_rsp) == 24);
 
 extern Cpu g_cpus[kMaxCpus];
 extern int g_cpu_count; // CPUs found in the MADT (online or not)

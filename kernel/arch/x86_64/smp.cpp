@@ -5,6 +5,7 @@
 #include "kernel/arch/x86_64/interrupts.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/percpu.h"
+#include "kernel/arch/x86_64/usermode.h"
 #include "kernel/console/console.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/memory.h"
@@ -35,6 +36,7 @@ void setup_tables(Cpu& cpu)
         top = s.value().top;
     }
     gdt_load(cpu.tables, ist);
+    usermode_cpu_init();
 }
 
 extern "C" [[noreturn]] void ap_entry(Cpu* cpu)

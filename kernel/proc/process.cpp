@@ -1,0 +1,164 @@
+// Processes: the program table (boot modules), loading an ELF image into a new address
+// space by the plan lib/elf makes, the process's thread, exit and fault reports.
+#include "kernel/proc/process.h"
+
+#include "kernel/arch/x86_64/interrupts.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/usermode.h"
+#include "kernel/console/console.h"
+#include "kernel/mm/address_space.h"
+#include "kernel/mm/layout.h"
+#include "kernel/sched/sched.h"
+#include "lib/bytes.h"
+#include "lib/elf/elf64.h"
+#include "lib/elf/user_map.h"
+
+namespace oh::kernel {
+
+namespace {
+
+struct Program {
+    std::string_view name;
+    std::span<const uint8_t> image;
+};
+
+constinit Program s_programs[BootInfo::kMaxModules] {};
+constinit size_t s_program_count = 0;
+constinit uint32_t s_next_pid = 1;
+
+void user_main(void* arg)
+{
+    auto* p = static_cast<Process*>(arg);
+    enter_user(p->entry, p->stack_top);
+}
+
+UserPerm region_perm(const UserRegion& r)
+{
+    if (r.writable)
+        return UserPerm::ReadWrite;
+    return r.executable ? UserPerm::ReadExec : UserPerm::ReadOnly;
+}
+
+// Every page the plan names, zeroed, with its file bytes copied in through the direct map.
+Result<void> load_image(AddressSpace& as, const ElfImage& img, const UserMapPlan& plan,
+                        std::span<const uint8_t> file)
+{
+    for (size_t i = 0; i < plan.region_count; i++) {
+        const UserRegion& r = plan.regions[i];
+        for (uint64_t va = r.start; va < r.end; va += kPageSize) {
+            uint8_t* page = TRY(as.map_new_page(va, region_perm(r)));
+            if (r.kind != RegionKind::Segment)
+                continue;
+            PageFill fill = segment_page_fill(img.segments[r.segment], va);
+            if (fill.length)
+                copy_bytes(page + fill.page_offset, file.data() + fill.file_offset, fill.length);
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+void programs_init(const BootInfo& boot)
+{
+    for (size_t i = 0; i < boot.module_count && s_program_count < BootInfo::kMaxModules; i++) {
+        const BootModule& m = boot.modules[i];
+        if (m.cmdline.empty())
+            continue;
+        s_programs[s_program_count++] = {
+            m.cmdline, { static_cast<const uint8_t*>(phys_to_virt(m.start)), size_t(m.end - m.start) } };
+    }
+}
+
+std::span<const uint8_t> program_image(std::string_view name)
+{
+    for (size_t i = 0; i < s_program_count; i++)
+        if (s_programs[i].name == name)
+            return s_programs[i].image;
+    return {};
+}
+
+size_t program_count() { return s_program_count; }
+std::string_view program_name(size_t i) { return i < s_program_count ? s_programs[i].name : std::string_view {}; }
+
+Result<Process*> process_spawn(std::string_view name)
+{
+    auto file = program_image(name);
+    if (file.empty())
+        return { Error::NotFound, "no such program" };
+    UserLayout layout;
+    ElfImage img = TRY(elf_parse(file, user_range(layout)));
+    UserMapPlan plan = TRY(plan_user_map(img, layout));
+    AddressSpace* as = TRY(AddressSpace::create());
+    if (auto r = load_image(*as, img, plan, file); r.is_error()) {
+        as->destroy();
+        return r.error_info();
+    }
+    auto* p = new Process {};
+    if (!p) {
+        as->destroy();
+        return Error::NoMemory;
+    }
+    p->pid = __atomic_fetch_add(&s_next_pid, 1, __ATOMIC_RELAXED);
+    size_t n = name.size() < sizeof p->name - 1 ? name.size() : sizeof p->name - 1;
+    copy_bytes(p->name, name.data(), n);
+    p->name[n] = 0;
+    p->as = as;
+    p->entry = plan.entry;
+    p->stack_top = plan.stack_top;
+    // The normal class: the phone's real-time threads always run first.
+    ThreadOptions o;
+    o.cls = SchedClass::Normal;
+    o.joinable = true;
+    o.user_cr3 = as->cr3();
+    o.process = p;
+    p->thread = thread_create(p->name, user_main, p, o);
+    if (!p->thread) {
+        as->destroy();
+        delete p;
+        return Error::NoMemory;
+    }
+    return p;
+}
+
+int process_wait(Process* p)
+{
+    int code = thread_join(p->thread);
+    if (code > -1000)
+        printk("user: '%s' (pid %u) exited with %d\n", p->name, p->pid, code);
+    // Its thread is off every CPU now, and no CPU has these tables loaded.
+    p->as->destroy();
+    delete p;
+    return code;
+}
+
+int process_run(std::string_view name)
+{
+    auto p = process_spawn(name);
+    if (p.is_error()) {
+        printk("user: cannot start '%.*s': %s\n", int(name.size()), name.data(), p.error_info().text());
+        return -1;
+    }
+    return process_wait(p.value());
+}
+
+Process* current_process() { return static_cast<Process*>(thread_process(thread_current())); }
+
+[[noreturn]] void process_exit(int code) { thread_exit(code); }
+
+[[noreturn]] void process_fault(const InterruptFrame& f, const char* what)
+{
+    Process* p = current_process();
+    // [intel/vol3 6.15 "#PF", error code bits: P, W/R, U/S, RSVD, I/D]
+    if (f.vector == 14) {
+        printk("user: '%s' (pid %u) killed: %s at 0x%lx (%s, %s%s), rip 0x%lx, rsp 0x%lx\n", p->name,
+               p->pid, what, x86::read_cr2(), f.error & 2 ? "write" : f.error & 16 ? "instruction fetch" : "read",
+               f.error & 1 ? "protection" : "not present", f.error & 8 ? ", reserved bit" : "", f.rip, f.rsp);
+    } else {
+        printk("user: '%s' (pid %u) killed: %s, error 0x%lx, rip 0x%lx, rsp 0x%lx\n", p->name, p->pid, what,
+               f.error, f.rip, f.rsp);
+    }
+    process_exit(-1000 - int(f.vector));
+}
+
+} // namespace oh::kernel

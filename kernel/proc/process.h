@@ -1,0 +1,52 @@
+// User processes: a program image from the boot modules, its own address space, one thread
+// in the normal scheduling class, and its end (exit or a fault that kills it).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <span>
+#include <string_view>
+
+#include "lib/boot/multiboot2.h"
+#include "lib/cmdline/cmdline.h"
+#include "lib/result.h"
+
+namespace oh::kernel {
+
+class AddressSpace;
+struct InterruptFrame;
+struct Thread;
+
+struct Process {
+    uint32_t pid;
+    char name[24];
+    AddressSpace* as;
+    Thread* thread;
+    uint64_t entry;     // where it starts in ring 3
+    uint64_t stack_top; // its initial RSP
+};
+
+// Programs are the boot modules, each named by its module string (`module2 FILE NAME`).
+void programs_init(const BootInfo& boot);
+std::span<const uint8_t> program_image(std::string_view name); // empty when unknown
+size_t program_count();
+std::string_view program_name(size_t i);
+
+// Check, load and start a program; the caller must process_wait() for it.
+Result<Process*> process_spawn(std::string_view name);
+// Wait for it to end, report a normal exit on the console, free it; returns its exit code
+// (-1000 - vector when a fault killed it).
+int process_wait(Process* p);
+// Spawn and wait; an error to start is reported and returned as -1.
+int process_run(std::string_view name);
+
+// The shell's `run` and `progs`; then `bg=` programs started, `run=` programs run in turn.
+void processes_boot(const CommandLine& cl);
+
+Process* current_process(); // nullptr in a kernel thread
+[[noreturn]] void process_exit(int code);
+// A CPU exception taken in ring 3: report it with the program's name, end that process.
+[[noreturn]] void process_fault(const InterruptFrame& f, const char* what);
+
+} // namespace oh::kernel

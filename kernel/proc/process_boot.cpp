@@ -1,0 +1,80 @@
+// Starting programs at boot (`run=` and `bg=` on the command line) and from the shell.
+#include "kernel/console/console.h"
+#include "kernel/console/shell.h"
+#include "kernel/proc/process.h"
+#include "kernel/sched/sched.h"
+#include "kernel/syscall/syscall.h"
+#include "lib/cmdline/cmdline.h"
+
+namespace oh::kernel {
+
+namespace {
+
+constexpr size_t kMaxBackground = 4;
+constinit char s_bg_names[kMaxBackground][24] {};
+
+// Calls fn(name) for each word of a comma-separated list.
+template<typename F>
+void each_name(std::string_view list, F fn)
+{
+    while (!list.empty()) {
+        size_t comma = list.find(',');
+        std::string_view name = list.substr(0, comma);
+        if (!name.empty())
+            fn(name);
+        if (comma == std::string_view::npos)
+            break;
+        list.remove_prefix(comma + 1);
+    }
+}
+
+void background_main(void* arg) { process_run(static_cast<const char*>(arg)); }
+
+void cmd_run(int argc, const char* const* argv)
+{
+    if (argc < 2) {
+        printk("usage: run PROGRAM\n");
+        return;
+    }
+    process_run(argv[1]);
+}
+
+void cmd_progs(int, const char* const*)
+{
+    for (size_t i = 0; i < program_count(); i++) {
+        std::string_view n = program_name(i);
+        printk("  %.*s (%zu bytes)\n", int(n.size()), n.data(), program_image(n).size());
+    }
+    SyscallStats st = syscall_stats();
+    printk("system calls %lu, refused %lu\n", st.calls, st.refused);
+}
+
+} // namespace
+
+void processes_boot(const CommandLine& cl)
+{
+    shell_register("run", "run a user program and wait for it: run NAME", cmd_run);
+    shell_register("progs", "the user programs (boot modules), system call counts", cmd_progs);
+    // bg=a,b: started and left running, each waited for by its own kernel thread.
+    size_t bg = 0;
+    each_name(cl.get_or("bg", ""), [&](std::string_view name) {
+        if (bg == kMaxBackground)
+            return;
+        size_t n = name.size() < sizeof s_bg_names[bg] - 1 ? name.size() : sizeof s_bg_names[bg] - 1;
+        for (size_t i = 0; i < n; i++)
+            s_bg_names[bg][i] = name[i];
+        s_bg_names[bg][n] = 0;
+        thread_create("bg-wait", background_main, s_bg_names[bg]);
+        bg++;
+    });
+    // run=a,b: one after the other, each waited for; a killed one does not stop the rest.
+    bool any = false;
+    each_name(cl.get_or("run", ""), [&](std::string_view name) {
+        process_run(name);
+        any = true;
+    });
+    if (any)
+        printk("user: run= done\n");
+}
+
+} // namespace oh::kernel

@@ -1,0 +1,57 @@
+// The runtime's small helpers, and the memcpy/memset the compiler may call.
+#include <offhook/sys.h>
+
+extern "C" void* memcpy(void* d, const void* s, size_t n)
+{
+    auto* dp = static_cast<char*>(d);
+    auto* sp = static_cast<const char*>(s);
+    while (n--)
+        *dp++ = *sp++;
+    return d;
+}
+
+extern "C" void* memset(void* d, int c, size_t n)
+{
+    auto* dp = static_cast<char*>(d);
+    while (n--)
+        *dp++ = char(c);
+    return d;
+}
+
+size_t str_len(const char* s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+void print(const char* s) { sys::write(1, s, str_len(s)); }
+
+void print_int(int64_t v)
+{
+    char buf[24];
+    int i = sizeof buf;
+    bool neg = v < 0;
+    uint64_t u = neg ? uint64_t(0) - uint64_t(v) : uint64_t(v);
+    do {
+        buf[--i] = char('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg)
+        buf[--i] = '-';
+    sys::write(1, buf + i, sizeof buf - i);
+}
+
+void print_hex(uint64_t v)
+{
+    char buf[18];
+    int i = sizeof buf;
+    do {
+        buf[--i] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    buf[--i] = 'x';
+    buf[--i] = '0';
+    sys::write(1, buf + i, sizeof buf - i);
+}
