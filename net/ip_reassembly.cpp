@@ -13,15 +13,46 @@ size_t Ipv4Reassembler::held_by(Ipv4Address source) const
     return n;
 }
 
+bool Ipv4Reassembler::prefer(Ipv4Address source)
+{
+    if (preferred(source))
+        return true;
+    if (m_preferred_count == kReassemblyPreferred)
+        return false;
+    m_preferred[m_preferred_count++] = source;
+    return true;
+}
+
+bool Ipv4Reassembler::preferred(Ipv4Address source) const
+{
+    for (size_t i = 0; i < m_preferred_count; ++i)
+        if (m_preferred[i] == source)
+            return true;
+    return false;
+}
+
 // Where a new datagram from `source` goes. A source at its share competes only with itself
 // (its oldest datagram goes); otherwise a free slot, else the oldest datagram that is past
 // kReassemblyProtectedAge, preferring a source that holds more than one. Nobody can push
-// out a datagram that is still arriving.
+// out a datagram that is still arriving, except that a preferred source's datagram takes
+// the oldest slot of a source that is not preferred when nothing else is free.
 Ipv4Reassembler::Slot* Ipv4Reassembler::victim(Ipv4Address source, Nanoseconds now)
 {
     bool at_share = held_by(source) >= kReassemblyPerSource;
     Slot* best = nullptr;
     size_t best_held = 0;
+    if (!at_share && preferred(source)) {
+        for (Slot& s : m_slots) {
+            if (!s.used)
+                return &s;
+            if (!preferred(s.source) && (!best || s.started < best->started))
+                best = &s;
+        }
+        if (best) {
+            m_evicted++;
+            return best;
+        }
+    }
     for (Slot& s : m_slots) {
         if (!s.used) {
             if (!at_share)

@@ -16,7 +16,8 @@
 namespace oh::net {
 
 // SIP over UDP is the reason: INVITEs and 200 OKs with SDP can exceed one Ethernet frame.
-// Memory bound: kReassemblySlots x kReassemblyMaxPayload, fixed (lib/sizing.h: x86 4 x 4 KiB).
+// Memory bound: kReassemblySlots x kReassemblyMaxPayload, fixed (lib/sizing.h: x86 4 x 64 KiB,
+// ARM 1 x 2.25 KiB).
 constexpr size_t kReassemblySlots = sizing::Target::kReassemblySlots;
 constexpr size_t kReassemblyMaxPayload = sizing::Target::kReassemblyMaxPayload; // IP payload, UDP header included
 // One source (one IPv4 address) holds at most this many datagrams in progress, so it
@@ -31,6 +32,10 @@ constexpr Nanoseconds kReassemblyTimeout = 3 * kNsPerSec;
 // A datagram younger than this is never evicted for another source's: real fragments
 // arrive within milliseconds of each other, so only stale (or forged) ones are at risk.
 constexpr Nanoseconds kReassemblyProtectedAge = 500 * kNsPerMs;
+// Sources the host's configuration names (a phone's registrar and trusted peers): their
+// datagrams may push out any other source's, however young, so forged first fragments from
+// many spoofed addresses cannot keep the PBX's INVITE from being reassembled.
+constexpr size_t kReassemblyPreferred = 4;
 
 class Ipv4Reassembler {
 public:
@@ -40,6 +45,12 @@ public:
     // a datagram younger than kReassemblyProtectedAge from another source. Malformed: a non-final fragment whose length is not a multiple of 8,
     // or fragments disagreeing about where the datagram ends.
     Result<std::span<const uint8_t>> add(const Ipv4Packet& fragment, Nanoseconds now);
+
+    // Adds a preferred source (at most kReassemblyPreferred; false when full). Clear first to
+    // replace the list.
+    bool prefer(Ipv4Address source);
+    void clear_preferred() { m_preferred_count = 0; }
+    bool preferred(Ipv4Address source) const;
 
     // Drops datagrams whose first fragment is older than kReassemblyTimeout; returns how many.
     size_t expire(Nanoseconds now);
@@ -72,6 +83,8 @@ private:
 
     Slot m_slots[kReassemblySlots];
     uint32_t m_evicted { 0 };
+    Ipv4Address m_preferred[kReassemblyPreferred] {};
+    uint8_t m_preferred_count { 0 };
 };
 
 } // namespace oh::net

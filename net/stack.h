@@ -120,6 +120,10 @@ public:
     const Ipv4Settings& settings() const { return m_settings; }
     const MacAddress& mac() const { return m_mac; }
 
+    // Sources whose fragmented datagrams go before anyone else's when reassembly is full
+    // (ip_reassembly.h: kReassemblyPreferred): the addresses the configuration trusts.
+    bool prefer_fragments_from(Ipv4Address source) { return m_reassembly.prefer(source); }
+
     // UDP sockets. Port 0 picks a random free port of the dynamic range (RFC 6056 §3.3).
     // Exists: the port is taken (or, for port 0, every dynamic port is).
     Result<SocketId> udp_open(uint16_t local_port);

@@ -216,6 +216,14 @@ void sip_thread(void* arg)
     }
     sh.sip_socket = sip_sock.value();
     c.rtp_port = sh.rtp_port;
+    {
+        // The registrar's and trusted peers' fragmented INVITEs go first in reassembly.
+        MutexGuard g(network_lock());
+        if (!c.server.address.is_unspecified())
+            network_stack().prefer_fragments_from(c.server.address);
+        for (size_t i = 0; i < c.trusted_count; ++i)
+            network_stack().prefer_fragments_from(c.trusted[i].address);
+    }
     printk("phone: media on udp %u/%u (drawn from %u-%u), peers: %s\n", sh.rtp_port, sh.rtp_port + 1,
            ps.rtp_ports.first, ps.rtp_ports.last,
            ps.peer_mode == media::PeerMode::Latch ? "latch (sip.nat)" : "as negotiated");

@@ -16,6 +16,16 @@ another port, and an INVITE from the attacker:
 - foreign_bye_refused: both BYEs get 403 and the call goes on (no end before baresip hangs
   up; the phone's foreign_403 counter counts them);
 - untrusted_invite_refused: the INVITE gets 403 and the phone does not ring.
+
+And fragments (issue 14): while the attacker floods forged first fragments (more-fragments set,
+never completed) from its own address and 100 spoofed ones of the lab's /24, ~2,000 a second,
+so every reassembly slot always holds a young forged datagram, a caller outside the PBX's
+domain sends a 4 KB INVITE through Kamailio, which forwards it to the phone in three
+fragments:
+- large_invite_answered: the phone parses all of it and answers 486 Busy Here (it is in a
+  call), relayed back by Kamailio; without reassembly's preference for the registrar's
+  fragments (ip_reassembly.h) the INVITE is never reassembled and gets no answer;
+- fragment_flood_counted: `netstat` shows the forged datagrams refused or evicted.
 """
 import math
 import os
@@ -104,6 +114,86 @@ while time.time() < end:
 """
 
 
+# Forged first fragments (MF set, offset 0, random IDs, 1480 bytes: a UDP header to 5060 and
+# junk) from the attacker's address and 100 spoofed ones, RATE a second for SECONDS.
+FRAG_FLOOD = r"""
+import os, socket, struct, sys, time
+phone, attacker, seconds, rate = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)  # IP_HDRINCL implied
+sources = [attacker] + [f"192.0.2.{n}" for n in range(100, 200)]
+body = struct.pack("!HHHH", 40000, 5060, 4000, 0) + os.urandom(1472)
+sent, start = 0, time.time()
+while time.time() < start + seconds:
+    src = sources[sent % len(sources)]
+    ident = struct.unpack("!H", os.urandom(2))[0]
+    # RFC 791 §3.1; Linux fills in the checksum of a raw IP_HDRINCL packet.
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(body), ident, 0x2000, 64, 17, 0,
+                      socket.inet_aton(src), socket.inet_aton(phone))
+    s.sendto(hdr + body, (phone, 0))
+    sent += 1
+    ahead = sent / rate - (time.time() - start)
+    if ahead > 0:
+        time.sleep(ahead)
+print("fragments", sent)
+"""
+
+# A 4 KB INVITE from a caller outside the PBX's domain (Kamailio relays it without a
+# challenge, tools/peers/kamailio.cfg.in), sent to Kamailio from the lab host's PORT; prints
+# each status line received and ACKs a final answer (RFC 3261 §17.1.1.3).
+BIG_INVITE = r"""
+import socket, sys, time
+host, port, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+CRLF = "\r\n"
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((host, port))
+s.settimeout(0.5)
+lines = ["v=0", f"o=carrier 1 1 IN IP4 {host}", "s=-", f"c=IN IP4 {host}", "t=0 0",
+         "m=audio 30000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]
+n = 0
+while sum(len(l) + 2 for l in lines) < size - 300:  # ICE candidates, as WebRTC gateways send
+    n += 1
+    lines.append(f"a=candidate:{n} 1 UDP {2130706431 - n} 198.51.100.{n % 250 + 1} {20000 + n} typ host")
+sdp = CRLF.join(lines) + CRLF
+head = CRLF.join([f"INVITE sip:1000@{host} SIP/2.0", f"Via: SIP/2.0/UDP {host}:{port};branch=z9hG4bKbig1;rport",
+                  "Max-Forwards: 70", "From: <sip:carrier@198.51.100.7>;tag=big1", f"To: <sip:1000@{host}>",
+                  "Call-ID: big-invite-1@198.51.100.7", "CSeq: 1 INVITE", f"Contact: <sip:carrier@{host}:{port}>",
+                  "Content-Type: application/sdp", f"Content-Length: {len(sdp)}", "", ""])
+msg = (head + sdp).encode()
+print("size", len(msg), flush=True)
+end, sent_at, final = time.time() + 8, 0, None
+while time.time() < end and not final:
+    if time.time() - sent_at > 2:  # Timer A would do this for a real UA
+        s.sendto(msg, (host, 5060))
+        sent_at = time.time()
+    try:
+        data = s.recv(65535).decode(errors="replace")
+    except socket.timeout:
+        continue
+    first = data.split(CRLF, 1)[0]
+    print("got", first, flush=True)
+    code = int(first.split()[1]) if first.startswith("SIP/2.0 ") else 0
+    if code >= 200:
+        final = data
+if final:
+    to = next(l for l in final.split(CRLF) if l.lower().startswith(("to:", "t:")))
+    ack = CRLF.join([f"ACK sip:1000@{host} SIP/2.0", f"Via: SIP/2.0/UDP {host}:{port};branch=z9hG4bKbig1;rport",
+                     "Max-Forwards: 70", "From: <sip:carrier@198.51.100.7>;tag=big1", to,
+                     "Call-ID: big-invite-1@198.51.100.7", "CSeq: 1 ACK", "Content-Length: 0", "", ""])
+    s.sendto(ack.encode(), (host, 5060))
+"""
+
+
+def netstat(lab):
+    """The stack's non-zero counters, from the shell's netstat."""
+    mark = lab.mark()
+    lab.send("netstat")
+    if not lab.wait_for(r"netstat: total_drops=", timeout=10, start=mark):
+        return None
+    with lab.console_lock:
+        lines = list(lab.console[mark:])
+    return {m.group(1): int(m.group(2)) for m in (re.match(r"\s*(\w+)\s+(\d+)\s*$", l) for l in lines) if m}
+
+
 def dialog_ids(lab, pcap):
     """Call-ID, the caller's tag and the phone's tag from the phone's 200 OK to the INVITE."""
     r = lab.ns("tshark", "-r", pcap, "-Y", f"ip.src=={PHONE_IP} && sip.Status-Code==200 && sip.CSeq.method==INVITE",
@@ -190,6 +280,29 @@ def main():
                    f"ids {ids}, answers {answers}, call still up {still_up}, stats {before} -> {after}")
             result("untrusted_invite_refused", len(inv_403) == 1 and not rang and grew("untrusted_403"),
                    f"answers {answers}, rang {rang}, stats {before} -> {after}")
+            net_before = netstat(lab)
+            flood = lab.ns_popen("python3", "-c", FRAG_FLOOD, PHONE_IP, ATTACKER_IP, "5", "2000",
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            time.sleep(1.5)
+            big = lab.ns("python3", "-c", BIG_INVITE, netlab.HOST_IP, "5097", "4096", check=False, timeout=30)
+            try:
+                flood_out, _ = flood.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                flood.kill()
+                flood_out, _ = flood.communicate()
+            net_after = netstat(lab)
+            big_lines = big.stdout.splitlines()
+            size = next((int(l.split()[1]) for l in big_lines if l.startswith("size ")), 0)
+            finals = [l for l in big_lines if l.startswith("got SIP/2.0 ") and int(l.split()[2]) >= 200]
+            still_up = still_up and lab.wait_for(r"phone: call ended", timeout=0.5, start=mark) is None
+            result("large_invite_answered", size >= 4000 and finals == ["got SIP/2.0 486 Busy Here"] and still_up,
+                   f"INVITE of {size} B; {big_lines} {big.stderr[-300:]}; call still up {still_up}")
+            refused = lambda c: (c or {}).get("drop_ip_reassembly_busy", 0) + \
+                (c or {}).get("drop_ip_reassembly_evicted", 0)  # noqa: E731
+            print(f"info: {flood_out.strip()}; reassembly refused/evicted {refused(net_before)} -> "
+                  f"{refused(net_after)}", flush=True)
+            result("fragment_flood_counted", net_after is not None and refused(net_after) - refused(net_before) >= 1000,
+                   f"{flood_out.strip()}; netstat {net_before} -> {net_after}")
             smark = lab.mark()
             lab.send("stats")
             st = lab.wait_for(r"stats: media rtp_port=(\d+) rejected_socket=(\d+) rejected_ring=(\d+) "

@@ -163,6 +163,11 @@ void Phone::poll_resolve()
 
 void Phone::start_ua()
 {
+    // The registrar's and trusted peers' fragmented INVITEs go first in reassembly.
+    if (!m_settings.sip.server.address.is_unspecified())
+        m_stack.prefer_fragments_from(m_settings.sip.server.address);
+    for (size_t i = 0; i < m_settings.sip.trusted_count; ++i)
+        m_stack.prefer_fragments_from(m_settings.sip.trusted[i].address);
     m_ua.emplace(m_settings.sip, static_cast<sip::SipTransport&>(*this), m_clock, m_random, m_calls);
     m_calls.attach(&*m_ua);
     m_ua_ready = true;

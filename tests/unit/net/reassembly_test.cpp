@@ -119,6 +119,58 @@ TEST(Reassembler, EvictionSparesDatagramsStillArriving)
     EXPECT_FALSE(r.add(parsed(first[1]), kReassemblyProtectedAge + 2 * kNsPerMs).has_value());
 }
 
+// Forged first fragments from many spoofed addresses keep every slot young; the registrar's
+// (a preferred source) datagram still takes the oldest forged slot and completes, while
+// another unknown source is refused. Preferred sources never push each other out.
+TEST(Reassembler, PreferredSourceGetsThroughSpoofedFlood)
+{
+    Ipv4Reassembler r;
+    Ipv4Address pbx = host(1), trusted = host(2);
+    EXPECT_TRUE(r.prefer(pbx));
+    EXPECT_TRUE(r.prefer(trusted));
+    EXPECT_TRUE(r.prefer(pbx)) << "adding one twice takes no room";
+    Nanoseconds t = 0;
+    for (uint8_t n = 100; n < 200; n++, t += 100 * kNsPerUs) {
+        auto forged = fragment(host(n), kOurIp, 17, n, pattern(2000), 1000);
+        (void)r.add(parsed(forged[0]), t);
+    }
+    EXPECT_EQ(r.in_progress(), kReassemblySlots);
+    auto unknown = fragment(host(50), kOurIp, 17, 5, pattern(2000), 1000);
+    EXPECT_EQ(r.add(parsed(unknown[0]), t).error(), Error::NoMemory);
+
+    auto invite = fragment(pbx, kOurIp, 17, 9, pattern(4000, 3), 1480);
+    ASSERT_EQ(invite.size(), 3u);
+    EXPECT_EQ(r.add(parsed(invite[0]), t).error(), Error::WouldBlock);
+    // The flood goes on between the INVITE's fragments.
+    for (uint8_t n = 200; n < 230; n++) {
+        auto forged = fragment(host(n), kOurIp, 17, n, pattern(2000), 1000);
+        (void)r.add(parsed(forged[0]), t + 10 * kNsPerUs);
+    }
+    EXPECT_EQ(r.add(parsed(invite[1]), t + 20 * kNsPerUs).error(), Error::WouldBlock);
+    auto whole = r.add(parsed(invite[2]), t + 30 * kNsPerUs);
+    ASSERT_TRUE(whole.has_value());
+    EXPECT_EQ(Bytes(whole->begin(), whole->end()), pattern(4000, 3));
+
+    // Every slot held by preferred sources: a third preferred datagram is refused, not
+    // allowed to push out one still arriving.
+    Ipv4Reassembler p;
+    for (uint8_t n = 1; n <= kReassemblyPreferred; n++)
+        EXPECT_TRUE(p.prefer(host(n)));
+    EXPECT_FALSE(p.prefer(host(99))) << "the list is bounded";
+    EXPECT_FALSE(p.preferred(host(99)));
+    size_t used = 0;
+    for (uint8_t n = 1; n <= kReassemblyPreferred && used < kReassemblySlots; n++)
+        for (uint16_t id = 0; id < kReassemblyPerSource && used < kReassemblySlots; id++, used++) {
+            auto f = fragment(host(n), kOurIp, 17, id, pattern(2000), 1000);
+            EXPECT_EQ(p.add(parsed(f[0]), 0).error(), Error::WouldBlock);
+        }
+    if (used == kReassemblySlots && kReassemblyPreferred * kReassemblyPerSource > kReassemblySlots) {
+        auto f = fragment(host(kReassemblyPreferred), kOurIp, 17, 77, pattern(2000), 1000);
+        EXPECT_EQ(p.add(parsed(f[0]), kNsPerMs).error(), Error::NoMemory);
+        EXPECT_EQ(p.evicted(), 0u);
+    }
+}
+
 TEST(Reassembler, TimeoutAndMemoryBound)
 {
     EXPECT_LE(kReassemblyTimeout, 15 * kNsPerSec); // RFC 791's suggested upper bound
