@@ -22,7 +22,11 @@ a UDP garbage flood hits the phone's SIP and RTP ports, a busy thread runs on ev
   for at least 98% of its sends found by RTP sequence number), so its timings are true;
 - the AC97 playback ring does not run dry (at most 2 underruns: QEMU under TCG on a 2-core
   host can stall a vCPU for longer than the 100 ms cushion);
-- the flood sources are rate-limited or banned.
+- the flood sources are rate-limited or banned;
+- what the phone played while under fire (its speaker, QEMU's WAV, the part written during
+  the phase): every 100 ms block carries baresip's 1 kHz at the call's level (within 6 dB of
+  the phase's median, most of its energy at 1 kHz); a block that does not is a dip, and only
+  an AC97 underrun counted in the phase may explain one (at most two blocks each).
 """
 import os
 import sys
@@ -60,6 +64,9 @@ def main():
     a, z = fire["before"], fire["after"]
     underruns = z.get("audio_underruns", 0) - a.get("audio_underruns", 0)
     result("ac97_no_underruns", underruns <= 2, f"{underruns} underruns under fire")
+    sp = fire.get("speaker")
+    ok = sp is not None and sp["blocks"] >= 70 and sp["dips"] <= 2 * underruns
+    result("speaker_tone_under_fire", ok, f"{rtp_rhythm.fmt_speaker(sp)}; {underruns} underruns")
     limited = (z.get("rate_limited", 0) - a.get("rate_limited", 0)) + (z.get("bans", 0) - a.get("bans", 0))
     result("flood_rate_limited_or_banned", limited > 0, f"before {a}, after {z}")
     result("call_survives_and_ends_normally", out["ended"] and out["closed"] and not out["ended_early"],

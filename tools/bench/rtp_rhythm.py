@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import netlab  # noqa: E402
-from peers import baresip, kamailio, proc, sipp  # noqa: E402
+from peers import audio, baresip, kamailio, proc, sipp  # noqa: E402
 
 PHONE_IP = "192.0.2.10"
 FLOOD_SIP_IP = "192.0.2.2"
@@ -213,6 +213,7 @@ class Call:
                                  source_wav=tone)
         self.b.start(timeout=20)
         wav = os.path.join(lab.tmp, "speaker.wav")
+        self.wav = wav
         lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 rtp.ports=4000-4001",
                  smp=2, extra=["-device", "AC97,audiodev=snd", "-audiodev", f"wav,id=snd,path={wav}"])
         m = lab.wait_for(r"phone: registered (\d+) ms after kernel entry", timeout=90)
@@ -277,7 +278,9 @@ def _phase(lab, call, seconds, under_fire, pcap, ts, before, procs, hogs):
                                        wait=False, timeout=seconds + 30))
         procs.append(udp_flood(lab, seconds))
         hogs += host_hogs()
+    speaker_from = wav_frames(call.wav)
     time.sleep(seconds)
+    speaker_to = wav_frames(call.wav)
     for h in hogs:
         h.kill()
     if under_fire:
@@ -302,7 +305,63 @@ def _phase(lab, call, seconds, under_fire, pcap, ts, before, procs, hogs):
         peer = deviation_stats([(b - a) * 1000 for a, b in zip(t, t[1:])])
     attr = attribute(records, wire_seq_times(pcap, lab, PHONE_IP, 4000)) if records else None
     return {"phone": phone, "baresip": peer, "before": before, "after": after, "pacer": pacer, "attribution": attr,
-            "records": records}
+            "records": records, "speaker": speaker_tone(call.wav, speaker_from, speaker_to, 1000)}
+
+
+def wav_frames(path):
+    """Bytes of audio QEMU's wav backend has written so far (its header's sizes are only
+    filled in at exit): the file's size past the 44-byte header."""
+    try:
+        return max(0, os.path.getsize(path) - 44)
+    except OSError:
+        return 0
+
+
+def speaker_tone(path, first, last, freq, block_ms=100):
+    """What the phone played while a phase ran: audio bytes [first, last) of the speaker WAV, in
+    blocks of block_ms. A block carries the caller's tone when most of its energy is at `freq`
+    (audio.tone_ratio >= 0.5) and its level is within 6 dB of the phase's median block; the
+    others are dips (silence from an empty ring, a glitch, or something else playing).
+    Returns {"blocks", "dips", "dip_at_s": [offsets], "median_dbfs"} or None."""
+    import array
+    import struct
+    try:
+        with open(path, "rb") as f:
+            head = f.read(44)
+    except OSError:
+        return None
+    if len(head) < 44 or head[:4] != b"RIFF" or head[8:16] != b"WAVEfmt ":
+        return None
+    # The canonical 44-byte header QEMU writes (its sizes stay 0 until QEMU exits).
+    ch, rate = struct.unpack_from("<HI", head, 22)
+    width = struct.unpack_from("<H", head, 34)[0] // 8
+    frame = ch * width
+    first -= first % frame
+    if width != 2 or last <= first:
+        return None
+    with open(path, "rb") as f:
+        f.seek(44 + first)
+        raw = f.read(last - first)
+    a = array.array("h")
+    a.frombytes(raw[:len(raw) - len(raw) % (ch * width)])
+    mono = [sum(a[i:i + ch]) / (ch * 32768.0) for i in range(0, len(a), ch)]
+    n = int(rate * block_ms / 1000)
+    blocks = [mono[i:i + n] for i in range(0, len(mono) - n + 1, n)]
+    if not blocks:
+        return None
+    levels = [audio.rms_dbfs(b) for b in blocks]
+    median = statistics.median(levels)
+    dips = [i for i, b in enumerate(blocks)
+            if audio.tone_ratio(b, freq, rate) < 0.5 or levels[i] < median - 6]
+    return {"blocks": len(blocks), "dips": len(dips), "dip_at_s": [round(i * block_ms / 1000, 1) for i in dips],
+            "median_dbfs": round(median, 1)}
+
+
+def fmt_speaker(s):
+    if not s:
+        return "no speaker audio"
+    return (f"{s['blocks'] - s['dips']} of {s['blocks']} blocks of 100 ms carry the caller's 1 kHz "
+            f"(median {s['median_dbfs']} dBFS), dips at {s['dip_at_s'][:10]} s")
 
 
 def fmt(s):
@@ -356,6 +415,7 @@ def main():
         if p and b and b["p99"] > 0:
             print(f"{name}: phone p99 / baresip p99 = {p['p99'] / b['p99']:.2f}")
         print(f"{name}: pacer   {fmt_attr(out[name].get('attribution'))}")
+        print(f"{name}: speaker {fmt_speaker(out[name].get('speaker'))}")
         waits = out[name].get("host_wait_ms_per_s") or {}
         print(f"{name}: QEMU threads waiting for a host CPU (ms per s): " +
               ", ".join(f"{k} {v:.1f}" for k, v in sorted(waits.items()) if v >= 0.05))
