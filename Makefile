@@ -29,7 +29,7 @@ FUZZERS      :=
 -include $(sort $(wildcard tests/fuzz/*.mk))
 -include port/armv7m/arm.mk
 include userland/userland.mk
-.PHONY: all iso run demo debug deps test test-unit test-kernel test-e2e test-fuzz bench clean kernel
+.PHONY: all iso run demo debug deps test test-unit test-kernel test-e2e test-fuzz fuzz-campaign bench clean kernel
 
 # ---------------------------------------------------------------------------------------
 # Kernel (x86-64, freestanding host g++)
@@ -189,6 +189,10 @@ test-e2e: deps
 
 test-fuzz: deps
 	@python3 tools/run-tests.py fuzz
+
+# Not part of `make test`: every fuzzer for RUNS executions (default 10 M), JOBS at once.
+fuzz-campaign: deps
+	@python3 tools/fuzz_campaign.py $(if $(RUNS),--runs $(RUNS)) $(if $(JOBS),--jobs $(JOBS))
 
 bench: all
 	@python3 tools/bench/all.py $(if $(QUICK),--quick)
