@@ -220,6 +220,35 @@ void TransactionLayer::client_response(Transaction& tx, const Message& r, bool& 
     tx.deadline = now + kT4; // Timer K
 }
 
+namespace {
+
+// FNV-1a (32-bit) over Call-ID, a separator and the From tag.
+uint32_t merge_key_of(const Message& req)
+{
+    uint32_t h = 2166136261u;
+    auto mix = [&h](Str s) {
+        for (char ch : s)
+            h = (h ^ uint8_t(ch)) * 16777619u;
+    };
+    mix(req.call_id);
+    mix(Str("\n", 1));
+    if (auto from = parse_name_addr(req.from))
+        mix(from->tag());
+    return h;
+}
+
+} // namespace
+
+bool TransactionLayer::merged(const Message& req, const Transaction& fresh) const
+{
+    uint32_t key = merge_key_of(req);
+    for (const auto& tx : m_pool)
+        if (&tx != &fresh && tx.state != TxState::Free && !tx.is_client() && tx.method == req.method
+            && tx.cseq == req.cseq && tx.merge_key == key)
+            return true;
+    return false;
+}
+
 TransactionLayer::Verdict TransactionLayer::on_request(const Message& req, const Endpoint& source, Transaction*& out)
 {
     out = nullptr;
@@ -263,6 +292,7 @@ TransactionLayer::Verdict TransactionLayer::on_request(const Message& req, const
     tx->slot = 0;
     tx->branch.assign(branch);
     tx->sent_by.assign(key.view());
+    tx->merge_key = merge_key_of(req);
     out = tx;
     return Verdict::New;
 }

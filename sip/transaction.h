@@ -49,6 +49,7 @@ struct Transaction {
     uint32_t cseq { 0 };
     FixedString<64> branch;
     FixedString<80> sent_by;   // server: top Via sent-by, part of the §17.2.3 key
+    uint32_t merge_key { 0 };  // server: hash of Call-ID and From tag (§8.2.2.2)
     Endpoint peer;
     Nanoseconds retransmit_at { 0 }; // Timer A/E/G (0 = off)
     Nanoseconds interval { 0 };
@@ -86,6 +87,13 @@ public:
     // §17.2.3: retransmissions and ACKs for non-2xx are absorbed here; a new request gets a
     // server transaction (ACK never does: it returns New with tx == nullptr).
     Verdict on_request(const Message& request, const Endpoint& source, Transaction*& tx);
+
+    // §8.2.2.2 merged requests: true when `fresh` (a new server transaction for `req`, which
+    // has no To tag) has the From tag, Call-ID and CSeq of another ongoing server transaction
+    // that it did not match by §17.2.3, i.e. the same request reached us twice along two
+    // paths (forked by a proxy). Compared through a 32-bit FNV-1a hash of Call-ID and From
+    // tag, so a false match between two different requests with the same CSeq is 1 in 2^32.
+    bool merged(const Message& req, const Transaction& fresh) const;
 
     // Sends a response on a server transaction and moves it along §17.2.1/§17.2.2.
     void respond(Transaction& tx, std::span<const uint8_t> response, uint16_t status);

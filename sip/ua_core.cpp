@@ -322,6 +322,13 @@ void SipUserAgent::handle_request(const Message& m, const Endpoint& source)
         in_dialog_request(m, tx, source);
         return;
     }
+    if (tx && m.method == Method::Invite && m_tx.merged(m, *tx)) {
+        // §8.2.2.2: the same INVITE along a second path (another branch) is not a second call.
+        FixedString<32> tag;
+        new_tag(tag);
+        respond(*tx, m, 482, tag.view());
+        return;
+    }
     if (tx)
         handle_out_of_dialog(m, *tx, source);
 }

@@ -617,6 +617,31 @@ TEST_F(CallTest, CancelAndInviteTrustedByFlowAndUser)
     EXPECT_EQ(phone->rec.incoming.size(), 2u);
 }
 
+// RFC 3261 §8.2.2.2: the same INVITE (From tag, Call-ID, CSeq) along a second path, with
+// another branch, while the first is still being answered: 482 Loop Detected, not a second
+// call or a 486. A retransmission (the same branch) is absorbed; the next CSeq or another
+// Call-ID is a new request.
+TEST_F(CallTest, MergedInviteGets482)
+{
+    make();
+    ring();
+    pbx->send(phone_ep, request("INVITE", "z9hG4bKinv1-fork", "", 1, sdp("198.51.100.5", 12000)));
+    pbx->send(phone_ep, request("INVITE", "z9hG4bKinv1", "", 1, sdp("198.51.100.5", 12000)));
+    run(0.1);
+    auto loops = pbx->starting("SIP/2.0 482");
+    ASSERT_EQ(loops.size(), 1u);
+    EXPECT_NE(loops[0].find("branch=z9hG4bKinv1-fork"), std::string::npos);
+    EXPECT_EQ(pbx->starting("SIP/2.0 486").size(), 0u);
+    EXPECT_EQ(phone->rec.incoming.size(), 1u);
+    EXPECT_EQ(phone->ua.call_state(0), CallState::Incoming);
+    // Another Call-ID with the same From tag and CSeq is another call: busy.
+    pbx->send(phone_ep, request("INVITE", "z9hG4bKinv2", "", 1, sdp("198.51.100.5", 12000), "application/sdp",
+                                "192.0.2.1", "call-2"));
+    run(0.1);
+    EXPECT_EQ(pbx->starting("SIP/2.0 486").size(), 1u);
+    EXPECT_EQ(pbx->starting("SIP/2.0 482").size(), 1u);
+}
+
 TEST_F(CallTest, RateLimitDropsFloods)
 {
     make();
