@@ -40,9 +40,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     oh::Endpoint src { oh::Ipv4Address(192, 0, 2, 1), 5060 };
     write_response_head(w, m, 200, {}, "tag", &src);
     if (auto len = finish_message(w, "", "")) {
-        // What we build must parse again.
+        // What we build must parse again, unless it only has more header lines than our own
+        // parser keeps (kMaxHeaders): a response copies every Via of the request (RFC 3261
+        // §8.2.6.2), so a request of kMaxHeaders lines, most of them Vias, answers with more.
+        size_t lines = 0;
+        for (size_t i = 0; i + 3 < *len && !(buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r'); i++)
+            lines += buf[i] == '\r' && buf[i + 1] == '\n';
         Message r;
-        if (parse_message({ reinterpret_cast<const uint8_t*>(buf), *len }, Framing::Stream, r).is_error())
+        if (parse_message({ reinterpret_cast<const uint8_t*>(buf), *len }, Framing::Stream, r).is_error()
+            && lines <= kMaxHeaders)
             __builtin_trap();
     }
     return 0;
