@@ -53,6 +53,10 @@ void kernel_late_init(const CommandLine& boot_cl)
     // and the result configures everything below.
     const CommandLine& cl = storage_init(boot_cl);
     boot_mark("storage ready");
+    Ipv4Address leased, lease_server;
+    if (storage_remembered_lease(leased, lease_server))
+        network_remember_lease(leased, lease_server);
+    network_set_lease_hook(storage_keep_lease);
     network_init(cl);
     boot_mark("network started");
     // Calls are recorded to the disk (when storage.record asks for it) by the storage layer.

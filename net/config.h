@@ -44,6 +44,10 @@ struct NetConfig {
     Ipv4Settings settings;
     bool has_fallback { false };
     Nanoseconds fallback_after { kDefaultDhcpFallbackAfter };
+    // Dhcp: the address of a lease from before this boot (kept on the disk) and the server
+    // that granted it. Set: DHCP starts with an INIT-REBOOT REQUEST for it (RFC 2131 §3.2).
+    Ipv4Address remembered;
+    Ipv4Address remembered_server;
 };
 
 // Accepted forms (no spaces):

@@ -52,7 +52,23 @@ void DhcpClient::start(Nanoseconds now, const NetConfig& config)
     m_config = config;
     m_fallback_applied = false;
     m_fallback_at = now + config.fallback_after;
-    begin_discovery(now);
+    if (config.remembered.is_unspecified() || config.remembered.is_broadcast() || config.remembered.is_multicast()) {
+        begin_discovery(now);
+        return;
+    }
+    m_lease = {};
+    m_lease.settings.address = config.remembered;
+    m_lease.server = config.remembered_server;
+    m_boot_reboot = true;
+    m_state = DhcpState::Rebooting;
+    m_xid = m_random.next_u32();
+    m_exchange_start = now;
+    m_retries = 0;
+    m_retry_interval = kDhcpFirstRetry;
+    m_expiry_at = kNever;
+    m_t1_at = kNever;
+    send_request(now);
+    schedule_retry(now);
 }
 
 void DhcpClient::stop()
@@ -87,6 +103,10 @@ void DhcpClient::link_up(Nanoseconds now)
 
 void DhcpClient::begin_discovery(Nanoseconds now)
 {
+    if (m_boot_reboot) { // the remembered address was refused or nobody answered
+        m_boot_reboot = false;
+        m_lease = {};
+    }
     m_state = DhcpState::Selecting;
     m_xid = m_random.next_u32();
     m_retry_interval = kDhcpFirstRetry;
@@ -182,6 +202,7 @@ Result<void> DhcpClient::receive(std::span<const uint8_t> payload, Nanoseconds n
             return Error::NotFound;
         // RFC 2131 §4.4.4: a NAK sends us back to INIT.
         lose_lease();
+        m_host.dhcp_lease_changed(m_lease);
         begin_discovery(now);
         return {};
     default:
@@ -232,9 +253,11 @@ void DhcpClient::on_ack(const DhcpMessage& m, Nanoseconds now)
     m_expiry_at = after_seconds(now, lease.lease_seconds);
     m_lease = lease;
     m_state = DhcpState::Bound;
+    m_boot_reboot = false;
     m_fallback_applied = false;
     m_configured = true;
     m_host.dhcp_configure(lease.settings);
+    m_host.dhcp_lease_changed(m_lease);
 }
 
 void DhcpClient::lose_lease()
@@ -248,7 +271,7 @@ void DhcpClient::lose_lease()
 
 void DhcpClient::poll(Nanoseconds now)
 {
-    bool discovering = m_state == DhcpState::Selecting || m_state == DhcpState::Requesting;
+    bool discovering = m_state == DhcpState::Selecting || m_state == DhcpState::Requesting || m_boot_reboot;
     if (discovering && m_config.has_fallback && !m_fallback_applied && now >= m_fallback_at) {
         m_fallback_applied = true;
         m_configured = true;
@@ -291,6 +314,17 @@ void DhcpClient::poll(Nanoseconds now)
         }
         return;
     case DhcpState::Rebooting:
+        if (m_boot_reboot) {
+            if (now < m_next_send)
+                return;
+            if (++m_retries > kDhcpBootRebootRetries) {
+                begin_discovery(now);
+                return;
+            }
+            send_request(now);
+            schedule_retry(now);
+            return;
+        }
         // RFC 2131 §3.2: no answer means no server objects; keep using the unexpired lease.
         if (now >= m_expiry_at) {
             lose_lease();
@@ -336,6 +370,8 @@ Nanoseconds DhcpClient::next_deadline() const
         return std::min(m_next_send, m_t2_at);
     case DhcpState::Rebinding:
     case DhcpState::Rebooting:
+        if (m_boot_reboot && m_config.has_fallback && !m_fallback_applied)
+            return std::min(m_next_send, m_fallback_at);
         return std::min(m_next_send, m_expiry_at);
     }
     return kNever;

@@ -32,6 +32,14 @@ enum class DhcpSource : uint8_t {
     Configured,  // our leased address, when renewing or rebinding
 };
 
+struct DhcpLease {
+    Ipv4Settings settings;
+    Ipv4Address server;
+    uint32_t lease_seconds { 0 };
+    uint32_t t1_seconds { 0 };
+    uint32_t t2_seconds { 0 };
+};
+
 // What the client needs from the stack around it.
 class DhcpHost {
 public:
@@ -41,17 +49,13 @@ public:
     virtual void dhcp_send(size_t length, Ipv4Address destination, DhcpSource source) = 0;
     virtual void dhcp_configure(const Ipv4Settings& settings) = 0;
     virtual void dhcp_deconfigure() = 0;
+    // A lease was granted or renewed (lease.settings.address set), or lost (unset): what a
+    // host with a disk keeps to start the next boot with INIT-REBOOT. Called from the
+    // network's own thread: defer slow work.
+    virtual void dhcp_lease_changed(const DhcpLease&) { }
 
 protected:
     ~DhcpHost() = default;
-};
-
-struct DhcpLease {
-    Ipv4Settings settings;
-    Ipv4Address server;
-    uint32_t lease_seconds { 0 };
-    uint32_t t1_seconds { 0 };
-    uint32_t t2_seconds { 0 };
 };
 
 // RFC 2131 §4.1: retransmit after 4 s, doubling up to 64 s, randomized by ±1 s.
@@ -60,13 +64,21 @@ constexpr Nanoseconds kDhcpMaxRetry = 64 * kNsPerSec;
 // §4.4.5: in RENEWING/REBINDING wait half the remaining time, but at least 60 s.
 constexpr Nanoseconds kDhcpMinRenewRetry = 60 * kNsPerSec;
 constexpr uint8_t kDhcpMaxRequestRetries = 4;
+// INIT-REBOOT at boot with a remembered address: the REQUEST is sent again this many times
+// (RFC 2131 §4.1 backoff) before discovery starts; the address is used only once ACKed,
+// since without a clock across reboots nothing says the lease is unexpired (§3.2 step 5's
+// "MAY keep using it" needs that).
+constexpr uint8_t kDhcpBootRebootRetries = 1;
 constexpr uint32_t kDhcpInfiniteLease = 0xffffffff;
 
 class DhcpClient {
 public:
     DhcpClient(DhcpHost& host, Random& random, const MacAddress& mac);
 
-    // Starts discovery. With a fallback, its settings are applied if no lease arrives within
+    // Starts discovery, or with config.remembered an INIT-REBOOT REQUEST for that address
+    // (RFC 2131 §3.2, §4.4.2: one round trip, and no OFFER, for which servers first check
+    // that the address is free; dnsmasq pings it for seconds). A NAK or no answer starts
+    // discovery. With a fallback, its settings are applied if no lease arrives within
     // fallback_after; discovery goes on (slowly) after that and a later lease replaces them.
     void start(Nanoseconds now, const NetConfig& config);
     void stop();
@@ -108,6 +120,7 @@ private:
     uint8_t m_retries { 0 };
     bool m_configured { false };
     bool m_fallback_applied { false };
+    bool m_boot_reboot { false }; // Rebooting from a remembered lease, not yet ACKed
     Nanoseconds m_retry_interval { kDhcpFirstRetry };
     Nanoseconds m_exchange_start { 0 };
     Nanoseconds m_next_send { 0 };

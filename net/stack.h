@@ -90,6 +90,8 @@ public:
     virtual void on_dns_completed(uint16_t) { }
     virtual void on_ping_reply() { }
     virtual void on_address_changed(const Ipv4Settings&) { }
+    // DHCP granted, renewed or lost a lease (dhcp_client.h: DhcpHost::dhcp_lease_changed).
+    virtual void on_dhcp_lease(const DhcpLease&) { }
 
 protected:
     ~StackListener() = default;
@@ -229,6 +231,11 @@ private:
     void dhcp_send(size_t length, Ipv4Address destination, DhcpSource source) override;
     void dhcp_configure(const Ipv4Settings& settings) override { configure(settings); }
     void dhcp_deconfigure() override { deconfigure(); }
+    void dhcp_lease_changed(const DhcpLease& lease) override
+    {
+        if (m_listener)
+            m_listener->on_dhcp_lease(lease);
+    }
     std::span<uint8_t> dns_buffer() override { return udp_payload_buffer(); }
     void dns_send(size_t length, Ipv4Address server, uint16_t local_port) override;
     bool dns_port_available(uint16_t local_port) const override { return !port_in_use(local_port); }

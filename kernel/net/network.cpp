@@ -24,6 +24,7 @@ public:
     void on_udp_readable(net::SocketId id) override;
     void on_ping_reply() override { }
     void on_address_changed(const net::Ipv4Settings& s) override;
+    void on_dhcp_lease(const net::DhcpLease& lease) override;
 };
 
 constinit Mutex s_lock;
@@ -38,6 +39,9 @@ constinit WaitQueue s_udp_wq;
 constinit uint32_t s_udp_generation[kMaxWaitSockets] {};
 constinit NetDrainHook s_drain_hook = nullptr;
 constinit bool s_first_frame_seen = false;
+constinit Ipv4Address s_remembered;
+constinit Ipv4Address s_remembered_server;
+constinit LeaseHook s_lease_hook = nullptr;
 
 void print_ip(const char* label, Ipv4Address a)
 {
@@ -52,6 +56,12 @@ void Listener::on_address_changed(const net::Ipv4Settings& s)
     print_ip(" dns ", s.dns);
     uint64_t us = since_entry_us();
     printk(" (%s, %lu.%03lu ms after kernel entry)\n", s_dhcp ? "dhcp" : "static", us / 1000, us % 1000);
+}
+
+void Listener::on_dhcp_lease(const net::DhcpLease& lease)
+{
+    if (s_lease_hook)
+        s_lease_hook(lease.settings.address, lease.server);
 }
 
 // A SocketId carries its slot in the low byte and the slot's generation above it.
@@ -246,6 +256,13 @@ void network_init(const CommandLine& cl)
     else
         config = parsed.value();
     s_dhcp = config.mode == net::AddressMode::Dhcp;
+    if (s_dhcp && !s_remembered.is_unspecified()) {
+        config.remembered = s_remembered;
+        config.remembered_server = s_remembered_server;
+        print_ip("net: asking for the last boot's lease ", s_remembered);
+        print_ip(" from ", s_remembered_server);
+        printk(" (INIT-REBOOT)\n");
+    }
     s_stack = new net::Stack(*s_nic, s_clock, kernel_random(), s_nic->mac());
     if (!s_stack)
         panic("net: no memory for the stack");
@@ -264,6 +281,12 @@ void network_init(const CommandLine& cl)
     s_ready = true;
 }
 
+void network_remember_lease(Ipv4Address address, Ipv4Address server)
+{
+    s_remembered = address;
+    s_remembered_server = server;
+}
+void network_set_lease_hook(LeaseHook hook) { s_lease_hook = hook; }
 bool network_ready() { return s_ready; }
 void network_set_drain_hook(NetDrainHook hook) { __atomic_store_n(&s_drain_hook, hook, __ATOMIC_RELEASE); }
 Mutex& network_lock() { return s_lock; }

@@ -29,6 +29,12 @@ protected:
 
 // Probe the PCI list for a supported NIC, start the stack as `net=` says, run the thread.
 void network_init(const CommandLine& cl);
+// Before network_init: with net=dhcp, start with INIT-REBOOT for this lease from the last
+// boot (RFC 2131 §3.2); the hook hears each lease granted, renewed or lost (from the network
+// thread, under its lock: it must not wait).
+void network_remember_lease(Ipv4Address address, Ipv4Address server);
+using LeaseHook = void (*)(Ipv4Address address, Ipv4Address server);
+void network_set_lease_hook(LeaseHook hook);
 bool network_ready();
 
 // Every call into the stack holds this lock (the stack is single-threaded by design).

@@ -10,6 +10,7 @@
 
 #include "lib/cmdline/cmdline.h"
 #include "lib/fs/fat32.h"
+#include "lib/inet.h"
 #include "kernel/phone/recorder.h"
 #include "kernel/sync/wait_queue.h"
 #include "lib/result.h"
@@ -36,6 +37,12 @@ void storage_shutdown();
 fs::DosTimestamp rtc_dos_timestamp();
 // The volume's timestamp for what is created or written next (mutex held).
 void fs_stamp_locked();
+
+// The DHCP lease kept between boots (lease.cpp, /lease.txt). remembered: false without a
+// disk or a usable file. keep: never waits (the network thread calls it); an unspecified
+// address forgets the lease.
+bool storage_remembered_lease(Ipv4Address& address, Ipv4Address& server);
+void storage_keep_lease(Ipv4Address address, Ipv4Address server);
 
 // The command line in effect after storage_init().
 const CommandLine& storage_cmdline();

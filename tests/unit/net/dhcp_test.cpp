@@ -546,5 +546,72 @@ TEST_F(DhcpTest, AckWithoutRapidCommitIsIgnoredWhileSelecting)
     EXPECT_FALSE(stack.configured());
 }
 
+
+// INIT-REBOOT at boot (RFC 2131 §3.2, §4.4.2): a lease remembered from the last boot is asked
+// for at once, in one REQUEST with the address and no server identifier or ciaddr, and used
+// only once acknowledged; NAK or silence starts discovery. The host hears of each lease.
+class RememberedLeaseTest : public DhcpTest, public StackListener {
+protected:
+    void on_dhcp_lease(const DhcpLease& lease) override { leases.push_back(lease); }
+    void boot_with(Ipv4Address remembered)
+    {
+        stack.set_listener(this);
+        NetConfig c;
+        c.remembered = remembered;
+        c.remembered_server = kServerIp;
+        stack.start(c);
+        serve();
+    }
+    std::vector<DhcpLease> leases;
+};
+
+TEST_F(RememberedLeaseTest, AskedForInOneRoundTrip)
+{
+    boot_with(kLeasedIp);
+    ASSERT_EQ(seen.size(), 1u) << "no DISCOVER, no OFFER";
+    const ClientMessage& r = seen[0];
+    EXPECT_EQ(r.type, DhcpMessageType::Request);
+    EXPECT_EQ(r.requested, kLeasedIp);
+    EXPECT_TRUE(r.ciaddr.is_unspecified()) << "§4.3.2: ciaddr zero in INIT-REBOOT";
+    EXPECT_TRUE(r.server_id.is_unspecified()) << "§4.3.2: no server identifier in INIT-REBOOT";
+    EXPECT_TRUE(r.ip_source.is_unspecified());
+    EXPECT_TRUE(r.ip_destination.is_broadcast());
+    EXPECT_EQ(stack.dhcp().state(), DhcpState::Bound);
+    EXPECT_EQ(stack.settings().address, kLeasedIp);
+    ASSERT_EQ(leases.size(), 1u);
+    EXPECT_EQ(leases[0].settings.address, kLeasedIp);
+    EXPECT_EQ(leases[0].server, kServerIp);
+}
+
+TEST_F(RememberedLeaseTest, RefusedAddressStartsDiscovery)
+{
+    nak = true; // another network, or the address went to someone else
+    boot_with(Ipv4Address(192, 0, 2, 77));
+    ASSERT_GE(seen.size(), 3u);
+    EXPECT_EQ(seen[0].requested, Ipv4Address(192, 0, 2, 77));
+    EXPECT_EQ(seen[1].type, DhcpMessageType::Discover);
+    EXPECT_EQ(stack.dhcp().state(), DhcpState::Bound);
+    EXPECT_EQ(stack.settings().address, kLeasedIp);
+    ASSERT_EQ(leases.size(), 2u);
+    EXPECT_TRUE(leases[0].settings.address.is_unspecified()) << "the refused lease is forgotten";
+    EXPECT_EQ(leases[1].settings.address, kLeasedIp);
+}
+
+TEST_F(RememberedLeaseTest, UnansweredIsNotUsedAndDiscoveryFollows)
+{
+    answer = false;
+    boot_with(kLeasedIp);
+    EXPECT_FALSE(stack.configured()) << "not ACKed: nothing says the lease is still valid";
+    run_for(30 * kNsPerSec);
+    EXPECT_FALSE(stack.configured());
+    ASSERT_GE(seen.size(), 2u + kDhcpBootRebootRetries);
+    for (size_t i = 0; i <= kDhcpBootRebootRetries; i++)
+        EXPECT_EQ(seen[i].type, DhcpMessageType::Request) << i;
+    EXPECT_EQ(seen[1 + kDhcpBootRebootRetries].type, DhcpMessageType::Discover);
+    EXPECT_EQ(stack.dhcp().state(), DhcpState::Selecting);
+    answer = true;
+    run_for(70 * kNsPerSec);
+    EXPECT_EQ(stack.settings().address, kLeasedIp) << "discovery still finds a lease";
+}
 } // namespace
 } // namespace nettest
