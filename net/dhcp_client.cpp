@@ -68,7 +68,7 @@ void DhcpClient::start(Nanoseconds now, const NetConfig& config)
     m_expiry_at = kNever;
     m_t1_at = kNever;
     send_request(now);
-    schedule_retry(now);
+    m_next_send = now + kDhcpBootRebootWait;
 }
 
 void DhcpClient::stop()
@@ -315,14 +315,8 @@ void DhcpClient::poll(Nanoseconds now)
         return;
     case DhcpState::Rebooting:
         if (m_boot_reboot) {
-            if (now < m_next_send)
-                return;
-            if (++m_retries > kDhcpBootRebootRetries) {
+            if (now >= m_next_send)
                 begin_discovery(now);
-                return;
-            }
-            send_request(now);
-            schedule_retry(now);
             return;
         }
         // RFC 2131 §3.2: no answer means no server objects; keep using the unexpired lease.

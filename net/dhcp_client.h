@@ -64,11 +64,13 @@ constexpr Nanoseconds kDhcpMaxRetry = 64 * kNsPerSec;
 // §4.4.5: in RENEWING/REBINDING wait half the remaining time, but at least 60 s.
 constexpr Nanoseconds kDhcpMinRenewRetry = 60 * kNsPerSec;
 constexpr uint8_t kDhcpMaxRequestRetries = 4;
-// INIT-REBOOT at boot with a remembered address: the REQUEST is sent again this many times
-// (RFC 2131 §4.1 backoff) before discovery starts; the address is used only once ACKed,
-// since without a clock across reboots nothing says the lease is unexpired (§3.2 step 5's
-// "MAY keep using it" needs that).
-constexpr uint8_t kDhcpBootRebootRetries = 1;
+// INIT-REBOOT at boot with a remembered address: one REQUEST, and discovery when no answer
+// came within kDhcpBootRebootWait. A server with no record of us stays silent (RFC 2131
+// §4.3.2; dnsmasq does unless authoritative), so waiting out the §4.1 backoff (4 s, 8 s)
+// would make such a boot seconds slower than plain discovery. 2 s covers a LAN round trip
+// and QEMU e1000's 1 s receive hold after boot. The address is used only once ACKed: without
+// a clock across reboots nothing says the lease is unexpired (§3.2 step 5 needs that).
+constexpr Nanoseconds kDhcpBootRebootWait = 2 * kNsPerSec;
 constexpr uint32_t kDhcpInfiniteLease = 0xffffffff;
 
 class DhcpClient {

@@ -602,12 +602,12 @@ TEST_F(RememberedLeaseTest, UnansweredIsNotUsedAndDiscoveryFollows)
     answer = false;
     boot_with(kLeasedIp);
     EXPECT_FALSE(stack.configured()) << "not ACKed: nothing says the lease is still valid";
-    run_for(30 * kNsPerSec);
+    run_for(30 * kNsPerSec, 100 * kNsPerMs);
     EXPECT_FALSE(stack.configured());
-    ASSERT_GE(seen.size(), 2u + kDhcpBootRebootRetries);
-    for (size_t i = 0; i <= kDhcpBootRebootRetries; i++)
-        EXPECT_EQ(seen[i].type, DhcpMessageType::Request) << i;
-    EXPECT_EQ(seen[1 + kDhcpBootRebootRetries].type, DhcpMessageType::Discover);
+    ASSERT_GE(seen.size(), 2u);
+    EXPECT_EQ(seen[0].type, DhcpMessageType::Request);
+    EXPECT_EQ(seen[1].type, DhcpMessageType::Discover) << "a server that does not know us is silent";
+    EXPECT_LE(seen[1].at - seen[0].at, kDhcpBootRebootWait + 100 * kNsPerMs);
     EXPECT_EQ(stack.dhcp().state(), DhcpState::Selecting);
     answer = true;
     run_for(70 * kNsPerSec);
