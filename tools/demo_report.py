@@ -27,6 +27,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import hosttools  # noqa: E402
+from peers import proc  # noqa: E402
 
 ROOT = os.path.dirname(HERE)
 DEFAULT_DIR = os.path.join(ROOT, "build", "demo")
@@ -112,14 +113,6 @@ def load_summary(demo_dir):
         return {}
 
 
-def _read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 # -- the report -------------------------------------------------------------------------
 def build(demo_dir):
     """Plot, write report.html and report.json in demo_dir; returns the numbers. Needs numpy
@@ -169,7 +162,7 @@ def build(demo_dir):
     else:
         sections.append((title, "call.pcap was not captured.", []))
 
-    jb = jitter_samples(_read(os.path.join(demo_dir, "console.log")))
+    jb = jitter_samples(proc.read(os.path.join(demo_dir, "console.log")))
     title = "Jitter buffer depth"
     if jb:
         png = "jitter_buffer.png"

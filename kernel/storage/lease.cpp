@@ -105,12 +105,10 @@ void storage_keep_lease(Ipv4Address address, Ipv4Address server)
         s_pending_address = address;
         s_pending_server = server;
         s_pending = true;
-        if (!s_writer_started) {
-            s_writer_started = true;
-            ThreadOptions o;
-            thread_create("lease", lease_writer, nullptr, o);
-        }
     }
+    // The first lease starts the writer (no thread on a boot that never gets one).
+    if (!__atomic_exchange_n(&s_writer_started, true, __ATOMIC_ACQ_REL))
+        thread_create("lease", lease_writer, nullptr, ThreadOptions {});
     s_pending_kick.up();
 }
 

@@ -70,7 +70,8 @@ def boot_once(lab, img, tag):
                "-e", "dhcp.ip.client", "-e", "dhcp.option.requested_ip_address", "-e", "dhcp.option.dhcp_server_id",
                "-e", "dhcp.ip.your", check=False)
     msgs = [line.split("\t") for line in r.stdout.splitlines() if line.strip()]
-    text = "\n".join(lab.console[mark:])
+    with lab.console_lock:
+        text = "\n".join(lab.console[mark:])
     return (m.group(1) if m else None), (int(m.group(2)) if m else None), msgs, text
 
 
