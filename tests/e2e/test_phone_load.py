@@ -11,7 +11,10 @@ a UDP garbage flood hits the phone's SIP and RTP ports, a busy thread runs on ev
   under fire, the kernel armed every tick's timer by its deadline, no other thread ran on the
   pacer's CPU between its timer interrupt and the pacer (counted by the scheduler's context
   switches: a phone whose pacer waits behind a busy thread or a late thread fails this
-  whatever the host does), and from the moment the deadline, the interrupt and the packet
+  whatever the host does; at least 200 ticks are judged so, and 90% of those whose deadline had
+  not already passed before the pacer slept: under fire the host keeps QEMU's vCPU thread waiting
+  for a CPU about 480 ms per second, so a send now and then runs so late that the next tick is due
+  at once, which no timer interrupt times), and from the moment the deadline, the interrupt and the packet
   were all there to the frame in the NIC's ring took at most 0.5 ms at the median (about
   100 us of emulated work). The p95 of that time is judged idle (at most 1 ms): under fire
   the host starves the vCPU (QEMU's "CPU 0/TCG" thread waited 441 ms per second for a host
@@ -26,7 +29,10 @@ a UDP garbage flood hits the phone's SIP and RTP ports, a busy thread runs on ev
 - what the phone played while under fire (its speaker, QEMU's WAV, the part written during
   the phase): every 100 ms block carries baresip's 1 kHz at the call's level (within 6 dB of
   the phase's median, most of its energy at 1 kHz); a block that does not is a dip, and only
-  an AC97 underrun counted in the phase may explain one (at most two blocks each).
+  an AC97 underrun counted in the phase (at most two blocks each) or a stall of baresip's RTP
+  itself may explain one: the wire (tshark at the phone's NIC) shows no packet from baresip for
+  100 ms or more there (a host starving baresip under fire; seen once in CI, 15 blocks in a row
+  with 0 underruns). Packets that reached the NIC and were lost inside the phone explain nothing.
 """
 import os
 import sys
@@ -53,7 +59,7 @@ def main():
     result("rtp_rhythm_vs_baresip", ok, f"phone {rtp_rhythm.fmt(phone)}; baresip {rtp_rhythm.fmt(peer)}")
     att = fire.get("attribution")
     ok = (att is not None and att["records"] >= 200 and att["armed_late"] == 0 and att["own_p50_ms"] <= 0.5
-          and att["timed_by_timer"] >= 0.9 * att["records"] and att["not_first"] == 0)
+          and att["timed_by_timer"] >= max(200, 0.9 * (att["records"] - att["late_start"])) and att["not_first"] == 0)
     result("rtp_send_kernel_part", ok, rtp_rhythm.fmt_attr(att))
     idle = out["idle"].get("attribution")
     ok = idle is not None and idle["records"] >= 200 and idle["own_p95_ms"] <= 1.0 and idle["armed_late"] == 0
@@ -65,8 +71,11 @@ def main():
     underruns = z.get("audio_underruns", 0) - a.get("audio_underruns", 0)
     result("ac97_no_underruns", underruns <= 2, f"{underruns} underruns under fire")
     sp = fire.get("speaker")
-    ok = sp is not None and sp["blocks"] >= 70 and sp["dips"] <= 2 * underruns
-    result("speaker_tone_under_fire", ok, f"{rtp_rhythm.fmt_speaker(sp)}; {underruns} underruns")
+    ok = (sp is not None and sp["blocks"] >= 70 and sp["peer_packets"] >= 0.5 * 50 * 8
+          and sp["dips"] - len(sp["explained"]) <= 2 * underruns)
+    d = {k: z.get(k, 0) - a.get(k, 0) for k in ("rtp_received", "lost", "late", "concealed", "jb_underruns",
+                                                  "ring_overflow", "rejected_ring", "rejected_socket")}
+    result("speaker_tone_under_fire", ok, f"{rtp_rhythm.fmt_speaker(sp)}; {underruns} underruns; phone {d}")
     limited = (z.get("rate_limited", 0) - a.get("rate_limited", 0)) + (z.get("bans", 0) - a.get("bans", 0))
     result("flood_rate_limited_or_banned", limited > 0, f"before {a}, after {z}")
     result("call_survives_and_ends_normally", out["ended"] and out["closed"] and not out["ended_early"],

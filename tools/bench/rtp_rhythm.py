@@ -44,6 +44,52 @@ def deviation_stats(gaps):
             "max": dev[-1], "mean_gap": statistics.mean(gaps)}
 
 
+def arrivals(pcap, lab, src_ip, dst_ip, dst_port, t0, freq=1000):
+    """[(seconds after t0, RTP sequence number, carries the tone)] of the G.711 RTP src sent to
+    dst_ip:dst_port, as the wire (the lab's tap, just before the phone's NIC) saw it arrive. A
+    packet carries the tone when most of its payload's energy is at `freq` and its level is within
+    6 dB of the median packet's (the peer may send silence when its own audio source starves)."""
+    r = lab.ns("tshark", "-r", pcap, "-d", f"udp.port=={dst_port},rtp", "-Y",
+               f"ip.src=={src_ip} && ip.dst=={dst_ip} && udp.dstport=={dst_port} && rtp", "-T", "fields",
+               "-e", "frame.time_epoch", "-e", "rtp.seq", "-e", "rtp.p_type", "-e", "rtp.payload",
+               check=False, timeout=120)
+    rows = []
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) < 3 or f[2] not in ("0", "8"):
+            continue
+        body = bytes.fromhex(f[3].replace(":", "")) if len(f) > 3 else b""
+        dec = audio._alaw if f[2] == "8" else audio._ulaw
+        samples = [dec(b) / 32768.0 for b in body]
+        rows.append((float(f[0]) - t0, int(f[1]), samples))
+    levels = [audio.rms_dbfs(x) for _, _, x in rows if x]
+    median = statistics.median(levels) if levels else 0.0
+    return [(t, q, len(x) >= 80 and audio.tone_ratio(x, freq, 8000) >= 0.5 and audio.rms_dbfs(x) >= median - 6)
+            for t, q, x in rows]
+
+
+def peer_gaps(arr, span, min_gap_ms=100):
+    """Where no packet carrying the peer's tone reached the phone for at least min_gap_ms:
+    [(from_s, to_s)] within [0, span] seconds of the phase (a stall of the peer, of its audio
+    source or of the host under fire, not something the phone controls); a stretch without such
+    a packet at the start or end counts too."""
+    edges = sorted(a for a, _, good in arr if good and -1.0 <= a <= span + 1.0)
+    if not edges or edges[0] > 0:
+        edges.insert(0, 0.0)
+    if edges[-1] < span:
+        edges.append(float(span))
+    return [(round(a, 3), round(b, 3)) for a, b in zip(edges, edges[1:]) if (b - a) * 1000 >= min_gap_ms]
+
+
+def explained_dips(dip_at_s, gaps, before_s=0.2, after_s=0.6, block_s=0.1):
+    """The dips a gap in the peer's RTP explains: those whose 100 ms block starts within
+    [gap start - before_s, gap end + after_s]. before_s allows for the WAV running slightly
+    behind the wall clock; after_s for the playout path (jitter buffer and AC97 ring, about
+    200-300 ms) to refill and resume after the burst that ends a stall."""
+    return [d for d in dip_at_s
+            if any(g0 - before_s <= d + block_s and d <= g1 + after_s for g0, g1 in gaps)]
+
+
 def udp_flood(lab, seconds, rate=2000):
     code = f"""
 import os, socket, time, random
@@ -172,6 +218,10 @@ def attribute(records, wire):
         "media_late": len(media), "media_late_p99_ms": (pct(media, 0.99) or 0) / 1e3,
         "media_late_max_ms": (max(media) if media else 0) / 1e3,
         "timed_by_timer": sum(1 for r in records if r["switches"] >= 0),
+        # The tick's deadline had passed before the pacer went to sleep (its packet was queued in
+        # time): the previous send ran late, which under fire is QEMU's vCPU thread waiting for a
+        # host CPU (480 ms per s measured), so no timer interrupt times that tick.
+        "late_start": sum(1 for r in records if r["switches"] < 0 and r["queued"] <= 0),
         "not_first": sum(1 for r in records if r["switches"] > 1),
         "lock_waits": sum(1 for r in records if r["lock_wait"]),
         "armed_late_records": sorted((r for r in records if r["armed"] > 20), key=lambda r: -r["armed"])[:3],
@@ -187,7 +237,7 @@ def fmt_attr(a):
             f"p99 {a['total_p99_ms']:.2f} ms; of that the kernel's own part p50 {a['own_p50_ms']:.2f} ms, "
             f"p95 {a['own_p95_ms']:.2f}, p99 {a['own_p99_ms']:.2f} (max {a['own_max_ms']:.2f}), the emulated timer interrupt's delay p99 {a['timer_p99_ms']:.2f} ms "
             f"(max {a['timer_max_ms']:.2f}); timer armed late {a['armed_late']} times; another thread ran first "
-            f"{a['not_first']} of {a['timed_by_timer']} timer wake-ups; NIC lock waited for {a['lock_waits']} times; "
+            f"{a['not_first']} of {a['timed_by_timer']} timer wake-ups ({a.get('late_start', 0)} ticks past before the pacer slept); NIC lock waited for {a['lock_waits']} times; "
             f"media loop late {a['media_late']} times (max {a['media_late_max_ms']:.2f} ms); wire minus guest send time "
             f"p99 {w if w is None else round(w, 2)} ms"
             + (f"; armed late (us after the deadline): {a['armed_late_records']}" if a.get("armed_late_records") else ""))
@@ -230,7 +280,8 @@ class Call:
         m = self.lab.wait_for(r"stats: rtp_sent=.*", timeout=10, start=mark)
         g = self.lab.wait_for(r"stats: sip admitted=.*", timeout=10, start=mark)
         vals = {}
-        for line in (m.group(0) if m else "", g.group(0) if g else ""):
+        md = self.lab.wait_for(r"stats: media rtp_port=.*", timeout=10, start=mark)
+        for line in (m.group(0) if m else "", g.group(0) if g else "", md.group(0) if md else ""):
             for k, v in re.findall(r"(\w+)=(-?\d+)", line):
                 vals[k] = int(v)
         return vals
@@ -279,6 +330,7 @@ def _phase(lab, call, seconds, under_fire, pcap, ts, before, procs, hogs):
         procs.append(udp_flood(lab, seconds))
         hogs += host_hogs()
     speaker_from = wav_frames(call.wav)
+    t_from = time.time()
     time.sleep(seconds)
     speaker_to = wav_frames(call.wav)
     for h in hogs:
@@ -304,8 +356,17 @@ def _phase(lab, call, seconds, under_fire, pcap, ts, before, procs, hogs):
         t = [float(x) for x in r.stdout.split()]
         peer = deviation_stats([(b - a) * 1000 for a, b in zip(t, t[1:])])
     attr = attribute(records, wire_seq_times(pcap, lab, PHONE_IP, 4000)) if records else None
+    sp = speaker_tone(call.wav, speaker_from, speaker_to, 1000)
+    arr = arrivals(pcap, lab, peer_ip, PHONE_IP, 4000, t_from)
+    if sp is not None:
+        sp["peer_gaps"] = peer_gaps(arr, seconds)
+        sp["explained"] = explained_dips(sp["dip_at_s"], sp["peer_gaps"])
+        sp["peer_packets"] = sum(1 for a, _, _ in arr if 0 <= a <= seconds)
+        sp["peer_toneless"] = sum(1 for a, _, good in arr if 0 <= a <= seconds and not good)
+        seqs = sorted({q for a, q, _ in arr if 0 <= a <= seconds})
+        sp["peer_seq_holes"] = sum(max(0, b - a - 1) for a, b in zip(seqs, seqs[1:]) if b - a < 1000)
     return {"phone": phone, "baresip": peer, "before": before, "after": after, "pacer": pacer, "attribution": attr,
-            "records": records, "speaker": speaker_tone(call.wav, speaker_from, speaker_to, 1000)}
+            "records": records, "speaker": sp}
 
 
 def wav_frames(path):
@@ -360,8 +421,13 @@ def speaker_tone(path, first, last, freq, block_ms=100):
 def fmt_speaker(s):
     if not s:
         return "no speaker audio"
-    return (f"{s['blocks'] - s['dips']} of {s['blocks']} blocks of 100 ms carry the caller's 1 kHz "
-            f"(median {s['median_dbfs']} dBFS), dips at {s['dip_at_s'][:10]} s")
+    text = (f"{s['blocks'] - s['dips']} of {s['blocks']} blocks of 100 ms carry the caller's 1 kHz "
+            f"(median {s['median_dbfs']} dBFS), dips at {s['dip_at_s'][:30]} s")
+    if "peer_gaps" in s:
+        text += (f"; the peer's RTP reached the phone's NIC {s['peer_packets']} times in the phase "
+                 f"({s['peer_toneless']} without the tone, {s['peer_seq_holes']} sequence numbers never seen), stretches of >= 100 ms without the tone at {s['peer_gaps'][:8]} s, "
+                 f"{len(s['explained'])} dips within them")
+    return text
 
 
 def fmt(s):
