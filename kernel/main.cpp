@@ -102,20 +102,23 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint64_t mbi_phys)
     idt_init();
     idt_load();
 
+    boot_mark_early("boot information parsed");
     frames_init(s_boot, mbi_phys);
     paging_init();
     heap_init(16ull << 20);
+    boot_mark_early("memory ready");
     printk("mm: %zu MiB free of %zu MiB\n", frames_free() * kPageSize >> 20, frames_total() * kPageSize >> 20);
     programs_init(s_boot); // the boot modules: user programs, kept where GRUB loaded them
 
+    boot_mark_early("boot modules kept");
     acpi_init();
     pic_disable();
     lapic_init(s_madt.lapic_address);
     ioapic_init(s_madt);
+    boot_mark_early("acpi, lapic, io-apic ready");
     time_init();
-    boot_mark("tsc calibrated");
-    lapic_timer_calibrate();
-    boot_mark("lapic timer calibrated");
+    boot_marks_flush_early();
+    boot_mark("tsc and lapic timer calibrated");
     printk("time: tsc %lu MHz, lapic timer %lu kHz\n", tsc_hz() / 1000000, lapic_timer_hz() / 1000);
 
     scheduler_init();

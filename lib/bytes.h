@@ -41,13 +41,14 @@ constexpr T align_up(T v, T a) { return (v + a - 1) & ~(a - 1); }
 template<typename T>
 constexpr T align_down(T v, T a) { return v & ~(a - 1); }
 
-// __builtin_popcount becomes a libgcc call without -mpopcnt; this stays inline.
+// __builtin_popcount becomes a libgcc call without -mpopcnt; this stays inline (the SWAR
+// sum of Hacker's Delight §5-1: bits per 2, 4, 8, then all bytes added by one multiply).
 constexpr int count_bits(uint64_t v)
 {
-    int n = 0;
-    for (; v; v &= v - 1)
-        ++n;
-    return n;
+    v = v - ((v >> 1) & 0x5555555555555555ull);
+    v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+    v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return int((v * 0x0101010101010101ull) >> 56);
 }
 
 } // namespace oh

@@ -105,10 +105,11 @@ class Lab:
             return ""
 
     # -- the guest --------------------------------------------------------------------
-    def boot(self, cmdline="net=dhcp", smp=2, mem="256M", extra=(), iso=None, env=None, qemu_log=None):
+    def boot(self, cmdline="net=dhcp", smp=2, mem="256M", extra=(), iso=None, env=None, qemu_log=None, nic="e1000"):
         """Boot the kernel in QEMU on the tap; `env` (a dict) replaces QEMU's environment,
         e.g. to point ALSA at a private configuration. QEMU's own messages (stderr) join the
-        console unless `qemu_log` names a file for them."""
+        console unless `qemu_log` names a file for them. `nic`: QEMU's model, "e1000" (82540EM)
+        or "e1000e" (82574L)."""
         if iso is None:
             iso = os.path.join(self.tmp, "offhook.iso")
             qemu.make_iso(cmdline, iso)
@@ -118,7 +119,7 @@ class Lab:
                 "-name", "offhook,debug-threads=on",  # host thread names: "CPU 1/TCG", ...
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-netdev", f"tap,id=n0,ifname={self.tap},script=no,downscript=no",
-                "-device", f"e1000,netdev=n0,mac={GUEST_MAC}", *extra]
+                "-device", f"{nic},netdev=n0,mac={GUEST_MAC}", *extra]
         err = open(qemu_log, "w") if qemu_log else subprocess.STDOUT
         self.qemu = self.ns_popen(*args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, env=env)
         if qemu_log:

@@ -13,7 +13,11 @@ separated by commas) forwards UDP from this host to the phone for a PBX that mus
 without a flow; a port another program holds is refused here with its number, before QEMU
 starts.
 tap: the phone on a tap device you created (its own address from your DHCP or net=).
+NIC (environment): QEMU's network card, e1000 (82540EM, default) or e1000e (82574L). QEMU's
+e1000 model holds received frames for 1 s after the driver enables receive; its e1000e does
+not, so the phone registers about a second sooner on it.
 """
+import os
 import socket
 import sys
 
@@ -49,12 +53,15 @@ def parse_forwards(spec):
 
 
 def main():
+    nic = os.environ.get("NIC") or "e1000"
+    if nic not in ("e1000", "e1000e"):
+        fail(f"NIC={nic!r}: use NIC=e1000 (default) or NIC=e1000e")
     mode = sys.argv[1] if len(sys.argv) > 1 else "user"
     arg = sys.argv[2] if len(sys.argv) > 2 else ""
     if mode == "tap":
         if not arg:
             fail("NET=tap needs TAP=IFNAME (a tap device you created, e.g. with tools/netlab.py)")
-        print(f"-netdev tap,id=n0,ifname={arg},script=no,downscript=no -device e1000,netdev=n0")
+        print(f"-netdev tap,id=n0,ifname={arg},script=no,downscript=no -device {nic},netdev=n0")
         return
     if mode != "user":
         fail(f"NET={mode!r}: use NET=user (default) or NET=tap TAP=IFNAME")
@@ -69,7 +76,7 @@ def main():
                      "this host's loopback is 10.0.2.2 from inside"
                      + (f"; forwarded from this host: {', '.join(f'udp {h}->{g}' for h, g in forwards)}"
                         if forwards else "; nothing forwarded (FORWARD=5060 to forward SIP)") + "\n")
-    print(f"-netdev user,id=n0{fwd} -device e1000,netdev=n0")
+    print(f"-netdev user,id=n0{fwd} -device {nic},netdev=n0")
 
 
 if __name__ == "__main__":

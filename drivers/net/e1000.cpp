@@ -11,7 +11,8 @@ namespace {
 
 // Device IDs this driver knows to behave like the 82540EM (82540EM SDM 5.6.1 Table 5-3).
 constexpr uint16_t kSupportedDevices[] = {
-    0x100e, // 82540EM desktop: what QEMU's "-device e1000" presents
+    E1000::kDevice82540EM, // 82540EM desktop: what QEMU's "-device e1000" presents
+    E1000::kDevice82574L,  // 82574L: QEMU's "-device e1000e", in its legacy-descriptor mode
 };
 
 // 82540EM SDM 14.5: wait at least 1 us after RST before touching registers. We have no
@@ -31,9 +32,10 @@ bool E1000::probe(uint16_t vendor, uint16_t device)
     return false;
 }
 
-Result<E1000> E1000::create(hw::Mmio& mmio, hw::DmaAllocator& dma)
+Result<E1000> E1000::create(hw::Mmio& mmio, hw::DmaAllocator& dma, uint16_t device)
 {
     E1000 dev(mmio);
+    dev.m_82574 = device == kDevice82574L;
     // 82540EM SDM 3.2.6 / 3.3.6: rings are 16-byte aligned; 128 keeps each in cache lines.
     dev.m_rx_ring = TRY(dma.allocate(kE1000RxDescriptors * sizeof(RxDescriptor), 128, hw::kBusLimit64));
     dev.m_tx_ring = TRY(dma.allocate(kE1000TxDescriptors * sizeof(TxDescriptor), 128, hw::kBusLimit64));
@@ -76,10 +78,12 @@ Result<void> E1000::reset()
 Result<uint16_t> E1000::read_eeprom(uint8_t word)
 {
     // 82540EM SDM 13.4.4: write the address with START, poll DONE, data in the top half.
-    write(Reg::Eerd, (uint32_t(word) << eerd::kAddressShift) | eerd::kStart);
+    uint32_t shift = m_82574 ? eerd_82574::kAddressShift : eerd::kAddressShift;
+    uint32_t done = m_82574 ? eerd_82574::kDone : eerd::kDone;
+    write(Reg::Eerd, (uint32_t(word) << shift) | eerd::kStart);
     for (int i = 0; i < kEepromPollLimit; ++i) {
         uint32_t v = read(Reg::Eerd);
-        if (v & eerd::kDone)
+        if (v & done)
             return uint16_t(v >> eerd::kDataShift);
     }
     return { Error::Timeout, "EERD never completed" };
@@ -180,6 +184,10 @@ hw::IrqEvents E1000::handle_irq()
     uint32_t cause = read(Reg::Icr);
     if (!cause)
         return {};
+    // 82574L datasheet 10.2.4.1: its ICR clears on read only in some modes (IAME, INT_ASSERTED);
+    // writing the causes back clears them in all of them.
+    if (m_82574)
+        write(Reg::Icr, cause);
     m_counters.interrupts++;
     hw::IrqEvents events = hw::IrqEvent::Ours;
     if (cause & (irq::kRxTimer | irq::kRxDescMinThreshold))

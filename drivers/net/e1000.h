@@ -1,5 +1,7 @@
 // Intel 82540EM (QEMU's e1000, PCI 8086:100e) driver core: reset, MAC address, legacy RX/TX
 // descriptor rings, interrupt causes and link state, over injected MMIO and DMA interfaces.
+// Also drives the 82574L (QEMU's e1000e, 8086:10d3) through the same legacy descriptors and
+// INTx: its EERD layout differs, and its ICR is cleared by writing the causes back.
 #pragma once
 
 #include <stddef.h>
@@ -50,13 +52,15 @@ static_assert(kE1000RxDescriptors % 8 == 0 && kE1000TxDescriptors % 8 == 0);
 class E1000 final : public net::NetDevice {
 public:
     static constexpr uint16_t kVendorIntel = 0x8086;
+    static constexpr uint16_t kDevice82540EM = 0x100e;
+    static constexpr uint16_t kDevice82574L = 0x10d3;
 
     // Pure check of PCI IDs: no device access.
     static bool probe(uint16_t vendor, uint16_t device);
 
     // Allocates the rings and buffers (as the DMA allocator's memory, below any limit: the
     // 82540EM takes 64-bit descriptor and buffer addresses). No register access.
-    static Result<E1000> create(hw::Mmio& mmio, hw::DmaAllocator& dma);
+    static Result<E1000> create(hw::Mmio& mmio, hw::DmaAllocator& dma, uint16_t device = kDevice82540EM);
     // Resets the device, reads the MAC, programs rings and enables interrupts.
     // Timeout: the reset bit never cleared.
     Result<void> initialize();
@@ -75,6 +79,7 @@ public:
     const net::MacAddress& mac() const { return m_mac; }
     bool link_up() const { return __atomic_load_n(&m_link_up, __ATOMIC_RELAXED); }
     const E1000Counters& counters() const { return m_counters; }
+    bool is_82574() const { return m_82574; }
 
 private:
     uint32_t read(e1000::Reg r) { return m_mmio.read32(uint32_t(r)); }
@@ -96,6 +101,7 @@ private:
     hw::DmaBuffer m_tx_buffers;
     net::MacAddress m_mac;
     bool m_initialized { false };
+    bool m_82574 { false };
     bool m_link_up { false };
     bool m_rx_discarding { false }; // inside a frame that spilled over several buffers
     size_t m_rx_next { 0 };  // next descriptor the device will complete

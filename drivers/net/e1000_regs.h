@@ -75,6 +75,14 @@ constexpr uint32_t kAddressShift = 8;
 constexpr uint32_t kDataShift = 16;
 }
 
+// 82574L datasheet 10.2.2.9 (EERD): the 82571-and-later layout QEMU's e1000e models.
+namespace eerd_82574 {
+constexpr uint32_t kStart = bit(0);
+constexpr uint32_t kDone = bit(1);
+constexpr uint32_t kAddressShift = 2;
+constexpr uint32_t kDataShift = 16;
+}
+
 // 82540EM SDM 13.4.17, Table 13-15: the same bits serve ICR, ICS, IMS and IMC.
 namespace irq {
 constexpr uint32_t kTxDescWritten = bit(0); // TXDW

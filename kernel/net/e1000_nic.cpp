@@ -41,12 +41,16 @@ public:
         }
         m_dev->reclaim_tx();
         Result<void> r = m_dev->transmit(frame);
+        bool first = !m_sent_one && r.has_value();
+        m_sent_one = m_sent_one || r.has_value();
         m_tx_lock.unlock();
         x86::irq_restore(irq);
+        if (first)
+            boot_mark("network: first frame sent");
         return r;
     }
     uint32_t transmit_lock_waits() const override { return __atomic_load_n(&m_tx_lock_waits, __ATOMIC_RELAXED); }
-    const char* name() const override { return "e1000"; }
+    const char* name() const override { return m_dev->is_82574() ? "e1000e" : "e1000"; }
     net::MacAddress mac() const override { return m_dev->mac(); }
     bool link_up() const override { return m_dev->link_up(); }
     size_t receive(std::span<uint8_t> out) override
@@ -61,6 +65,7 @@ public:
     drivers::E1000* m_dev { nullptr };
     SpinLock m_tx_lock;
     uint32_t m_tx_lock_waits { 0 };
+    bool m_sent_one { false }; // under m_tx_lock
     SpinLock m_rx_lock;
     void (*m_on_event)() { nullptr };
 };
@@ -93,7 +98,7 @@ Nic* e1000_probe_and_start(void (*on_event)())
     }
     pci::enable(pci_config(), *dev, true);
     s_mmio.set_base(reinterpret_cast<uintptr_t>(mmio_map(bar.base, bar.size)));
-    auto created = drivers::E1000::create(s_mmio, kernel_dma());
+    auto created = drivers::E1000::create(s_mmio, kernel_dma(), dev->device);
     if (created.is_error()) {
         printk("e1000: %s\n", created.error_info().text());
         return nullptr;
@@ -109,7 +114,8 @@ Nic* e1000_probe_and_start(void (*on_event)())
     if (!pci_attach_irq(*dev, irq_handler, nullptr))
         printk("e1000: no usable interrupt line; polling only\n");
     auto m = s_nic.mac();
-    printk("net: e1000 at %02x:%02x.%u mac %02x:%02x:%02x:%02x:%02x:%02x irq %u link %s\n", dev->address.bus,
+    printk("net: %s at %02x:%02x.%u mac %02x:%02x:%02x:%02x:%02x:%02x irq %u link %s\n",
+           s_nic.m_dev->is_82574() ? "e1000e (82574L)" : "e1000", dev->address.bus,
            dev->address.device, dev->address.function, m.bytes[0], m.bytes[1], m.bytes[2], m.bytes[3], m.bytes[4],
            m.bytes[5], dev->interrupt_line, s_nic.link_up() ? "up" : "down");
     return &s_nic;

@@ -37,6 +37,7 @@ constinit Listener s_listener;
 constinit KernelClock s_clock;
 constinit WaitQueue s_udp_wq;
 constinit uint32_t s_udp_generation[kMaxWaitSockets] {};
+constinit uint32_t s_events = 0; // under s_udp_wq's lock
 constinit NetDrainHook s_drain_hook = nullptr;
 constinit bool s_first_frame_seen = false;
 constinit Ipv4Address s_remembered;
@@ -56,6 +57,7 @@ void Listener::on_address_changed(const net::Ipv4Settings& s)
     print_ip(" dns ", s.dns);
     uint64_t us = since_entry_us();
     printk(" (%s, %lu.%03lu ms after kernel entry)\n", s_dhcp ? "dhcp" : "static", us / 1000, us % 1000);
+    s_udp_wq.update_and_wake_all([] { s_events++; });
 }
 
 void Listener::on_dhcp_lease(const net::DhcpLease& lease)
@@ -88,7 +90,8 @@ void net_thread(void*)
         s_kick.down_timeout(deadline);
         // Bounded batch (a flood cannot keep the stack's timers from running), and the lock
         // is taken per frame so other threads' sends slot in between.
-        for (int i = 0; i < 256; i++) {
+        int handled = 0;
+        for (int i = 0; i < 256; i++, handled++) {
             MutexGuard g(s_lock);
             size_t n = s_nic->receive(frame);
             if (!n)
@@ -104,8 +107,12 @@ void net_thread(void*)
             if (s_drain_hook)
                 s_drain_hook(*s_stack);
         }
-        MutexGuard g(s_lock);
-        s_stack->poll();
+        {
+            MutexGuard g(s_lock);
+            s_stack->poll();
+        }
+        if (handled) // e.g. a DNS answer or a DHCP ACK, which no socket reports
+            s_udp_wq.update_and_wake_all([] { s_events++; });
     }
 }
 
@@ -300,6 +307,13 @@ Result<void> network_transmit_frame(std::span<const uint8_t> frame)
 }
 
 uint32_t network_transmit_lock_waits() { return s_ready ? s_nic->transmit_lock_waits() : 0; }
+
+uint32_t network_events() { return __atomic_load_n(&s_events, __ATOMIC_ACQUIRE); }
+
+bool network_wait_events(uint32_t seen, uint64_t deadline_ns)
+{
+    return s_udp_wq.wait([&] { return s_events != seen; }, deadline_ns);
+}
 
 bool network_wait_udp(net::SocketId socket, uint64_t deadline_ns)
 {

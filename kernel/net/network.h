@@ -58,5 +58,10 @@ uint32_t network_transmit_lock_waits();
 // Blocking helpers for kernel users of UDP (the phone). The lock is taken inside.
 // Sleeps until a datagram is queued on `socket` or `deadline_ns` passes.
 bool network_wait_udp(net::SocketId socket, uint64_t deadline_ns);
+// A count of what the network thread did that a waiter may be waiting for (frames received
+// and handled, the address changing): read it, check the stack, then wait for it to move on,
+// so nothing that happened between the check and the wait is missed. Returns whether it moved.
+uint32_t network_events();
+bool network_wait_events(uint32_t seen, uint64_t deadline_ns);
 
 } // namespace oh::kernel

@@ -104,13 +104,16 @@ Result<Endpoint> resolve_server(const PhoneSettings& ps)
         network_kick();
         uint64_t deadline = monotonic_ns() + 10'000'000'000ull;
         while (monotonic_ns() < deadline) {
-            thread_sleep_ns(20'000'000);
-            MutexGuard g(network_lock());
-            auto r = network_stack().take_resolved(query);
-            if (r.has_value())
-                return Endpoint { r.value(), port };
-            if (r.error() != Error::WouldBlock && r.error() != Error::NeedMore)
-                break;
+            uint32_t seen = network_events(); // before the check: an answer after it wakes us
+            {
+                MutexGuard g(network_lock());
+                auto r = network_stack().take_resolved(query);
+                if (r.has_value())
+                    return Endpoint { r.value(), port };
+                if (r.error() != Error::WouldBlock && r.error() != Error::NeedMore)
+                    break;
+            }
+            network_wait_events(seen, monotonic_ns() + 20'000'000);
         }
         printk("phone: resolving %s failed, retrying\n", s_server_host);
         thread_sleep_ns(2'000'000'000ull);
@@ -177,12 +180,13 @@ void sip_thread(void* arg)
     const PhoneSettings& ps = *sh.settings;
     // The phone needs an address before it can say where it is.
     while (true) {
+        uint32_t seen = network_events(); // before the check: an address after it wakes us
         {
             MutexGuard g(network_lock());
             if (network_stack().configured())
                 break;
         }
-        thread_sleep_ns(50'000'000);
+        network_wait_events(seen, monotonic_ns() + 50'000'000);
     }
     Ipv4Address local;
     {

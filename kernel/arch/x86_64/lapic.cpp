@@ -144,27 +144,19 @@ void lapic_send_startup(uint32_t apic_id, uint8_t page)
 
 bool lapic_ipi_pending() { return read(Reg::IcrLow) & kIcrPending; }
 
-void lapic_timer_calibrate()
+void lapic_timer_free_run()
 {
-    // Count the timer down across a stretch measured on the (already calibrated) TSC clock.
-    // Take the best of three so one long host-side preemption under emulation cannot skew it.
-    uint64_t best = 0;
-    for (int round = 0; round < 3; round++) {
-        write(Reg::LvtTimer, kLvtMasked | kVectorTimer);
-        write(Reg::TimerInitial, 0xffffffff);
-        uint64_t t0 = monotonic_ns();
-        uint32_t c0 = read(Reg::TimerCurrent);
-        while (monotonic_ns() - t0 < 5'000'000)
-            x86::pause();
-        uint32_t c1 = read(Reg::TimerCurrent);
-        uint64_t t1 = monotonic_ns();
-        uint64_t hz = uint64_t(c0 - c1) * 1'000'000'000ull / (t1 - t0);
-        if (hz > best)
-            best = hz;
-    }
+    write(Reg::LvtTimer, kLvtMasked | kVectorTimer);
+    write(Reg::TimerInitial, 0xffffffff);
+}
+
+uint32_t lapic_timer_count() { return read(Reg::TimerCurrent); }
+
+void lapic_timer_set_rate(uint64_t ticks, uint64_t ns)
+{
     write(Reg::TimerInitial, 0);
-    s_timer_hz = best;
-    s_ticks_per_ns_q32 = (best << 32) / 1'000'000'000ull;
+    s_timer_hz = ns ? ticks * 1'000'000'000ull / ns : 0; // ticks < 2^32: no overflow
+    s_ticks_per_ns_q32 = (s_timer_hz << 32) / 1'000'000'000ull;
 }
 
 void lapic_timer_oneshot(uint64_t ns)

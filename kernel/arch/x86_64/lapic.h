@@ -17,7 +17,11 @@ void lapic_send_startup(uint32_t apic_id, uint8_t page);
 bool lapic_ipi_pending();
 
 // Timer: calibrated once on the BSP (the same bus clock feeds every CPU's timer).
-void lapic_timer_calibrate();
+// Calibration alongside another clock (time_init's PIT windows): start the timer counting
+// down freely (masked), read its count, and set its rate from ticks counted over ns.
+void lapic_timer_free_run();
+uint32_t lapic_timer_count();
+void lapic_timer_set_rate(uint64_t ticks, uint64_t ns);
 void lapic_timer_oneshot(uint64_t ns); // 0 stops it
 uint64_t lapic_timer_hz();
 

@@ -52,11 +52,38 @@ protected:
     std::optional<E1000> dev;
 };
 
-TEST(E1000Probe, MatchesOnly82540EM)
+TEST(E1000Probe, Matches82540EMAnd82574L)
 {
     EXPECT_TRUE(E1000::probe(0x8086, 0x100e));
-    EXPECT_FALSE(E1000::probe(0x8086, 0x10d3)); // 82574L: another register layout
+    EXPECT_TRUE(E1000::probe(0x8086, 0x10d3)); // 82574L (e1000e), legacy descriptors
+    EXPECT_FALSE(E1000::probe(0x8086, 0x10d5)); // 82571: not modelled, not claimed
     EXPECT_FALSE(E1000::probe(0x10ec, 0x100e));
+}
+
+// The 82574L reads its MAC through its own EERD layout (DONE is bit 1, the address from bit
+// 2): read with the 82540EM's, word 0 would come back as word 0 x 64 and never complete.
+TEST_F(E1000Test, The82574LReadsItsEepromAndClearsIcrByWritingIt)
+{
+    hw.model_82574 = true;
+    hw.eeprom[0] = 0x2202;
+    hw.eeprom[1] = 0x4433;
+    hw.eeprom[2] = 0x6655;
+    hw.power_on();
+    hw.regs[uint32_t(Reg::Ral0)] = 0x0200aa02; // RAL/RAH say otherwise: the MAC must come from EERD
+    auto r = E1000::create(hw, dma, E1000::kDevice82574L);
+    ASSERT_TRUE(r.has_value());
+    dev.emplace(r.release_value());
+    ASSERT_TRUE(dev->initialize().has_value());
+    const uint8_t mac[] = { 0x02, 0x22, 0x33, 0x44, 0x55, 0x66 };
+    EXPECT_EQ(dev->mac(), oh::net::MacAddress::from(mac));
+    EXPECT_TRUE(dev->is_82574());
+    // A received frame raises RXT0; handling the interrupt must leave the line quiet.
+    ASSERT_TRUE(hw.inject_rx(frame_of(64, 9)));
+    ASSERT_TRUE(hw.interrupt_asserted());
+    auto ev = dev->handle_irq();
+    EXPECT_TRUE(ev.ours());
+    EXPECT_FALSE(hw.interrupt_asserted()) << "ICR still holds causes: a level-triggered line would storm";
+    EXPECT_FALSE(dev->handle_irq().ours());
 }
 
 TEST_F(E1000Test, CreateAllocatesWithoutTouchingRegisters)

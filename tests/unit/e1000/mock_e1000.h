@@ -76,7 +76,8 @@ public:
         switch (Reg(offset)) {
         case Reg::Icr: {
             uint32_t v = icr;
-            icr = 0;
+            if (!model_82574) // the 82574L keeps its causes until written back (the harder case)
+                icr = 0;
             return v;
         }
         case Reg::Ims:
@@ -112,10 +113,17 @@ public:
         case Reg::Eerd:
             regs[offset] = value;
             if ((value & eerd::kStart) && eerd_works) {
-                uint32_t word = (value >> eerd::kAddressShift) & 0xff;
+                // 82540EM SDM Table 13-7 / 82574L datasheet 10.2.2.9: address and DONE differ.
+                uint32_t word = model_82574 ? (value >> 2) & 0x3fff : (value >> eerd::kAddressShift) & 0xff;
                 uint16_t data = word < 64 ? eeprom[word] : 0xffff;
-                regs[offset] = (value & ~eerd::kStart) | eerd::kDone | (uint32_t(data) << eerd::kDataShift);
+                if (word >= 64 && model_82574)
+                    return; // an address past the EEPROM never completes
+                uint32_t done = model_82574 ? (1u << 1) : eerd::kDone;
+                regs[offset] = (value & ~eerd::kStart & 0xffff) | done | (uint32_t(data) << eerd::kDataShift);
             }
+            return;
+        case Reg::Icr:
+            icr &= ~value; // write 1 to clear
             return;
         case Reg::Ics:
             icr |= value;
@@ -226,6 +234,7 @@ public:
     uint32_t missed { 0 };
     bool link { true };
     bool eerd_works { true };
+    bool model_82574 { false }; // QEMU's e1000e: 82574L EERD layout, ICR cleared by writing it
     bool reset_stuck { false };
     bool tx_paused { false };
     uint8_t tx_collision_status { 0 };

@@ -1,4 +1,5 @@
 // Frame bitmap and heap allocator policy, including misuse (double free, foreign pointers).
+#include "lib/bytes.h"
 #include "lib/mm/frame_bitmap.h"
 #include "lib/mm/heap_allocator.h"
 
@@ -42,6 +43,51 @@ TEST(FrameBitmap, ContiguousAndBelowLimit)
     EXPECT_TRUE(fb.allocate(1, 3).is_error()); // 0..2 now used
     EXPECT_TRUE(fb.allocate(300).is_error());
     EXPECT_TRUE(fb.allocate(0).is_error());
+}
+
+// Ranges that start and end anywhere in a word, against a frame-by-frame model: the free
+// count and every frame's state must match (mark_free/mark_used work a word at a time).
+TEST(FrameBitmap, UnalignedRangesMatchAFrameByFrameModel)
+{
+    constexpr size_t kFrames = 1000; // not a multiple of 64: the last word is partial
+    std::vector<uint64_t> bits((kFrames + 63) / 64);
+    FrameBitmap fb;
+    fb.init(bits.data(), kFrames);
+    std::vector<bool> free_model(kFrames, false);
+    std::mt19937 rng(7);
+    for (int round = 0; round < 2000; round++) {
+        size_t first = rng() % (kFrames + 10);
+        size_t count = rng() % 300;
+        bool make_free = rng() % 2;
+        if (make_free)
+            fb.mark_free(first, count);
+        else
+            fb.mark_used(first, count);
+        for (size_t f = first; f < first + count && f < kFrames; f++)
+            free_model[f] = make_free;
+        size_t expect_free = 0;
+        for (size_t f = 0; f < kFrames; f++)
+            expect_free += free_model[f];
+        ASSERT_EQ(fb.free_count(), expect_free) << "round " << round;
+        for (size_t f = 0; f < kFrames; f++)
+            ASSERT_EQ(fb.is_free(f), bool(free_model[f])) << "frame " << f << " round " << round;
+    }
+}
+
+TEST(CountBits, MatchesBitByBitCount)
+{
+    std::mt19937_64 rng(3);
+    for (int i = 0; i < 10000; i++) {
+        uint64_t v = rng();
+        if (i % 3 == 0)
+            v &= rng(); // sparser words too
+        int n = 0;
+        for (int b = 0; b < 64; b++)
+            n += (v >> b) & 1;
+        ASSERT_EQ(oh::count_bits(v), n) << v;
+    }
+    EXPECT_EQ(oh::count_bits(0), 0);
+    EXPECT_EQ(oh::count_bits(~0ull), 64);
 }
 
 TEST(FrameBitmap, FreeRejectsDoubleFreeAndOutOfRange)
