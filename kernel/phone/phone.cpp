@@ -9,6 +9,7 @@
 #include "kernel/dev/random.h"
 #include "kernel/net/network.h"
 #include "kernel/phone/pacer.h"
+#include "kernel/phone/phone_events.h"
 #include "kernel/phone/phone_state.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time/time.h"
@@ -46,6 +47,12 @@ void print_out(const char* fmt, va_list ap) { vprintk(fmt, ap); }
 class KernelOutput final : public PhoneOutput {
 public:
     void vprint(const char* fmt, va_list ap) override { print_out(fmt, ap); }
+    void event(const char* fmt, va_list ap) override
+    {
+        char line[kPhoneEventLength];
+        size_t n = vformat(line, sizeof line, fmt, ap);
+        phone_event_push(line, n < sizeof line ? n : sizeof line - 1);
+    }
 };
 constinit KernelOutput s_out;
 

@@ -10,4 +10,8 @@ namespace oh::kernel {
 // network (network_init) first.
 void phone_init(const CommandLine& cl);
 
+// One phone console command ("dial 2000", "status", ...) from a user program's system call:
+// 0 when run, -1 when argv[0] is not a phone command, -2 when no phone runs.
+int phone_command(int argc, const char* const* argv);
+
 } // namespace oh::kernel

@@ -64,6 +64,40 @@ void cmd_stats(int, const char* const*)
 
 } // namespace
 
+} // namespace oh::kernel::phone
+
+namespace oh::kernel {
+
+namespace {
+bool same(const char* a, const char* b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+}
+
+int phone_command(int argc, const char* const* argv)
+{
+    phone::Shared& sh = phone::shared();
+    if (argc < 1)
+        return -1;
+    bool known = false;
+    for (const auto& c : oh::phone::PhoneCalls::kCommands)
+        known = known || same(c[0], argv[0]);
+    if (!known)
+        return -1;
+    if (!sh.calls)
+        return -2;
+    MutexGuard g(sh.ua_lock);
+    sh.calls->command(argc, argv);
+    return 0;
+}
+
+} // namespace oh::kernel
+
+namespace oh::kernel::phone {
+
 void register_shell_commands()
 {
     for (const auto& c : oh::phone::PhoneCalls::kCommands)

@@ -8,6 +8,7 @@
 #include "kernel/console/console.h"
 #include "kernel/mm/address_space.h"
 #include "kernel/mm/layout.h"
+#include "kernel/phone/phone_events.h"
 #include "kernel/sched/sched.h"
 #include "lib/bytes.h"
 #include "lib/elf/elf64.h"
@@ -81,8 +82,10 @@ std::span<const uint8_t> program_image(std::string_view name)
 size_t program_count() { return s_program_count; }
 std::string_view program_name(size_t i) { return i < s_program_count ? s_programs[i].name : std::string_view {}; }
 
-Result<Process*> process_spawn(std::string_view name)
+Result<Process*> process_spawn(std::string_view name, std::string_view args)
 {
+    if (args.size() >= sizeof Process::args)
+        return { Error::InvalidArgument, "arguments too long" };
     auto file = program_image(name);
     if (file.empty())
         return { Error::NotFound, "no such program" };
@@ -103,6 +106,9 @@ Result<Process*> process_spawn(std::string_view name)
     size_t n = name.size() < sizeof p->name - 1 ? name.size() : sizeof p->name - 1;
     copy_bytes(p->name, name.data(), n);
     p->name[n] = 0;
+    copy_bytes(p->args, args.data(), args.size());
+    p->args[args.size()] = 0;
+    p->event_seq = phone_event_next_seq();
     p->as = as;
     p->entry = plan.entry;
     p->stack_top = plan.stack_top;
@@ -121,11 +127,19 @@ Result<Process*> process_spawn(std::string_view name)
     return p;
 }
 
+namespace {
+// A child its parent did not wait for is waited for here, so its memory comes back.
+void orphan_main(void* arg) { process_wait(static_cast<Process*>(arg)); }
+}
+
 int process_wait(Process* p)
 {
     int code = thread_join(p->thread);
     if (code > -1000)
         printk("user: '%s' (pid %u) exited with %d\n", p->name, p->pid, code);
+    for (Process* c : p->children)
+        if (c && !thread_create("orphan-wait", orphan_main, c))
+            printk("user: cannot wait for orphan '%s' (pid %u)\n", c->name, c->pid);
     // Its thread is off every CPU now, and no CPU has these tables loaded.
     p->as->destroy();
     delete p;

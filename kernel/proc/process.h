@@ -25,6 +25,9 @@ struct Process {
     Thread* thread;
     uint64_t entry;     // where it starts in ring 3
     uint64_t stack_top; // its initial RSP
+    char args[128];     // the argument string it was spawned with (NUL-terminated)
+    Process* children[4] {}; // spawned by it and not yet waited for (abi::kMaxChildren)
+    uint64_t event_seq { 0 }; // the next phone event it reads (set at spawn: events to come)
 };
 
 // Programs are the boot modules, each named by its module string (`module2 FILE NAME`).
@@ -34,7 +37,7 @@ size_t program_count();
 std::string_view program_name(size_t i);
 
 // Check, load and start a program; the caller must process_wait() for it.
-Result<Process*> process_spawn(std::string_view name);
+Result<Process*> process_spawn(std::string_view name, std::string_view args = {});
 // Wait for it to end, report a normal exit on the console, free it; returns its exit code
 // (-1000 - vector when a fault killed it).
 int process_wait(Process* p);

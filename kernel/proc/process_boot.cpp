@@ -30,6 +30,23 @@ void each_name(std::string_view list, F fn)
 
 void background_main(void* arg) { process_run(static_cast<const char*>(arg)); }
 
+constinit char s_init_name[24] {};
+
+// init=PROGRAM (e.g. sh): the console's user shell, started again when it ends; the kernel's
+// shell stays underneath as the emergency console (it reads whenever no program does).
+void init_main(void*)
+{
+    for (int starts = 0;; starts++) {
+        int code = process_run(s_init_name);
+        if (code == -1) { // could not start at all: no use retrying
+            printk("user: init '%s' cannot start; the kernel console stays\n", s_init_name);
+            return;
+        }
+        printk("user: init '%s' ended (%d); starting it again\n", s_init_name, code);
+        thread_sleep_ns(starts < 3 ? 100'000'000ull : 2'000'000'000ull);
+    }
+}
+
 void cmd_run(int argc, const char* const* argv)
 {
     if (argc < 2) {
@@ -67,6 +84,12 @@ void processes_boot(const CommandLine& cl)
         thread_create("bg-wait", background_main, s_bg_names[bg]);
         bg++;
     });
+    if (auto init = cl.get("init"); init && !init->empty()) {
+        size_t n = init->size() < sizeof s_init_name - 1 ? init->size() : sizeof s_init_name - 1;
+        for (size_t i = 0; i < n; i++)
+            s_init_name[i] = (*init)[i];
+        thread_create("init-wait", init_main, nullptr);
+    }
     // run=a,b: one after the other, each waited for; a killed one does not stop the rest.
     bool any = false;
     each_name(cl.get_or("run", ""), [&](std::string_view name) {

@@ -4,6 +4,8 @@
 #include "kernel/console/console.h"
 #include "kernel/console/shell.h"
 #include "kernel/mm/address_space.h"
+#include "kernel/phone/phone.h"
+#include "kernel/phone/phone_events.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall.h"
@@ -76,10 +78,109 @@ int64_t sys_sleep(Process&, const Args& a)
 
 int64_t sys_getpid(Process& p, const Args&) { return p.pid; }
 
+// A user string of at most `max` bytes into buf (NUL-terminated); the length or -error.
+int64_t string_in(Process& p, uint64_t ptr, uint64_t len, char* buf, uint64_t max)
+{
+    if (len > max)
+        return -kE2BIG;
+    if (!p.as->range_ok(ptr, len, UserAccess::Read) || copy_from_user(*p.as, buf, ptr, size_t(len)).is_error())
+        return -kEFAULT;
+    buf[len] = 0;
+    for (uint64_t i = 0; i < len; i++)
+        if (buf[i] == 0)
+            return -kEINVAL;
+    return int64_t(len);
+}
+
+int64_t sys_spawn(Process& p, const Args& a)
+{
+    char name[kMaxName + 1];
+    char args[kMaxArgs + 1];
+    int64_t n = string_in(p, a.a0, a.a1, name, kMaxName);
+    if (n < 0)
+        return n;
+    int64_t m = string_in(p, a.a2, a.a3, args, kMaxArgs);
+    if (m < 0)
+        return m;
+    size_t slot = kMaxChildren;
+    for (size_t i = 0; i < kMaxChildren && slot == kMaxChildren; i++)
+        if (!p.children[i])
+            slot = i;
+    if (slot == kMaxChildren)
+        return -kEAGAIN;
+    auto c = process_spawn({ name, size_t(n) }, { args, size_t(m) });
+    if (c.is_error())
+        return c.error() == Error::NotFound ? -kENOENT : c.error() == Error::NoMemory ? -kENOMEM : -kEINVAL;
+    p.children[slot] = c.value();
+    return c.value()->pid;
+}
+
+int64_t sys_wait(Process& p, const Args& a)
+{
+    for (Process*& c : p.children) {
+        if (c && c->pid == a.a0) {
+            Process* child = c;
+            c = nullptr;
+            return process_wait(child);
+        }
+    }
+    return -kECHILD;
+}
+
+int64_t sys_args(Process& p, const Args& a)
+{
+    size_t n = 0;
+    while (p.args[n])
+        n++;
+    if (a.a1 < n)
+        return -kEINVAL;
+    if (!p.as->range_ok(a.a0, n, UserAccess::Write) || copy_to_user(*p.as, a.a0, p.args, n).is_error())
+        return -kEFAULT;
+    return int64_t(n);
+}
+
+int64_t sys_phone_command(Process& p, const Args& a)
+{
+    char line[kMaxPhoneLine + 1];
+    int64_t n = string_in(p, a.a0, a.a1, line, kMaxPhoneLine);
+    if (n < 0)
+        return n;
+    const char* argv[8] = {};
+    int argc = 0;
+    for (char* s = line; *s && argc < 8;) {
+        while (*s == ' ')
+            *s++ = 0;
+        if (!*s)
+            break;
+        argv[argc++] = s;
+        while (*s && *s != ' ')
+            s++;
+    }
+    int r = phone_command(argc, argv);
+    return r == 0 ? 0 : r == -2 ? -kENODEV : -kEINVAL;
+}
+
+int64_t sys_phone_event(Process& p, const Args& a)
+{
+    constexpr uint64_t kMaxWaitNs = 3600ull * 1'000'000'000;
+    if (a.a2 > kMaxWaitNs || a.a1 == 0)
+        return -kEINVAL;
+    uint64_t len = a.a1 < kPhoneEventLength ? a.a1 : kPhoneEventLength;
+    // Checked before blocking: an event is never taken for a buffer that cannot hold it.
+    if (!p.as->range_ok(a.a0, len, UserAccess::Write))
+        return -kEFAULT;
+    char buf[kPhoneEventLength];
+    size_t n = phone_event_wait(p.event_seq, buf, size_t(len), monotonic_ns() + a.a2);
+    if (n && copy_to_user(*p.as, a.a0, buf, n).is_error())
+        return -kEFAULT;
+    return int64_t(n);
+}
+
 constexpr Handler kTable[kSysCount] = {
-    sys_exit, sys_write, sys_read, sys_clock, sys_sleep, sys_getpid,
+    sys_exit, sys_write, sys_read, sys_clock, sys_sleep, sys_getpid, sys_spawn, sys_wait, sys_args,
+    sys_phone_command, sys_phone_event,
 };
-static_assert(uint64_t(Sys::GetPid) + 1 == kSysCount);
+static_assert(uint64_t(Sys::PhoneEvent) + 1 == kSysCount);
 
 } // namespace
 

@@ -15,15 +15,30 @@ enum class Sys : uint64_t {
     Clock = 3,  // clock() -> monotonic nanoseconds since boot
     Sleep = 4,  // sleep(ns) -> 0
     GetPid = 5, // getpid() -> this process's id
+    Spawn = 6,  // spawn(name, name_len, args, args_len) -> pid of a new child running program `name`
+    Wait = 7,   // wait(pid) -> the child's exit code (-1000 - vector when a fault killed it)
+    Args = 8,   // args(buf, len) -> bytes: the argument string this process was spawned with
+    PhoneCommand = 9, // phone_command(line, len) -> 0: a phone console command ("dial 2000", "status")
+    PhoneEvent = 10,  // phone_event(buf, len, timeout_ns) -> bytes of the next event, 0 on timeout
 };
-constexpr uint64_t kSysCount = 6;
+constexpr uint64_t kSysCount = 11;
 
 // Negative return values (the POSIX numbers, so they read familiarly).
+constexpr int64_t kENOENT = 2;
+constexpr int64_t kE2BIG = 7;
 constexpr int64_t kEBADF = 9;
+constexpr int64_t kECHILD = 10;
+constexpr int64_t kEAGAIN = 11;
+constexpr int64_t kENOMEM = 12;
+constexpr int64_t kENODEV = 19;
 constexpr int64_t kEFAULT = 14;
 constexpr int64_t kEINVAL = 22;
 constexpr int64_t kENOSYS = 38;
 
 constexpr uint64_t kMaxIo = 65536; // bytes one write/read moves at most
+constexpr uint64_t kMaxName = 23;  // a program's name
+constexpr uint64_t kMaxArgs = 127; // a spawned program's argument string
+constexpr uint64_t kMaxChildren = 4; // children spawned and not yet waited for, per process
+constexpr uint64_t kMaxPhoneLine = 127; // a phone command line
 
 } // namespace oh::abi

@@ -93,6 +93,7 @@ void PhoneCalls::on_registration(sip::RegState state, uint16_t status, Str reaso
             reason.data());
     else
         m_out.print("phone: %s (%u)\n", reg_state_name(state), status);
+    m_out.emit("registration %s, status %u", reg_state_name(state), status);
 }
 
 void PhoneCalls::on_incoming_call(sip::CallId call, Str display, Str uri)
@@ -103,6 +104,7 @@ void PhoneCalls::on_incoming_call(sip::CallId call, Str display, Str uri)
     copy_peer(m_peer, uri);
     m_out.print("phone: incoming call from %.*s <%.*s>\n", int(display.size()), display.data(), int(uri.size()),
         uri.data());
+    m_out.emit("ringing %.*s", int(uri.size()), uri.data());
 }
 
 void PhoneCalls::on_call_progress(sip::CallId, uint16_t status) { m_out.print("phone: call progress %u\n", status); }
@@ -113,6 +115,7 @@ void PhoneCalls::on_call_answered(sip::CallId)
     if (!m_answered_at)
         m_answered_at = 1; // 0 means "not answered"
     m_out.print("phone: call answered (set-up %lu ms)\n", (unsigned long)((m_answered_at - m_started_at) / kNsPerMs));
+    m_out.emit("answered");
     if (m_settings.hangup_after_s)
         m_hangup_at = m_answered_at + Nanoseconds(m_settings.hangup_after_s) * kNsPerSec;
 }
@@ -122,6 +125,7 @@ void PhoneCalls::on_call_ended(sip::CallId call, sip::EndReason reason, uint16_t
     Nanoseconds talk = m_answered_at ? m_clock.now_ns() - m_answered_at : 0;
     m_out.print("phone: call ended (%s, %u) after %lu ms\n", end_reason_name(reason), status,
         (unsigned long)(talk / kNsPerMs));
+    m_out.emit("ended %s, status %u", end_reason_name(reason), status);
     if (m_call == call) {
         m_call = sip::kNoCall;
         m_answered_at = 0;

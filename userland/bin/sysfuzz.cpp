@@ -49,7 +49,7 @@ int main()
     };
     const uint64_t lens[] = { 0, 1, 7, 4095, 4096, 4097, 65536, 65537, 1ull << 32, ~0ull, 1ull << 63 };
     const uint64_t fds[] = { 0, 1, 2, 3, 4, 1000, 1ull << 32, 1ull << 32 | 1, ~0ull };
-    const uint64_t nrs[] = { 1, 2, 3, 4, 5, 6, 7, 63, 64, 99, 255, 256, 1ull << 32, 1ull << 32 | 1, ~0ull };
+    const uint64_t nrs[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 63, 64, 99, 255, 256, 1ull << 32, 1ull << 32 | 1, ~0ull };
 
     constexpr int kCalls = 20000;
     int refused = 0, unexpected = 0;
@@ -70,11 +70,31 @@ int main()
                 continue; // would print or block
         } else if (nr == uint64_t(Sys::Sleep)) {
             a[0] = next() % 2 ? next() % 1000 : (3600ull * 1'000'000'000 + 1 + next() % 1000000);
+        } else if (nr == uint64_t(Sys::Spawn) || nr == uint64_t(Sys::PhoneCommand) || nr == uint64_t(Sys::Args) ||
+                   nr == uint64_t(Sys::PhoneEvent)) {
+            // Pointers into our own buffer (random bytes: no program's name, no phone command)
+            // or bad ones, lengths small or absurd.
+            a[0] = next() % 2 ? uint64_t(g_buffer) + next() % 16 : pick(bad_ptrs) + next() % 3;
+            a[1] = next() % 2 ? next() % 64 : pick(lens);
+            a[2] = next() % 2 ? uint64_t(g_buffer) + next() % 16 : pick(bad_ptrs);
+            a[3] = next() % 2 ? next() % 64 : pick(lens);
+            if (nr == uint64_t(Sys::PhoneEvent)) // wait at most 1 us, or ask for more than an hour
+                a[2] = next() % 2 ? next() % 1000 : (3600ull * 1'000'000'000 + 1 + next() % 1000000);
         }
         int64_t r = sys::call_raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
         bool ok;
-        if (nr > uint64_t(Sys::GetPid)) {
+        if (nr > uint64_t(Sys::PhoneEvent)) {
             ok = r == -kENOSYS;
+        } else if (nr == uint64_t(Sys::Spawn)) {
+            ok = r == -kE2BIG || r == -kEFAULT || r == -kEINVAL || r == -kENOENT;
+        } else if (nr == uint64_t(Sys::Wait)) {
+            ok = r == -kECHILD; // we have no children
+        } else if (nr == uint64_t(Sys::Args)) {
+            ok = r == 0 || r == -kEFAULT || r == -kEINVAL; // run with no arguments
+        } else if (nr == uint64_t(Sys::PhoneCommand)) {
+            ok = r == -kE2BIG || r == -kEFAULT || r == -kEINVAL || r == -kENODEV; // never runs one
+        } else if (nr == uint64_t(Sys::PhoneEvent)) {
+            ok = (r >= 0 && uint64_t(r) <= a[1]) || r == -kEFAULT || r == -kEINVAL;
         } else if (nr == uint64_t(Sys::Write) || nr == uint64_t(Sys::Read)) {
             bool console = nr == uint64_t(Sys::Write) ? (a[0] == 1 || a[0] == 2) : a[0] == 0;
             if (!console)

@@ -44,6 +44,21 @@ inline int64_t read(int fd, void* buf, size_t len) { return call(oh::abi::Sys::R
 inline uint64_t clock_ns() { return uint64_t(call(oh::abi::Sys::Clock)); }
 inline int64_t sleep_ns(uint64_t ns) { return call(oh::abi::Sys::Sleep, ns); }
 inline int64_t getpid() { return call(oh::abi::Sys::GetPid); }
+// A child running program `name` with the argument string `args`: its pid, or -error.
+inline int64_t spawn(const char* name, size_t name_len, const char* args, size_t args_len)
+{
+    return call_raw(uint64_t(oh::abi::Sys::Spawn), uint64_t(name), name_len, uint64_t(args), args_len);
+}
+inline int64_t wait(int64_t pid) { return call(oh::abi::Sys::Wait, uint64_t(pid)); }
+inline int64_t args(char* buf, size_t len) { return call(oh::abi::Sys::Args, uint64_t(buf), len); }
+inline int64_t phone_command(const char* line, size_t len)
+{
+    return call(oh::abi::Sys::PhoneCommand, uint64_t(line), len);
+}
+inline int64_t phone_event(char* buf, size_t len, uint64_t timeout_ns)
+{
+    return call(oh::abi::Sys::PhoneEvent, uint64_t(buf), len, timeout_ns);
+}
 
 } // namespace sys
 
