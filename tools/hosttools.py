@@ -12,7 +12,7 @@ import sys
 
 # Program -> Debian 12 package. Every package here is in tools/deps.sh's PKGS.
 PACKAGE = {
-    "mformat": "mtools", "mcopy": "mtools", "mdir": "mtools", "mtype": "mtools", "mshowfat": "mtools",
+    "mformat": "mtools", "mcopy": "mtools", "mdir": "mtools", "mtype": "mtools", "mmd": "mtools", "mshowfat": "mtools",
     "fsck.fat": "dosfstools",
     "qemu-system-x86_64": "qemu-system-x86", "qemu-system-arm": "qemu-system-arm",
     "kamailio": "kamailio", "baresip": "baresip", "sipp": "sip-tester", "sox": "sox",

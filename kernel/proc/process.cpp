@@ -8,9 +8,12 @@
 #include "kernel/console/console.h"
 #include "kernel/mm/address_space.h"
 #include "kernel/mm/layout.h"
+#include "kernel/mm/memory.h"
 #include "kernel/phone/phone_events.h"
+#include "kernel/storage/storage.h"
 #include "kernel/sched/sched.h"
 #include "lib/bytes.h"
+#include "lib/format.h"
 #include "lib/elf/elf64.h"
 #include "lib/elf/user_map.h"
 
@@ -82,13 +85,56 @@ std::span<const uint8_t> program_image(std::string_view name)
 size_t program_count() { return s_program_count; }
 std::string_view program_name(size_t i) { return i < s_program_count ? s_programs[i].name : std::string_view {}; }
 
+namespace {
+
+// A program not among the boot modules: /bin/NAME on the FAT32 disk, read whole into the
+// heap (the loader copies it into the new address space; the caller frees it).
+constexpr size_t kMaxDiskProgram = 1u << 20;
+
+Result<std::span<const uint8_t>> program_from_disk(std::string_view name)
+{
+    if (!fs_mounted())
+        return { Error::NotFound, "no such program" };
+    for (char c : name)
+        if (c == '/' || c == '\\')
+            return { Error::InvalidArgument, "a program name has no '/'" };
+    char path[40];
+    format(path, sizeof path, "/bin/%.*s", int(name.size()), name.data());
+    auto* buf = static_cast<uint8_t*>(kmalloc(kMaxDiskProgram));
+    if (!buf)
+        return Error::NoMemory;
+    auto n = fs_read_file(path, { buf, kMaxDiskProgram });
+    if (n.is_error() || *n == 0 || *n == kMaxDiskProgram) {
+        kfree(buf);
+        if (n.is_error() && n.error() != Error::NotFound)
+            return n.error_info();
+        return { Error::NotFound, n.has_value() && *n ? "program file too large" : "no such program" };
+    }
+    return std::span<const uint8_t>(buf, *n);
+}
+
+} // namespace
+
 Result<Process*> process_spawn(std::string_view name, std::string_view args)
 {
     if (args.size() >= sizeof Process::args)
         return { Error::InvalidArgument, "arguments too long" };
-    auto file = program_image(name);
-    if (file.empty())
+    if (name.empty() || name.size() >= sizeof Process::name)
         return { Error::NotFound, "no such program" };
+    auto file = program_image(name);
+    const uint8_t* from_disk = nullptr;
+    if (file.empty()) {
+        file = TRY(program_from_disk(name));
+        from_disk = file.data();
+    }
+    struct FreeAfter {
+        const uint8_t* p;
+        ~FreeAfter()
+        {
+            if (p)
+                kfree(const_cast<uint8_t*>(p));
+        }
+    } free_after { from_disk };
     UserLayout layout;
     ElfImage img = TRY(elf_parse(file, user_range(layout)));
     UserMapPlan plan = TRY(plan_user_map(img, layout));

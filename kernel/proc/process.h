@@ -28,6 +28,14 @@ struct Process {
     char args[128];     // the argument string it was spawned with (NUL-terminated)
     Process* children[4] {}; // spawned by it and not yet waited for (abi::kMaxChildren)
     uint64_t event_seq { 0 }; // the next phone event it reads (set at spawn: events to come)
+    struct File {
+        bool used { false };
+        bool directory { false };
+        uint8_t mode { 0 };   // abi::kOpen*
+        char path[64] {};
+        uint32_t offset { 0 }; // next byte read
+        uint32_t dir_index { 0 }; // entries already returned by readdir
+    } files[4]; // fd 3 + i (abi::kMaxFiles)
 };
 
 // Programs are the boot modules, each named by its module string (`module2 FILE NAME`).

@@ -3,11 +3,14 @@
 #include "kernel/arch/x86_64/interrupts.h"
 #include "kernel/console/console.h"
 #include "kernel/console/shell.h"
+#include "kernel/kernel.h"
 #include "kernel/mm/address_space.h"
 #include "kernel/phone/phone.h"
 #include "kernel/phone/phone_events.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
+#include "kernel/storage/storage.h"
+#include "lib/format.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/time/time.h"
 #include "lib/abi/syscall.h"
@@ -29,8 +32,76 @@ constinit uint64_t s_refused = 0; // calls that returned an error
 
 int64_t sys_exit(Process&, const Args& a) { process_exit(int(int32_t(a.a0))); }
 
+int64_t fs_error(Error e)
+{
+    switch (e) {
+    case Error::NotFound: return -kENOENT;
+    case Error::NoSpace: return -kENOSPC;
+    case Error::InvalidArgument: return -kEINVAL;
+    case Error::Malformed: return -kEIO;
+    default: return -kEIO;
+    }
+}
+
+Process::File* file_of(Process& p, uint64_t fd)
+{
+    if (fd < 3 || fd >= 3 + kMaxFiles || !p.files[fd - 3].used)
+        return nullptr;
+    return &p.files[fd - 3];
+}
+
+int64_t file_write(Process& p, Process::File& f, const Args& a)
+{
+    if (f.directory || f.mode == kOpenRead)
+        return -kEBADF;
+    uint64_t len = a.a2 > kMaxIo ? kMaxIo : a.a2;
+    if (!p.as->range_ok(a.a1, len, UserAccess::Read))
+        return -kEFAULT;
+    uint8_t chunk[256];
+    for (uint64_t done = 0; done < len;) {
+        size_t n = len - done < sizeof chunk ? size_t(len - done) : sizeof chunk;
+        if (copy_from_user(*p.as, chunk, a.a1 + done, n).is_error())
+            return done ? int64_t(done) : -kEFAULT;
+        if (auto r = fs_write_file(f.path, { chunk, n }, true); r.is_error())
+            return done ? int64_t(done) : fs_error(r.error());
+        done += n;
+    }
+    return int64_t(len);
+}
+
+int64_t file_read(Process& p, Process::File& f, const Args& a)
+{
+    if (f.directory)
+        return -kEISDIR;
+    if (f.mode != kOpenRead)
+        return -kEBADF;
+    constexpr uint64_t kMaxRead = 4096; // per call: a read is bounded work
+    uint64_t len = a.a2 > kMaxRead ? kMaxRead : a.a2;
+    if (!p.as->range_ok(a.a1, len, UserAccess::Write))
+        return -kEFAULT;
+    uint8_t chunk[512];
+    uint64_t done = 0;
+    while (done < len) {
+        size_t want = len - done < sizeof chunk ? size_t(len - done) : sizeof chunk;
+        auto n = fs_read_file(f.path, { chunk, want }, f.offset);
+        if (n.is_error())
+            return done ? int64_t(done) : fs_error(n.error());
+        if (*n == 0)
+            break;
+        if (copy_to_user(*p.as, a.a1 + done, chunk, *n).is_error())
+            return done ? int64_t(done) : -kEFAULT;
+        f.offset += uint32_t(*n);
+        done += *n;
+        if (*n < want)
+            break;
+    }
+    return int64_t(done);
+}
+
 int64_t sys_write(Process& p, const Args& a)
 {
+    if (Process::File* f = file_of(p, a.a0))
+        return file_write(p, *f, a);
     if (a.a0 != 1 && a.a0 != 2)
         return -kEBADF;
     uint64_t len = a.a2 > kMaxIo ? kMaxIo : a.a2;
@@ -50,6 +121,8 @@ int64_t sys_write(Process& p, const Args& a)
 
 int64_t sys_read(Process& p, const Args& a)
 {
+    if (Process::File* f = file_of(p, a.a0))
+        return file_read(p, *f, a);
     if (a.a0 != 0)
         return -kEBADF;
     char chunk[256];
@@ -176,11 +249,104 @@ int64_t sys_phone_event(Process& p, const Args& a)
     return int64_t(n);
 }
 
+int64_t sys_open(Process& p, const Args& a)
+{
+    char path[kMaxPath + 1];
+    int64_t n = string_in(p, a.a0, a.a1, path, kMaxPath);
+    if (n < 0)
+        return n;
+    if (n == 0 || a.a2 > kOpenAppend)
+        return -kEINVAL;
+    if (!fs_mounted())
+        return -kENODEV;
+    size_t slot = kMaxFiles;
+    for (size_t i = 0; i < kMaxFiles && slot == kMaxFiles; i++)
+        if (!p.files[i].used)
+            slot = i;
+    if (slot == kMaxFiles)
+        return -kEMFILE;
+    bool directory = false;
+    if (a.a2 == kOpenRead) {
+        MutexGuard g(fs_mutex());
+        auto f = fs_volume().open({ path, size_t(n) });
+        if (f.is_error())
+            return fs_error(f.error());
+        directory = f->is_directory();
+    } else if (auto r = fs_write_file({ path, size_t(n) }, {}, a.a2 == kOpenAppend); r.is_error()) {
+        return fs_error(r.error()); // created (or emptied) now: writes then append
+    }
+    Process::File& f = p.files[slot];
+    f = {};
+    f.used = true;
+    f.directory = directory;
+    f.mode = uint8_t(a.a2);
+    copy_bytes(f.path, path, size_t(n) + 1);
+    return int64_t(3 + slot);
+}
+
+int64_t sys_close(Process& p, const Args& a)
+{
+    Process::File* f = file_of(p, a.a0);
+    if (!f)
+        return -kEBADF;
+    *f = {};
+    return 0;
+}
+
+int64_t sys_readdir(Process& p, const Args& a)
+{
+    Process::File* f = file_of(p, a.a0);
+    if (!f)
+        return -kEBADF;
+    if (!f->directory)
+        return -kENOTDIR;
+    if (a.a2 == 0)
+        return -kEINVAL;
+    fs::DirEntryInfo e;
+    {
+        // Walked from the start each time, skipping what was returned: no cursor to go stale
+        // when the directory changes between calls.
+        MutexGuard g(fs_mutex());
+        auto dir = fs_volume().open(f->path);
+        if (dir.is_error())
+            return fs_error(dir.error());
+        fs::DirCursor cur;
+        for (uint32_t i = 0;; i++) {
+            auto more = fs_volume().read_dir(*dir, cur, e);
+            if (more.is_error())
+                return fs_error(more.error());
+            if (!*more)
+                return 0;
+            if (i == f->dir_index)
+                break;
+        }
+    }
+    char line[fs::kMaxNameBytes + 24];
+    size_t n = format(line, sizeof line, "%.*s\t%u\t%c", int(e.name_length), e.name, e.size,
+                      e.attributes & fs::attr::kDirectory ? 'd' : 'f');
+    if (n >= sizeof line)
+        n = sizeof line - 1;
+    if (n > a.a2)
+        return -kEINVAL; // too small for this entry: it stays next
+    if (!p.as->range_ok(a.a1, n, UserAccess::Write) || copy_to_user(*p.as, a.a1, line, n).is_error())
+        return -kEFAULT;
+    f->dir_index++;
+    return int64_t(n);
+}
+
+int64_t sys_poweroff(Process& p, const Args& a)
+{
+    if (a.a0 > 255)
+        return -kEINVAL;
+    printk("user: '%s' (pid %u) powers off (%lu)\n", p.name, p.pid, a.a0);
+    kernel_exit(int(a.a0));
+}
+
 constexpr Handler kTable[kSysCount] = {
     sys_exit, sys_write, sys_read, sys_clock, sys_sleep, sys_getpid, sys_spawn, sys_wait, sys_args,
-    sys_phone_command, sys_phone_event,
+    sys_phone_command, sys_phone_event, sys_open, sys_close, sys_readdir, sys_poweroff,
 };
-static_assert(uint64_t(Sys::PhoneEvent) + 1 == kSysCount);
+static_assert(uint64_t(Sys::PowerOff) + 1 == kSysCount);
 
 } // namespace
 

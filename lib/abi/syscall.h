@@ -20,8 +20,19 @@ enum class Sys : uint64_t {
     Args = 8,   // args(buf, len) -> bytes: the argument string this process was spawned with
     PhoneCommand = 9, // phone_command(line, len) -> 0: a phone console command ("dial 2000", "status")
     PhoneEvent = 10,  // phone_event(buf, len, timeout_ns) -> bytes of the next event, 0 on timeout
+    Open = 11,    // open(path, path_len, flags) -> fd >= 3 on the FAT32 disk (kOpen* flags)
+    Close = 12,   // close(fd) -> 0
+    ReadDir = 13, // readdir(fd, buf, len) -> bytes of the next entry "NAME\tSIZE\tf|d", 0 at the end
+    PowerOff = 14, // poweroff(code): the disk written back, then QEMU's isa-debug-exit (or a halt)
 };
-constexpr uint64_t kSysCount = 11;
+constexpr uint64_t kSysCount = 15;
+
+// open() flags: read (the default), or write: truncate, or append.
+constexpr uint64_t kOpenRead = 0;
+constexpr uint64_t kOpenWrite = 1;  // created if missing, emptied
+constexpr uint64_t kOpenAppend = 2; // created if missing, written at its end
+constexpr uint64_t kMaxFiles = 4;   // open files per process
+constexpr uint64_t kMaxPath = 63;
 
 // Negative return values (the POSIX numbers, so they read familiarly).
 constexpr int64_t kENOENT = 2;
@@ -31,6 +42,11 @@ constexpr int64_t kECHILD = 10;
 constexpr int64_t kEAGAIN = 11;
 constexpr int64_t kENOMEM = 12;
 constexpr int64_t kENODEV = 19;
+constexpr int64_t kENOTDIR = 20;
+constexpr int64_t kEISDIR = 21;
+constexpr int64_t kEMFILE = 24;
+constexpr int64_t kENOSPC = 28;
+constexpr int64_t kEIO = 5;
 constexpr int64_t kEFAULT = 14;
 constexpr int64_t kEINVAL = 22;
 constexpr int64_t kENOSYS = 38;

@@ -88,13 +88,13 @@ def batch_boot():
 class Console:
     """QEMU with the serial console on a pipe: read what it prints, type into it."""
 
-    def __init__(self, cmdline, smp):
+    def __init__(self, cmdline, smp, extra=()):
         self.tmp = tempfile.TemporaryDirectory()
         iso = os.path.join(self.tmp.name, "offhook.iso")
         qemu.make_iso(cmdline, iso)
         args = ["qemu-system-x86_64", "-M", "pc", "-smp", str(smp), "-m", "256M", "-accel", "tcg",
                 "-cdrom", iso, "-serial", "stdio", "-display", "none", "-no-reboot", "-monitor", "none",
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", *extra]
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.out = b""

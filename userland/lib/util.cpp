@@ -55,3 +55,29 @@ void print_hex(uint64_t v)
     buf[--i] = '0';
     sys::write(1, buf + i, sizeof buf - i);
 }
+
+const char* program_args()
+{
+    static char buf[oh::abi::kMaxArgs + 1];
+    int64_t n = sys::args(buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    const char* a = buf;
+    while (*a == ' ')
+        a++;
+    return a;
+}
+
+void print_error(const char* what, int64_t err)
+{
+    const char* name = err == -oh::abi::kENOENT ? "no such file"
+        : err == -oh::abi::kENODEV                ? "no disk"
+        : err == -oh::abi::kENOTDIR               ? "not a directory"
+        : err == -oh::abi::kEISDIR                ? "a directory"
+        : err == -oh::abi::kENOSPC                ? "disk full"
+        : err == -oh::abi::kEMFILE                ? "too many open files"
+                                                  : "error";
+    sys::write(2, what, str_len(what));
+    sys::write(2, ": ", 2);
+    sys::write(2, name, str_len(name));
+    sys::write(2, "\n", 1);
+}

@@ -55,6 +55,15 @@ inline int64_t phone_command(const char* line, size_t len)
 {
     return call(oh::abi::Sys::PhoneCommand, uint64_t(line), len);
 }
+inline int64_t open(const char* path, size_t len, uint64_t flags = oh::abi::kOpenRead)
+{
+    return call(oh::abi::Sys::Open, uint64_t(path), len, flags);
+}
+inline int64_t close(int64_t fd) { return call(oh::abi::Sys::Close, uint64_t(fd)); }
+inline int64_t readdir(int64_t fd, char* buf, size_t len)
+{
+    return call(oh::abi::Sys::ReadDir, uint64_t(fd), uint64_t(buf), len);
+}
 inline int64_t phone_event(char* buf, size_t len, uint64_t timeout_ns)
 {
     return call(oh::abi::Sys::PhoneEvent, uint64_t(buf), len, timeout_ns);
@@ -67,5 +76,8 @@ size_t str_len(const char* s);
 void print(const char* s);                 // to fd 1
 void print_int(int64_t v);                 // decimal
 void print_hex(uint64_t v);                // 0x...
+// The argument string this program was started with, NUL-terminated, leading spaces gone.
+const char* program_args();
+void print_error(const char* what, int64_t err); // "what: error N (name)\n" to fd 2
 
 int main();
