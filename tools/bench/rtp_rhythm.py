@@ -7,7 +7,9 @@ at the phone's SIP and RTP ports, a busy thread on every guest CPU and on every 
 and the ratio phone p99 / baresip p99. Also prints the phone's time from kernel entry to
 registered.
 
-Usage: tools/bench/rtp_rhythm.py [SECONDS_PER_PHASE]   (default 60)
+Usage: tools/bench/rtp_rhythm.py [SECONDS_PER_PHASE] [--user-spinners]   (default 60)
+--user-spinners: the guest's busy work is two ring-3 programs that never yield (bg=spinner,
+spinner, from boot, so in both phases) instead of the kernel's busy threads (`load on`).
 """
 import json
 import os
@@ -246,8 +248,9 @@ def fmt_attr(a):
 class Call:
     """Lab, Kamailio, baresip (2000, auto-answer) and the phone (1000) in a call."""
 
-    def __init__(self, lab):
+    def __init__(self, lab, user_spinners=False):
         self.lab = lab
+        self.user_spinners = user_spinners
         self.k = kamailio.Kamailio(lab.name, lab.tmp, users={"1000": "secret1000", "2000": "secret2000"})
         self.b = None
 
@@ -264,7 +267,8 @@ class Call:
         self.b.start(timeout=20)
         wav = os.path.join(lab.tmp, "speaker.wav")
         self.wav = wav
-        lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 rtp.ports=4000-4001",
+        spin = " bg=spinner,spinner" if self.user_spinners else ""
+        lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 rtp.ports=4000-4001{spin}",
                  smp=2, extra=["-device", "AC97,audiodev=snd", "-audiodev", f"wav,id=snd,path={wav}"])
         m = lab.wait_for(r"phone: registered (\d+) ms after kernel entry", timeout=90)
         self.registered_ms = int(m.group(1)) if m else None
@@ -321,7 +325,8 @@ def phase(lab, call, seconds, under_fire):
 
 def _phase(lab, call, seconds, under_fire, pcap, ts, before, procs, hogs):
     if under_fire:
-        lab.send("load on")
+        if not call.user_spinners:  # with user spinners, they are the guest's busy work
+            lab.send("load on")
         procs.append(sipp.run_scenario(lab.name, lab.tmp, os.path.join(ROOT, "tests", "e2e", "scenarios",
                                                                        "options_flood.xml"),
                                        remote=f"{PHONE_IP}:5060", local_ip=FLOOD_SIP_IP, local_port=5099,
@@ -336,7 +341,8 @@ def _phase(lab, call, seconds, under_fire, pcap, ts, before, procs, hogs):
     for h in hogs:
         h.kill()
     if under_fire:
-        lab.send("load off")
+        if not call.user_spinners:
+            lab.send("load off")
         for p in procs:
             if hasattr(p, "stop"):
                 p.stop()
@@ -437,13 +443,13 @@ def fmt(s):
             f"max {s['max']:.2f} ms (mean gap {s['mean_gap']:.2f} ms)")
 
 
-def run(seconds, report=print):
+def run(seconds, report=print, user_spinners=False):
     subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf"], check=True,
                    capture_output=True)
     out = {}
     with netlab.Lab() as lab:
         lab.start_dnsmasq()
-        call = Call(lab)
+        call = Call(lab, user_spinners)
         try:
             if not call.start():
                 report("call did not start: " + lab.console_text()[-800:])
@@ -469,8 +475,12 @@ def run(seconds, report=print):
 
 
 def main():
-    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 60
-    out = run(seconds)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    spinners = "--user-spinners" in sys.argv[1:]
+    seconds = int(args[0]) if args else 60
+    if spinners:
+        print("guest busy work: two ring-3 spinners (bg=spinner,spinner) from boot, in both phases")
+    out = run(seconds, user_spinners=spinners)
     if not out:
         return 1
     print(f"time from kernel entry to registered: {out['registered_ms']} ms")
