@@ -12,6 +12,7 @@
 #include "kernel/phone/phone_events.h"
 #include "kernel/storage/storage.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sync/spinlock.h"
 #include "lib/bytes.h"
 #include "lib/format.h"
 #include "lib/elf/elf64.h"
@@ -29,6 +30,10 @@ struct Program {
 constinit Program s_programs[BootInfo::kMaxModules] {};
 constinit size_t s_program_count = 0;
 constinit uint32_t s_next_pid = 1;
+// Every process from spawn until it has been waited for.
+constexpr size_t kMaxProcesses = 32;
+constinit SpinLock s_table_lock;
+constinit Process* s_table[kMaxProcesses] {};
 
 void user_main(void* arg)
 {
@@ -65,6 +70,8 @@ Result<void> load_image(AddressSpace& as, const ElfImage& img, const UserMapPlan
 
 void programs_init(const BootInfo& boot)
 {
+    if (boot.modules_ignored)
+        printk("user: %zu boot modules beyond the first %zu ignored\n", boot.modules_ignored, BootInfo::kMaxModules);
     for (size_t i = 0; i < boot.module_count && s_program_count < BootInfo::kMaxModules; i++) {
         const BootModule& m = boot.modules[i];
         if (m.cmdline.empty())
@@ -91,6 +98,14 @@ namespace {
 // heap (the loader copies it into the new address space; the caller frees it).
 constexpr size_t kMaxDiskProgram = 1u << 20;
 
+void forget(Process* p)
+{
+    SpinLockIrqGuard g(s_table_lock);
+    for (Process*& e : s_table)
+        if (e == p)
+            e = nullptr;
+}
+
 Result<std::span<const uint8_t>> program_from_disk(std::string_view name)
 {
     if (!fs_mounted())
@@ -115,7 +130,7 @@ Result<std::span<const uint8_t>> program_from_disk(std::string_view name)
 
 } // namespace
 
-Result<Process*> process_spawn(std::string_view name, std::string_view args)
+Result<Process*> process_spawn(std::string_view name, std::string_view args, uint32_t parent_pid)
 {
     if (args.size() >= sizeof Process::args)
         return { Error::InvalidArgument, "arguments too long" };
@@ -155,6 +170,19 @@ Result<Process*> process_spawn(std::string_view name, std::string_view args)
     copy_bytes(p->args, args.data(), args.size());
     p->args[args.size()] = 0;
     p->event_seq = phone_event_next_seq();
+    p->parent_pid = parent_pid;
+    {
+        SpinLockIrqGuard g(s_table_lock);
+        size_t i = 0;
+        while (i < kMaxProcesses && s_table[i])
+            i++;
+        if (i == kMaxProcesses) {
+            delete p;
+            as->destroy();
+            return { Error::NoMemory, "process table full" };
+        }
+        s_table[i] = p;
+    }
     p->as = as;
     p->entry = plan.entry;
     p->stack_top = plan.stack_top;
@@ -166,6 +194,7 @@ Result<Process*> process_spawn(std::string_view name, std::string_view args)
     o.process = p;
     p->thread = thread_create(p->name, user_main, p, o);
     if (!p->thread) {
+        forget(p);
         as->destroy();
         delete p;
         return Error::NoMemory;
@@ -186,6 +215,7 @@ int process_wait(Process* p)
     for (Process* c : p->children)
         if (c && !thread_create("orphan-wait", orphan_main, c))
             printk("user: cannot wait for orphan '%s' (pid %u)\n", c->name, c->pid);
+    forget(p);
     // Its thread is off every CPU now, and no CPU has these tables loaded.
     p->as->destroy();
     delete p;
@@ -200,6 +230,23 @@ int process_run(std::string_view name)
         return -1;
     }
     return process_wait(p.value());
+}
+
+size_t process_list(char* out, size_t cap)
+{
+    size_t n = 0;
+    SpinLockIrqGuard g(s_table_lock);
+    for (Process* e : s_table) {
+        if (!e || n + 1 >= cap)
+            continue;
+        size_t w = format(out + n, cap - n, "%u %u %s\n", e->pid, e->parent_pid, e->name);
+        if (w >= cap - n) { // cut: only whole lines
+            out[n] = 0;
+            break;
+        }
+        n += w;
+    }
+    return n;
 }
 
 Process* current_process() { return static_cast<Process*>(thread_process(thread_current())); }

@@ -28,6 +28,7 @@ struct Process {
     char args[128];     // the argument string it was spawned with (NUL-terminated)
     Process* children[4] {}; // spawned by it and not yet waited for (abi::kMaxChildren)
     uint64_t event_seq { 0 }; // the next phone event it reads (set at spawn: events to come)
+    uint32_t parent_pid { 0 }; // 0: started by the kernel
     struct File {
         bool used { false };
         bool directory { false };
@@ -45,7 +46,9 @@ size_t program_count();
 std::string_view program_name(size_t i);
 
 // Check, load and start a program; the caller must process_wait() for it.
-Result<Process*> process_spawn(std::string_view name, std::string_view args = {});
+Result<Process*> process_spawn(std::string_view name, std::string_view args = {}, uint32_t parent_pid = 0);
+// The running processes as text, "PID PARENT NAME\n" each; returns the bytes written.
+size_t process_list(char* out, size_t cap);
 // Wait for it to end, report a normal exit on the console, free it; returns its exit code
 // (-1000 - vector when a fault killed it).
 int process_wait(Process* p);

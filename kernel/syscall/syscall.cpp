@@ -181,7 +181,7 @@ int64_t sys_spawn(Process& p, const Args& a)
             slot = i;
     if (slot == kMaxChildren)
         return -kEAGAIN;
-    auto c = process_spawn({ name, size_t(n) }, { args, size_t(m) });
+    auto c = process_spawn({ name, size_t(n) }, { args, size_t(m) }, p.pid);
     if (c.is_error())
         return c.error() == Error::NotFound ? -kENOENT : c.error() == Error::NoMemory ? -kENOMEM : -kEINVAL;
     p.children[slot] = c.value();
@@ -342,11 +342,22 @@ int64_t sys_poweroff(Process& p, const Args& a)
     kernel_exit(int(a.a0));
 }
 
+int64_t sys_procs(Process& p, const Args& a)
+{
+    char text[1024];
+    size_t n = process_list(text, sizeof text);
+    if (a.a1 < n)
+        return -kEINVAL; // too small: ask with room for every line
+    if (!p.as->range_ok(a.a0, n, UserAccess::Write) || copy_to_user(*p.as, a.a0, text, n).is_error())
+        return -kEFAULT;
+    return int64_t(n);
+}
+
 constexpr Handler kTable[kSysCount] = {
     sys_exit, sys_write, sys_read, sys_clock, sys_sleep, sys_getpid, sys_spawn, sys_wait, sys_args,
-    sys_phone_command, sys_phone_event, sys_open, sys_close, sys_readdir, sys_poweroff,
+    sys_phone_command, sys_phone_event, sys_open, sys_close, sys_readdir, sys_poweroff, sys_procs,
 };
-static_assert(uint64_t(Sys::PowerOff) + 1 == kSysCount);
+static_assert(uint64_t(Sys::Procs) + 1 == kSysCount);
 
 } // namespace
 

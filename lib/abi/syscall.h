@@ -24,8 +24,9 @@ enum class Sys : uint64_t {
     Close = 12,   // close(fd) -> 0
     ReadDir = 13, // readdir(fd, buf, len) -> bytes of the next entry "NAME\tSIZE\tf|d", 0 at the end
     PowerOff = 14, // poweroff(code): the disk written back, then QEMU's isa-debug-exit (or a halt)
+    Procs = 15,    // procs(buf, len) -> bytes: one line "PID PARENT NAME" per running process
 };
-constexpr uint64_t kSysCount = 15;
+constexpr uint64_t kSysCount = 16;
 
 // open() flags: read (the default), or write: truncate, or append.
 constexpr uint64_t kOpenRead = 0;

@@ -46,6 +46,8 @@ Result<void> parse_multiboot2(std::span<const uint8_t> info, BootInfo& out)
             if (out.module_count < BootInfo::kMaxModules)
                 out.modules[out.module_count++] = BootModule {
                     start, end, std::string_view(reinterpret_cast<const char*>(&body[8]), n - 8) };
+            else
+                out.modules_ignored++;
             break;
         }
         case Tag::MemoryMap: {

@@ -27,14 +27,15 @@ struct BootModule {
 
 struct BootInfo {
     static constexpr size_t kMaxRanges = 64;
-    static constexpr size_t kMaxModules = 16;
+    static constexpr size_t kMaxModules = 48; // the ISO carries every userland/ program as one
     std::string_view cmdline;
     MemoryRange ranges[kMaxRanges];
     size_t range_count { 0 };
     std::span<const uint8_t> rsdp; // copy of the RSDP inside the boot info
     uint64_t total_size { 0 };
     BootModule modules[kMaxModules];
-    size_t module_count { 0 }; // modules beyond kMaxModules are ignored
+    size_t module_count { 0 }; // modules beyond kMaxModules are ignored, and counted:
+    size_t modules_ignored { 0 };
 };
 
 // `info` is the whole structure (its first u32 gives the size). Malformed tags are an error.

@@ -11,6 +11,7 @@ the host with mtools, so what the programs wrote is checked on the disk itself.
   copy of hello), runs: its line, exit code 7 reported;
 - errors_reported: `cat /nope` says no such file, `ls /notes.txt` not a directory, and a
   `cat` of a directory says so; sh goes on;
+- ps_lists_processes: `ps` shows sh (started by the kernel: parent 0) and itself as sh's child;
 - poweroff_code: `poweroff 5` ends QEMU with code 5 (isa-debug-exit), after writing back.
 """
 import os
@@ -81,6 +82,10 @@ def main():
                   and "written from sh\nand appended\n" in out3, out1 + out2 + out3)
             ok, out = run("diskhello", r"user: 'diskhello' \(pid \d+\) exited with 7")
             check("program_from_disk", ok and "hello from ring 3" in out and "sh: diskhello exited with 7" in out, out)
+            ok, out = run("ps", r"user: 'ps' \(pid \d+\) exited with 0")
+            sh_pid = re.search(r"^(\d+) 0 sh$", out, re.M)
+            check("ps_lists_processes", ok and sh_pid is not None
+                  and re.search(rf"^\d+ {sh_pid.group(1) if sh_pid else 'x'} ps$", out, re.M) is not None, out)
             ok1, out1 = run("cat /nope", r"user: 'cat' \(pid \d+\) exited with 1")
             ok2, out2 = run("ls /notes.txt", r"user: 'ls' \(pid \d+\) exited with 1")
             ok3, out3 = run("cat /bin", r"user: 'cat' \(pid \d+\) exited with 1")

@@ -24,6 +24,7 @@ template<typename T, size_t N>
 T pick(const T (&a)[N]) { return a[next() % N]; }
 
 char g_buffer[64];
+char g_out[64]; // what procs writes: never g_buffer, whose zeros name no program
 const char kRodata[16] = "read only";
 
 bool is_good(uint64_t p)
@@ -49,7 +50,7 @@ int main()
     };
     const uint64_t lens[] = { 0, 1, 7, 4095, 4096, 4097, 65536, 65537, 1ull << 32, ~0ull, 1ull << 63 };
     const uint64_t fds[] = { 0, 1, 2, 3, 4, 1000, 1ull << 32, 1ull << 32 | 1, ~0ull };
-    const uint64_t nrs[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 63, 64, 99, 255, 256, 1ull << 32, 1ull << 32 | 1, ~0ull };
+    const uint64_t nrs[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 63, 64, 99, 255, 256, 1ull << 32, 1ull << 32 | 1, ~0ull };
 
     constexpr int kCalls = 20000;
     int refused = 0, unexpected = 0;
@@ -71,7 +72,7 @@ int main()
         } else if (nr == uint64_t(Sys::Sleep)) {
             a[0] = next() % 2 ? next() % 1000 : (3600ull * 1'000'000'000 + 1 + next() % 1000000);
         } else if (nr == uint64_t(Sys::Spawn) || nr == uint64_t(Sys::PhoneCommand) || nr == uint64_t(Sys::Args) ||
-                   nr == uint64_t(Sys::PhoneEvent) || nr == uint64_t(Sys::Open)) {
+                   nr == uint64_t(Sys::PhoneEvent) || nr == uint64_t(Sys::Open) || nr == uint64_t(Sys::Procs)) {
             // Pointers into our own buffer (random bytes: no program's name, no phone command)
             // or bad ones, lengths small or absurd.
             a[0] = next() % 2 ? uint64_t(g_buffer) + next() % 16 : pick(bad_ptrs) + next() % 3;
@@ -80,13 +81,17 @@ int main()
             a[3] = next() % 2 ? next() % 64 : pick(lens);
             if (nr == uint64_t(Sys::PhoneEvent)) // wait at most 1 us, or ask for more than an hour
                 a[2] = next() % 2 ? next() % 1000 : (3600ull * 1'000'000'000 + 1 + next() % 1000000);
+            if (nr == uint64_t(Sys::Procs) && a[0] >= uint64_t(g_buffer) && a[0] < uint64_t(g_buffer) + 64)
+                a[0] = uint64_t(g_out) + (a[0] - uint64_t(g_buffer));
             if (nr == uint64_t(Sys::Open) && next() % 2) // read-only opens, or absurd flags
                 a[2] = next() % 2 ? 0 : next();
         }
         int64_t r = sys::call_raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
         bool ok;
-        if (nr > uint64_t(Sys::PowerOff)) {
+        if (nr > uint64_t(Sys::Procs)) {
             ok = r == -kENOSYS;
+        } else if (nr == uint64_t(Sys::Procs)) {
+            ok = (r > 0 && uint64_t(r) <= a[1]) || r == -kEFAULT || r == -kEINVAL;
         } else if (nr == uint64_t(Sys::Open)) {
             ok = r == -kE2BIG || r == -kEFAULT || r == -kEINVAL || r == -kENODEV || r == -kENOENT; // no disk here
         } else if (nr == uint64_t(Sys::Close) || nr == uint64_t(Sys::ReadDir)) {

@@ -62,6 +62,22 @@ TEST(Multiboot2, ModulesWithTheirStrings)
     EXPECT_EQ(out.modules[1].cmdline, "nullwrite");
 }
 
+// More modules than the table holds: the first kMaxModules kept in order, the rest counted
+// (the kernel reports them) rather than silently lost.
+TEST(Multiboot2, ModulesBeyondTheTableAreCounted)
+{
+    InfoBuilder b;
+    const size_t n = BootInfo::kMaxModules + 3;
+    for (size_t i = 0; i < n; i++)
+        b.module(uint32_t(0x200000 + 0x1000 * i), uint32_t(0x200800 + 0x1000 * i), "p" + std::to_string(i));
+    auto info = b.finish();
+    BootInfo out;
+    ASSERT_TRUE(parse_multiboot2(info, out).has_value());
+    EXPECT_EQ(out.module_count, BootInfo::kMaxModules);
+    EXPECT_EQ(out.modules_ignored, 3u);
+    EXPECT_EQ(out.modules[BootInfo::kMaxModules - 1].cmdline, "p" + std::to_string(BootInfo::kMaxModules - 1));
+}
+
 TEST(Multiboot2, RefusesBackwardsOrShortModule)
 {
     InfoBuilder b;
