@@ -42,11 +42,12 @@ constinit SpinLock s_prog_lock;
 constinit RingBuffer<char, 256> s_prog_rx;
 constinit Semaphore s_prog_ready(0);
 constinit int s_prog_readers = 0;
+constinit bool s_console_owned = false;
 
 // The shell thread hands a typed byte to a waiting program; false when none waits.
 bool give_to_program(char c)
 {
-    if (!__atomic_load_n(&s_prog_readers, __ATOMIC_ACQUIRE))
+    if (!__atomic_load_n(&s_prog_readers, __ATOMIC_ACQUIRE) && !__atomic_load_n(&s_console_owned, __ATOMIC_ACQUIRE))
         return false;
     if (c == '\r')
         c = '\n';
@@ -212,6 +213,8 @@ size_t shell_read_input(char* buf, size_t len)
     __atomic_sub_fetch(&s_prog_readers, 1, __ATOMIC_ACQ_REL);
     return n;
 }
+
+void shell_set_console_owned(bool owned) { __atomic_store_n(&s_console_owned, owned, __ATOMIC_RELEASE); }
 
 void shell_start()
 {

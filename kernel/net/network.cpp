@@ -308,6 +308,30 @@ Result<void> network_transmit_frame(std::span<const uint8_t> frame)
 
 uint32_t network_transmit_lock_waits() { return s_ready ? s_nic->transmit_lock_waits() : 0; }
 
+Result<uint64_t> network_ping_once(Ipv4Address to, uint16_t sequence, uint64_t timeout_ns)
+{
+    if (!s_ready)
+        return Error::NotFound;
+    {
+        MutexGuard g(s_lock);
+        TRY(s_stack->ping(to, sequence, 56));
+    }
+    network_kick();
+    uint64_t deadline = monotonic_ns() + timeout_ns;
+    for (;;) {
+        uint32_t seen = network_events();
+        {
+            MutexGuard g(s_lock);
+            while (auto reply = s_stack->take_ping_reply())
+                if (reply->sequence == sequence && reply->from == to)
+                    return uint64_t(reply->rtt);
+        }
+        if (monotonic_ns() >= deadline)
+            return Error::Timeout;
+        network_wait_events(seen, deadline);
+    }
+}
+
 uint32_t network_events() { return __atomic_load_n(&s_events, __ATOMIC_ACQUIRE); }
 
 bool network_wait_events(uint32_t seen, uint64_t deadline_ns)

@@ -62,6 +62,9 @@ bool network_wait_udp(net::SocketId socket, uint64_t deadline_ns);
 // and handled, the address changing): read it, check the stack, then wait for it to move on,
 // so nothing that happened between the check and the wait is missed. Returns whether it moved.
 uint32_t network_events();
+// One ICMP echo and its reply (a user program's ping): the round trip in ns, or
+// NotFound (no network), Unreachable (no route), Timeout.
+Result<uint64_t> network_ping_once(Ipv4Address to, uint16_t sequence, uint64_t timeout_ns);
 bool network_wait_events(uint32_t seen, uint64_t deadline_ns);
 
 } // namespace oh::kernel

@@ -37,7 +37,9 @@ constinit char s_init_name[24] {};
 void init_main(void*)
 {
     for (int starts = 0;; starts++) {
+        shell_set_console_owned(true);
         int code = process_run(s_init_name);
+        shell_set_console_owned(false);
         if (code == -1) { // could not start at all: no use retrying
             printk("user: init '%s' cannot start; the kernel console stays\n", s_init_name);
             return;

@@ -489,6 +489,8 @@ int thread_join(Thread* t)
     return code;
 }
 
+bool thread_has_exited(Thread* t) { return __atomic_load_n(&t->exited, __ATOMIC_ACQUIRE); }
+
 void thread_set_affinity(Thread* t, uint64_t mask)
 {
     if (!mask)

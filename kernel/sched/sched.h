@@ -27,6 +27,8 @@ Thread* thread_create(const char* name, ThreadEntry entry, void* arg, const Thre
 [[noreturn]] void thread_exit_on_fault(int vector);
 // Wait for a joinable thread to end; returns its exit code (-1000 - vector if it faulted).
 int thread_join(Thread* t);
+// Whether a joinable thread has ended (thread_join would not wait).
+bool thread_has_exited(Thread* t);
 void thread_yield();
 void thread_sleep_until(uint64_t deadline_ns);
 void thread_sleep_ns(uint64_t ns);

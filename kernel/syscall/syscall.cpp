@@ -5,6 +5,7 @@
 #include "kernel/console/shell.h"
 #include "kernel/kernel.h"
 #include "kernel/mm/address_space.h"
+#include "kernel/net/network.h"
 #include "kernel/phone/phone.h"
 #include "kernel/phone/phone_events.h"
 #include "kernel/proc/process.h"
@@ -190,8 +191,12 @@ int64_t sys_spawn(Process& p, const Args& a)
 
 int64_t sys_wait(Process& p, const Args& a)
 {
+    if (a.a1 & ~kWaitNoHang)
+        return -kEINVAL;
     for (Process*& c : p.children) {
         if (c && c->pid == a.a0) {
+            if ((a.a1 & kWaitNoHang) && !thread_has_exited(c->thread))
+                return -kEAGAIN;
             Process* child = c;
             c = nullptr;
             return process_wait(child);
@@ -353,11 +358,30 @@ int64_t sys_procs(Process& p, const Args& a)
     return int64_t(n);
 }
 
+int64_t sys_ping(Process&, const Args& a)
+{
+    constexpr uint64_t kMaxWaitNs = 10'000'000'000ull;
+    if (a.a0 > 0xffffffffull || a.a1 > 0xffff || a.a2 > kMaxWaitNs)
+        return -kEINVAL;
+    Ipv4Address to(uint8_t(a.a0 >> 24), uint8_t(a.a0 >> 16), uint8_t(a.a0 >> 8), uint8_t(a.a0));
+    if (to.is_unspecified())
+        return -kEINVAL;
+    auto r = network_ping_once(to, uint16_t(a.a1), a.a2);
+    if (r.has_value())
+        return int64_t(*r);
+    switch (r.error()) {
+    case Error::NotFound: return -kENETDOWN;
+    case Error::Timeout: return -kETIMEDOUT;
+    case Error::Unreachable: return -kEHOSTUNREACH;
+    default: return -kEINVAL;
+    }
+}
+
 constexpr Handler kTable[kSysCount] = {
     sys_exit, sys_write, sys_read, sys_clock, sys_sleep, sys_getpid, sys_spawn, sys_wait, sys_args,
-    sys_phone_command, sys_phone_event, sys_open, sys_close, sys_readdir, sys_poweroff, sys_procs,
+    sys_phone_command, sys_phone_event, sys_open, sys_close, sys_readdir, sys_poweroff, sys_procs, sys_ping,
 };
-static_assert(uint64_t(Sys::Procs) + 1 == kSysCount);
+static_assert(uint64_t(Sys::Procs) + 2 == kSysCount && uint64_t(Sys::Ping) + 1 == kSysCount);
 
 } // namespace
 

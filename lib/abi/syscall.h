@@ -16,7 +16,8 @@ enum class Sys : uint64_t {
     Sleep = 4,  // sleep(ns) -> 0
     GetPid = 5, // getpid() -> this process's id
     Spawn = 6,  // spawn(name, name_len, args, args_len) -> pid of a new child running program `name`
-    Wait = 7,   // wait(pid) -> the child's exit code (-1000 - vector when a fault killed it)
+    Wait = 7,   // wait(pid, flags) -> the child's exit code (-1000 - vector when a fault killed it);
+                // flags kWaitNoHang: -EAGAIN at once while the child still runs
     Args = 8,   // args(buf, len) -> bytes: the argument string this process was spawned with
     PhoneCommand = 9, // phone_command(line, len) -> 0: a phone console command ("dial 2000", "status")
     PhoneEvent = 10,  // phone_event(buf, len, timeout_ns) -> bytes of the next event, 0 on timeout
@@ -25,8 +26,9 @@ enum class Sys : uint64_t {
     ReadDir = 13, // readdir(fd, buf, len) -> bytes of the next entry "NAME\tSIZE\tf|d", 0 at the end
     PowerOff = 14, // poweroff(code): the disk written back, then QEMU's isa-debug-exit (or a halt)
     Procs = 15,    // procs(buf, len) -> bytes: one line "PID PARENT NAME" per running process
+    Ping = 16,     // ping(ipv4 as a.b.c.d = a<<24|..., sequence, timeout_ns) -> round trip in ns
 };
-constexpr uint64_t kSysCount = 16;
+constexpr uint64_t kSysCount = 17;
 
 // open() flags: read (the default), or write: truncate, or append.
 constexpr uint64_t kOpenRead = 0;
@@ -48,6 +50,9 @@ constexpr int64_t kEISDIR = 21;
 constexpr int64_t kEMFILE = 24;
 constexpr int64_t kENOSPC = 28;
 constexpr int64_t kEIO = 5;
+constexpr int64_t kENETDOWN = 100;
+constexpr int64_t kETIMEDOUT = 110;
+constexpr int64_t kEHOSTUNREACH = 113;
 constexpr int64_t kEFAULT = 14;
 constexpr int64_t kEINVAL = 22;
 constexpr int64_t kENOSYS = 38;
@@ -55,6 +60,7 @@ constexpr int64_t kENOSYS = 38;
 constexpr uint64_t kMaxIo = 65536; // bytes one write/read moves at most
 constexpr uint64_t kMaxName = 23;  // a program's name
 constexpr uint64_t kMaxArgs = 127; // a spawned program's argument string
+constexpr uint64_t kWaitNoHang = 1;
 constexpr uint64_t kMaxChildren = 4; // children spawned and not yet waited for, per process
 constexpr uint64_t kMaxPhoneLine = 127; // a phone command line
 

@@ -8,11 +8,14 @@ is driven only through it, in the lab with Kamailio and baresip:
 - audio_both_ways: baresip's 1 kHz reaches the phone's speaker (AC97 into QEMU's WAV at
   8 kHz) and the phone's 440 Hz test tone reaches baresip's recording;
 - phone_hangup_from_sh: `phone hangup` ends it; baresip sees the BYE (CALL_CLOSED);
-- phone_watch_events: `phone watch 3 20` (PhoneEvent system call) prints, as events, the
-  incoming call baresip makes to the phone ("ringing sip:2000@..."), its answer, and its end
-  when baresip hangs up;
+- phone_watch_events: `phone watch 3 20 &` (PhoneEvent system call, a background job of sh)
+  prints, as events, the incoming call baresip makes to the phone ("ringing sip:2000@..."),
+  its answer (`phone answer` typed to sh meanwhile), and its end when baresip hangs up; sh
+  reports the job done;
 - unknown_program_refused: a name that is no program gets sh's "no such program", and sh
   goes on (`hello` runs next);
+- ping_from_sh: `ping 192.0.2.1 2` (the Ping system call) gets both replies from the lab's
+  host; `ping 192.0.2.99 1`, an address nobody holds, times out;
 - sh_restarted_after_exit: `exit` ends sh, and init starts it again.
 Prints PASS/FAIL lines (prefix user_phone/) and exits 0.
 """
@@ -97,26 +100,36 @@ def main():
             rec = b.recording()
             sent = audio.tone_presence(rec, 440, tolerance=5) if rec else None
 
-            # Events: a watcher in sh while baresip calls the phone, which answers from sh's
-            # emergency console underneath (sh does not read while `phone watch` runs).
+            # Events: a watcher in the background while baresip calls the phone, answered from sh.
             lab.wait_for(r"user: 'phone' \(pid \d+\) exited with 0", timeout=5, start=mark)
             mark = lab.mark()
-            lab.send("phone watch 3 20")
+            lab.send("phone watch 3 20 &")
             watching = lab.wait_for(r"phone: watching", timeout=10, start=mark)
+            job = lab.wait_for(r"sh: \[(\d+)\] phone started", timeout=10, start=mark)
             bm = b.mark()
             b.dial(f"sip:1000@192.0.2.1")
             ringing = lab.wait_for(r"phone event: ringing sip:2000@", timeout=20, start=mark)
-            lab.send("answer")  # the kernel console: sh is waiting for `phone watch`
+            lab.send("phone answer")
             answered = lab.wait_for(r"phone event: answered", timeout=20, start=mark)
             time.sleep(2)
             b.hangup()
             ended = lab.wait_for(r"phone event: ended remote hangup", timeout=20, start=mark)
-            done = lab.wait_for(r"user: 'phone' \(pid \d+\) exited with 0", timeout=10, start=mark)
-            result("phone_watch_events", watching and ringing and answered and ended and done,
+            lab.wait_for(r"user: 'phone' \(pid %s\) exited with 0" % (job.group(1) if job else "x"), timeout=10,
+                         start=mark)
+            lab.send("jobs")  # sh reports the ended job before its next prompt
+            done = lab.wait_for(r"sh: \[%s\] phone done \(0\)" % (job.group(1) if job else "x"), timeout=10,
+                                start=mark)
+            result("phone_watch_events", watching and job and ringing and answered and ended and done,
                    f"watching {watching is not None}, ringing {ringing is not None}, answered "
                    f"{answered is not None}, ended {ended is not None}, prompt back {done is not None}: "
                    + lab.console_text()[-700:])
 
+            mark = lab.mark()
+            lab.send("ping 192.0.2.1 2")
+            got = lab.wait_for(r"ping: 2/2 replies", timeout=20, start=mark)
+            lab.send("ping 192.0.2.99 1")
+            lost = lab.wait_for(r"ping: seq 1 timed out", timeout=20, start=mark)
+            result("ping_from_sh", got is not None and lost is not None, lab.console_text()[-400:])
             mark = lab.mark()
             lab.send("nosuchprog x")
             refused = lab.wait_for(r"sh: nosuchprog: no such program", timeout=10, start=mark)

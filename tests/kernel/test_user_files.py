@@ -11,6 +11,8 @@ the host with mtools, so what the programs wrote is checked on the disk itself.
   copy of hello), runs: its line, exit code 7 reported;
 - errors_reported: `cat /nope` says no such file, `ls /notes.txt` not a directory, and a
   `cat` of a directory says so; sh goes on;
+- rec_lists_recordings: after `storage.fakecall=1000:2` (a 2 s call through the recorder),
+  `rec` lists one mono recording of 2.0 s, its length read from the WAV header;
 - ps_lists_processes: `ps` shows sh (started by the kernel: parent 0) and itself as sh's child;
 - poweroff_code: `poweroff 5` ends QEMU with code 5 (isa-debug-exit), after writing back.
 """
@@ -55,7 +57,7 @@ def main():
         subprocess.run(["mmd", "-i", img, "::/bin"], check=True, capture_output=True)
         subprocess.run(["mcopy", "-i", img, os.path.join(ROOT, "build", "user", "hello.elf"), "::/bin/diskhello"],
                        check=True, capture_output=True)
-        c = Console("init=sh", smp=2, extra=("-drive", f"file={img},format=raw,if=ide,bus=0,unit=0", "-boot", "d"))
+        c = Console("init=sh phone.record=mono storage.fakecall=1000:2", smp=2, extra=("-drive", f"file={img},format=raw,if=ide,bus=0,unit=0", "-boot", "d"))
         code = None
         try:
             at = c.wait_for(r"sh: ready", timeout=60)
@@ -82,6 +84,10 @@ def main():
                   and "written from sh\nand appended\n" in out3, out1 + out2 + out3)
             ok, out = run("diskhello", r"user: 'diskhello' \(pid \d+\) exited with 7")
             check("program_from_disk", ok and "hello from ring 3" in out and "sh: diskhello exited with 7" in out, out)
+            c.wait_for(r"fakecall: done", timeout=30)
+            ok, out = run("rec", r"user: 'rec' \(pid \d+\) exited with 0")
+            check("rec_lists_recordings", ok and re.search(r"^\S+\.WAV \d+ bytes 2\.0 s mono$", out, re.M | re.I)
+                  is not None and "1 recordings" in out, out)
             ok, out = run("ps", r"user: 'ps' \(pid \d+\) exited with 0")
             sh_pid = re.search(r"^(\d+) 0 sh$", out, re.M)
             check("ps_lists_processes", ok and sh_pid is not None

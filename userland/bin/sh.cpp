@@ -1,8 +1,8 @@
-// sh: the console's shell as a user program. Each line is PROGRAM [ARGUMENTS]: the program
-// (a boot module, `progs` lists them) runs with the rest of the line as its argument string,
-// and sh waits for it; a killed or failing one is reported with its status. Built in:
-// `exit [CODE]`, `help`. While a program runs, sh does not read: what is typed then goes to
-// the kernel's own console (its emergency shell).
+// sh: the console's shell as a user program. Each line is PROGRAM [ARGUMENTS] [&]: the program
+// (a boot module, or /bin/PROGRAM on the disk) runs with the rest of the line as its argument
+// string, and sh waits for it, or with a final `&` does not (at most three such jobs; each is
+// reported when it ends, before the next prompt); a killed or failing one is reported with
+// its status. Built in: `exit [CODE]`, `help`, `jobs`.
 #include <offhook/sys.h>
 
 namespace {
@@ -29,6 +29,45 @@ size_t read_line(char* line, size_t cap)
     return n;
 }
 
+constexpr int kJobs = 3;
+int64_t g_jobs[kJobs] = {};
+char g_job_names[kJobs][24] = {};
+
+void report(const char* name, size_t name_len, int64_t code)
+{
+    if (code <= -1000) {
+        print("sh: ");
+        sys::write(1, name, name_len);
+        print(" was killed\n");
+    } else if (code != 0) {
+        print("sh: ");
+        sys::write(1, name, name_len);
+        print(" exited with ");
+        print_int(code);
+        print("\n");
+    }
+}
+
+// Background jobs that ended since the last prompt.
+void reap_jobs()
+{
+    for (int i = 0; i < kJobs; i++) {
+        if (!g_jobs[i])
+            continue;
+        int64_t code = sys::wait(g_jobs[i], oh::abi::kWaitNoHang);
+        if (code == -oh::abi::kEAGAIN)
+            continue;
+        print("sh: [");
+        print_int(g_jobs[i]);
+        print("] ");
+        print(g_job_names[i]);
+        print(" done (");
+        print_int(code);
+        print(")\n");
+        g_jobs[i] = 0;
+    }
+}
+
 bool same(const char* a, size_t n, const char* word)
 {
     size_t i = 0;
@@ -45,8 +84,18 @@ int main()
     print("sh: ready (PROGRAM [ARGS], help, exit)\n");
     char line[160];
     for (;;) {
+        reap_jobs();
         print("$ ");
         size_t n = read_line(line, sizeof line);
+        bool background = false;
+        while (n && line[n - 1] == ' ')
+            line[--n] = 0;
+        if (n && line[n - 1] == '&') {
+            background = true;
+            line[--n] = 0;
+            while (n && line[n - 1] == ' ')
+                line[--n] = 0;
+        }
         const char* p = line;
         while (*p == ' ')
             p++;
@@ -65,7 +114,27 @@ int main()
             return code;
         }
         if (same(name, name_len, "help")) {
-            print("sh: PROGRAM [ARGS] runs a user program (phone, hello, ...); exit [CODE]\n");
+            print("sh: PROGRAM [ARGS] [&] runs a user program (phone, ls, cat, put, ps, ping, rec, ...); jobs; exit [CODE]\n");
+            continue;
+        }
+        if (same(name, name_len, "jobs")) {
+            for (int i = 0; i < kJobs; i++) {
+                if (g_jobs[i]) {
+                    print("[");
+                    print_int(g_jobs[i]);
+                    print("] ");
+                    print(g_job_names[i]);
+                    print("\n");
+                }
+            }
+            continue;
+        }
+        int slot = -1;
+        for (int i = 0; i < kJobs && background && slot < 0; i++)
+            if (!g_jobs[i])
+                slot = i;
+        if (background && slot < 0) {
+            print("sh: too many jobs\n");
             continue;
         }
         int64_t pid = sys::spawn(name, name_len, p, str_len(p));
@@ -75,18 +144,19 @@ int main()
             print(pid == -oh::abi::kENOENT ? ": no such program\n" : ": cannot start it\n");
             continue;
         }
-        int64_t code = sys::wait(pid);
-        if (code <= -1000) {
-            print("sh: ");
-            sys::write(1, name, name_len);
-            print(" was killed\n");
-        } else if (code != 0) {
-            print("sh: ");
-            sys::write(1, name, name_len);
-            print(" exited with ");
-            print_int(code);
-            print("\n");
+        if (background) {
+            g_jobs[slot] = pid;
+            size_t k = name_len < sizeof g_job_names[slot] - 1 ? name_len : sizeof g_job_names[slot] - 1;
+            for (size_t i = 0; i < k; i++)
+                g_job_names[slot][i] = name[i];
+            g_job_names[slot][k] = 0;
+            print("sh: [");
+            print_int(pid);
+            print("] ");
+            print(g_job_names[slot]);
+            print(" started\n");
+            continue;
         }
-        (void)n;
+        report(name, name_len, sys::wait(pid));
     }
 }

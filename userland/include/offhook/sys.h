@@ -49,7 +49,7 @@ inline int64_t spawn(const char* name, size_t name_len, const char* args, size_t
 {
     return call_raw(uint64_t(oh::abi::Sys::Spawn), uint64_t(name), name_len, uint64_t(args), args_len);
 }
-inline int64_t wait(int64_t pid) { return call(oh::abi::Sys::Wait, uint64_t(pid)); }
+inline int64_t wait(int64_t pid, uint64_t flags = 0) { return call(oh::abi::Sys::Wait, uint64_t(pid), flags); }
 inline int64_t args(char* buf, size_t len) { return call(oh::abi::Sys::Args, uint64_t(buf), len); }
 inline int64_t phone_command(const char* line, size_t len)
 {
