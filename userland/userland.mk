@@ -10,12 +10,16 @@ ULDFLAGS  := -nostdlib -static -no-pie -Wl,-Ttext-segment=0x400000 -Wl,-z,max-pa
              -Wl,-z,separate-code -Wl,-z,noexecstack -Wl,--build-id=none
 USER_PROGS := $(sort $(basename $(notdir $(wildcard userland/bin/*.cpp))))
 USER_ELFS  := $(USER_PROGS:%=$(BUILD)/user/%.elf)
-USER_RT    := $(BUILD)/user/rt/crt0.o $(BUILD)/user/rt/util.o
+USER_RT    := $(BUILD)/user/rt/crt0.o $(BUILD)/user/rt/util.o $(BUILD)/user/rt/format.o
 
 $(BUILD)/user/rt/%.o: userland/lib/%.S
 	@mkdir -p $(dir $@)
 	$(UCXX) $(UCXXFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/user/rt/%.o: userland/lib/%.cpp
+	@mkdir -p $(dir $@)
+	$(UCXX) $(UCXXFLAGS) -MMD -MP -c $< -o $@
+# The kernel's own printf-style formatter (lib/format.cpp, freestanding), for printf().
+$(BUILD)/user/rt/format.o: lib/format.cpp
 	@mkdir -p $(dir $@)
 	$(UCXX) $(UCXXFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/user/obj/%.o: userland/bin/%.cpp

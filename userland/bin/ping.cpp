@@ -44,24 +44,15 @@ int main()
         int64_t r = sys::call(oh::abi::Sys::Ping, addr, uint64_t(seq), 1'000'000'000ull);
         if (r >= 0) {
             replies++;
-            print("ping: reply seq ");
-            print_int(seq);
-            print(" rtt ");
-            print_int(r / 1000);
-            print(" us\n");
+            printf("ping: reply seq %d rtt %ld us\n", seq, long(r / 1000));
         } else {
-            print("ping: seq ");
-            print_int(seq);
-            print(r == -oh::abi::kETIMEDOUT ? " timed out\n" : r == -oh::abi::kENETDOWN ? " no network\n" : " failed\n");
+            printf("ping: seq %d %s\n", seq,
+                   r == -oh::abi::kETIMEDOUT ? "timed out" : r == -oh::abi::kENETDOWN ? "no network" : "failed");
         }
         uint64_t spent = sys::clock_ns() - t0;
         if (seq < count && spent < 1'000'000'000ull)
             sys::sleep_ns(1'000'000'000ull - spent);
     }
-    print("ping: ");
-    print_int(replies);
-    print("/");
-    print_int(count);
-    print(" replies\n");
+    printf("ping: %d/%d replies\n", replies, count);
     return replies ? 0 : 1;
 }

@@ -49,19 +49,11 @@ int main()
             bytes = bytes * 10 + uint64_t(*s - '0');
         uint32_t rate = got == 44 ? le32(h + 28) : 0;
         uint64_t ms = rate && bytes > 44 ? (bytes - 44) * 1000 / rate : 0;
-        print(e);
-        print(" ");
-        print_int(int64_t(bytes));
-        print(" bytes ");
-        print_int(int64_t(ms / 1000));
-        print(".");
-        print_int(int64_t(ms % 1000 / 100));
-        print(" s ");
-        print(rate == 32000 ? "stereo\n" : rate == 16000 ? "mono\n" : "?\n");
+        printf("%s %lu bytes %lu.%lu s %s\n", e, (unsigned long)bytes, (unsigned long)(ms / 1000),
+               (unsigned long)(ms % 1000 / 100), rate == 32000 ? "stereo" : rate == 16000 ? "mono" : "?");
         count++;
     }
     sys::close(dir);
-    print_int(count);
-    print(" recordings\n");
+    printf("%d recordings\n", count);
     return 0;
 }

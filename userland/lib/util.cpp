@@ -1,6 +1,10 @@
 // The runtime's small helpers, and the memcpy/memset the compiler may call.
 #include <offhook/sys.h>
 
+#include <stdarg.h>
+
+#include "lib/format.h"
+
 extern "C" void* memcpy(void* d, const void* s, size_t n)
 {
     auto* dp = static_cast<char*>(d);
@@ -80,4 +84,33 @@ void print_error(const char* what, int64_t err)
     sys::write(2, ": ", 2);
     sys::write(2, name, str_len(name));
     sys::write(2, "\n", 1);
+}
+
+namespace {
+struct Out {
+    char buf[128];
+    size_t n;
+};
+void out_put(char c, void* ctx)
+{
+    auto* o = static_cast<Out*>(ctx);
+    if (o->n == sizeof o->buf) {
+        sys::write(1, o->buf, o->n);
+        o->n = 0;
+    }
+    o->buf[o->n++] = c;
+}
+} // namespace
+
+size_t printf(const char* fmt, ...)
+{
+    Out o;
+    o.n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    size_t len = oh::vformat_to(out_put, &o, fmt, ap);
+    va_end(ap);
+    if (o.n)
+        sys::write(1, o.buf, o.n);
+    return len;
 }

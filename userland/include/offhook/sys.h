@@ -79,5 +79,8 @@ void print_hex(uint64_t v);                // 0x...
 // The argument string this program was started with, NUL-terminated, leading spaces gone.
 const char* program_args();
 void print_error(const char* what, int64_t err); // "what: error N (name)\n" to fd 2
+// Formatted output to fd 1 through the kernel's shared formatter (lib/format.h: %d %u %x %s
+// %c %p, l/ll/z, width, '-', '0', %.*s); returns the length of the output.
+size_t printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int main();
