@@ -171,9 +171,8 @@ bool shell_register(const char* name, const char* help, ShellCommand fn)
     return true;
 }
 
-void shell_execute(char* line)
+int shell_split(char* line, const char* (&argv)[kShellMaxArgs + 1])
 {
-    const char* argv[kShellMaxArgs + 1] = {};
     int argc = 0;
     for (char* p = line; *p && argc < int(kShellMaxArgs);) {
         while (*p == ' ')
@@ -184,6 +183,13 @@ void shell_execute(char* line)
         while (*p && *p != ' ')
             p++;
     }
+    return argc;
+}
+
+void shell_execute(char* line)
+{
+    const char* argv[kShellMaxArgs + 1] = {};
+    int argc = shell_split(line, argv);
     if (!argc)
         return;
     for (size_t i = 0; i < s_command_count; i++) {

@@ -18,6 +18,8 @@ void shell_start();
 // CR as LF) instead of the shell's line editor. Blocks until at least one byte came; returns
 // how many were stored (at most `len`).
 size_t shell_read_input(char* buf, size_t len);
+// A line split in place into words at spaces (at most kShellMaxArgs); returns their count.
+int shell_split(char* line, const char* (&argv)[kShellMaxArgs + 1]);
 // While a user shell owns the console (init=sh), every typed byte is queued for programs,
 // read or not yet, so nothing typed ahead is lost to the kernel's shell.
 void shell_set_console_owned(bool owned);

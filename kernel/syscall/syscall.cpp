@@ -223,18 +223,8 @@ int64_t sys_phone_command(Process& p, const Args& a)
     int64_t n = string_in(p, a.a0, a.a1, line, kMaxPhoneLine);
     if (n < 0)
         return n;
-    const char* argv[8] = {};
-    int argc = 0;
-    for (char* s = line; *s && argc < 8;) {
-        while (*s == ' ')
-            *s++ = 0;
-        if (!*s)
-            break;
-        argv[argc++] = s;
-        while (*s && *s != ' ')
-            s++;
-    }
-    int r = phone_command(argc, argv);
+    const char* argv[kShellMaxArgs + 1] = {};
+    int r = phone_command(shell_split(line, argv), argv); // the same words the console would see
     return r == 0 ? 0 : r == -2 ? -kENODEV : -kEINVAL;
 }
 
