@@ -298,7 +298,7 @@ void Phone::on_audio_frame()
     }
     Nanoseconds now = m_clock.now_ns();
     m_digits.pump(m_media, now, m_out);
-    m_audio.capture(m_capture);
+    m_audio.read_frame(m_capture);
     if (m_media.running()) {
         m_media.on_frame(std::span<const int16_t, media::kFrameSamples>(m_capture), m_playback, now);
         m_media.poll_rtcp(now);
@@ -306,7 +306,7 @@ void Phone::on_audio_frame()
         for (auto& s : m_playback)
             s = 0;
     }
-    m_audio.playback(m_playback);
+    m_audio.write_frame(m_playback);
     publish_media(now);
 }
 
@@ -447,6 +447,13 @@ void Phone::print_stats()
     kprint("stats: media rtp_port=%u rejected_socket=%lu rejected_ring=%lu rejected_session=%lu ring_overflow=%lu\n",
         m_rtp_port, (unsigned long)m_stack.counters().get(net::Counter::DropUdpWrongPeer),
         (unsigned long)m_rx_wrong_source, (unsigned long)m.dropped_wrong_source, (unsigned long)overflows);
+    phone::AudioCounters a;
+    {
+        IrqGuard guard; // the audio thread updates them
+        a = m_audio.counters();
+    }
+    kprint("stats: audio device=%s frames=%lu underruns=%lu overruns=%lu\n", m_audio.name(), (unsigned long)a.frames,
+        (unsigned long)a.underruns, (unsigned long)a.overruns);
     if (m_ua_ready) {
         const sip::GuardCounters& gc = m_ua->counters();
         kprint("stats: sip admitted=%lu rate_limited=%lu banned_drops=%lu bans=%lu untrusted_403=%lu foreign_403=%lu "

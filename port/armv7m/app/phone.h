@@ -21,22 +21,13 @@
 #include "port/armv7m/thread.h"
 #include "sip/media/media_session.h"
 #include "sip/media/rtp_ports.h"
+#include "sip/phone/audio_device.h"
 #include "sip/phone/calls.h"
 #include "sip/phone/digit_queue.h"
 #include "sip/phone/settings.h"
 #include "sip/user_agent.h"
 
 namespace oh::arm {
-
-// Where 20 ms of audio comes from and goes to: a codec (STM32), a tone and a null sink (QEMU).
-class AudioEndpoint {
-public:
-    virtual void capture(std::span<int16_t, media::kFrameSamples> out) = 0;
-    virtual void playback(std::span<const int16_t, media::kFrameSamples> in) = 0;
-
-protected:
-    ~AudioEndpoint() = default;
-};
 
 // The port's console lines for the phone core.
 class ConsoleOutput final : public phone::PhoneOutput {
@@ -46,7 +37,7 @@ public:
 
 class Phone final : private sip::SipTransport, private media::MediaTransport, private phone::PhoneTarget {
 public:
-    Phone(net::Stack& stack, const Clock& clock, Random& random, AudioEndpoint& audio)
+    Phone(net::Stack& stack, const Clock& clock, Random& random, phone::AudioDevice& audio)
         : m_stack(stack)
         , m_clock(clock)
         , m_random(random)
@@ -74,7 +65,8 @@ public:
     // The network thread's receive buffer (at least kMaxMessageSize): the same bytes the
     // network thread receives Ethernet frames into, used once a frame is through the stack.
     void set_rx_buffer(std::span<uint8_t> buffer) { m_rx = buffer; }
-    // Media thread (the board's real-time audio thread), once per 20 ms audio frame.
+    // Media thread (the board's real-time audio thread), once per 20 ms audio frame, after
+    // the device's wait_frame(): one frame read from it, one written to it.
     void on_audio_frame();
 
 private:
@@ -121,7 +113,7 @@ private:
     net::Stack& m_stack;
     const Clock& m_clock;
     Random& m_random;
-    AudioEndpoint& m_audio;
+    phone::AudioDevice& m_audio;
     media::MediaSession m_media; // the media thread's alone
     ConsoleOutput m_out;
     phone::PhoneSettings m_settings {};

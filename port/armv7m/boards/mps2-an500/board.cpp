@@ -56,23 +56,35 @@ constinit volatile bool s_phone_up = false; // configured: this thread runs its 
 
 // QEMU has no codec: the microphone is a test tone (`phone.tone=` Hz, 1 kHz by default, as
 // on x86), the speaker a null sink that only keeps count (what the phone sends is checked by
-// the far end in the e2e test).
-class ToneAndNullSink final : public AudioEndpoint {
+// the far end in the e2e test), and the 20 ms period comes from the scheduler's timer: the
+// phone core's AudioDevice, as the SAI codec is on the Discovery board and AC'97 on x86.
+class ToneAndNullSink final : public phone::AudioDevice {
 public:
     explicit ToneAndNullSink(uint32_t frequency_hz) : m_frequency_hz(frequency_hz) { }
 
-    void capture(std::span<int16_t, media::kFrameSamples> out) override
+    const char* name() const override { return "tone source + null sink (20 ms timer)"; }
+    bool playback_live() const override { return false; }
+    bool capture_live() const override { return false; } // a generated tone, not a microphone
+    int wait_frame() override;
+    bool read_frame(std::span<int16_t, phone::kAudioFrame> out) override
     {
         if (!m_tone.active())
             m_tone.start_test_tone(m_frequency_hz, 8000);
         m_tone.generate(out);
+        return true;
     }
-    void playback(std::span<const int16_t, media::kFrameSamples>) override { m_played++; }
+    void write_frame(std::span<const int16_t, phone::kAudioFrame>) override { m_counters.played_frames++; }
+    phone::AudioCounters counters() const override { return m_counters; }
+
+    // The wake-up report (see wait_frame).
+    uint32_t late { 0 }, catch_up { 0 }, missed_ticks { 0 };
+    Nanoseconds worst { 0 };
 
 private:
     media::ToneGenerator m_tone;
     uint32_t m_frequency_hz;
-    uint32_t m_played { 0 };
+    Nanoseconds m_next { 0 };
+    phone::AudioCounters m_counters {};
 };
 constinit Late<ToneAndNullSink> s_audio;
 
@@ -144,34 +156,45 @@ constinit LatencyHistogram s_waking_tick_gap;
 // time from the waking tick to the thread running (PendSV, priority over the network thread).
 // A frame whose deadline had already passed before it slept (catching up after a stall) has
 // no waking tick and is counted apart.
+int ToneAndNullSink::wait_frame()
+{
+    Thread& self = current_thread();
+    if (!m_next)
+        m_next = monotonic_ns();
+    m_next += 20 * kNsPerMs;
+    sleep_until(m_next);
+    Nanoseconds ran = monotonic_ns();
+    Nanoseconds lateness = ran - m_next;
+    if (lateness > worst)
+        worst = lateness;
+    if (lateness > 2 * kNsPerMs) {
+        late++;
+        m_counters.late_wakeups++;
+    }
+    if (self.woken_at >= m_next) {
+        Nanoseconds stall = self.woken_tick_gap > kTickNs ? self.woken_tick_gap - kTickNs : 0;
+        s_own_lateness.add(lateness > stall ? lateness - stall : 0);
+        s_switch_latency.add(ran - self.woken_at);
+        s_waking_tick_gap.add(self.woken_tick_gap);
+        if (self.woken_at - self.woken_tick_gap >= m_next)
+            missed_ticks++;
+    } else {
+        catch_up++;
+    }
+    m_counters.frames++;
+    return 1;
+}
+
 void audio_thread(void*)
 {
-    Nanoseconds next = monotonic_ns();
-    uint32_t late = 0, catch_up = 0, missed_ticks = 0;
-    Nanoseconds worst = 0;
-    Thread& self = current_thread();
+    ToneAndNullSink& dev = *s_audio;
     for (;;) {
-        next += 20 * kNsPerMs;
-        sleep_until(next);
-        Nanoseconds ran = monotonic_ns();
-        Nanoseconds lateness = ran - next;
-        if (lateness > worst)
-            worst = lateness;
-        if (lateness > 2 * kNsPerMs)
-            late++;
-        if (self.woken_at >= next) {
-            Nanoseconds stall = self.woken_tick_gap > kTickNs ? self.woken_tick_gap - kTickNs : 0;
-            s_own_lateness.add(lateness > stall ? lateness - stall : 0);
-            s_switch_latency.add(ran - self.woken_at);
-            s_waking_tick_gap.add(self.woken_tick_gap);
-            if (self.woken_at - self.woken_tick_gap >= next)
-                missed_ticks++;
-        } else {
-            catch_up++;
-        }
+        dev.wait_frame();
         s_audio_frames = s_audio_frames + 1;
         if (s_phone_up)
             s_phone->on_audio_frame(); // the media session runs here, at real-time priority
+        uint32_t late = dev.late, catch_up = dev.catch_up, missed_ticks = dev.missed_ticks;
+        Nanoseconds worst = dev.worst;
         if (s_audio_frames % 500 == 0) {
             kprint("audio: %lu frames, %lu late, worst wake-up %lu us; net stack %lu of %u bytes used, "
                    "audio stack %lu of %u\n",
@@ -224,6 +247,11 @@ void start()
     kprint("cmdline: %.*s\n", int(cmdline.size()), cmdline.data());
     BoardConfig config = load_config();
 
+    // Audible range and below Nyquist at 8 kHz; anything else falls back to 1 kHz.
+    uint64_t tone = config.cmdline.get_uint("phone.tone").value_or(1000);
+    if (tone < 100 || tone > 3400)
+        tone = 1000;
+    auto& audio = s_audio.emplace(uint32_t(tone)); // before its thread, which waits on it
     thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack,
         SchedClass::Realtime, 31 });
 
@@ -243,11 +271,7 @@ void start()
     auto& random = s_random;
     auto& net = s_net.emplace(nic, s_clock, random);
     net.start(config);
-    // Audible range and below Nyquist at 8 kHz; anything else falls back to 1 kHz.
-    uint64_t tone = config.cmdline.get_uint("phone.tone").value_or(1000);
-    if (tone < 100 || tone > 3400)
-        tone = 1000;
-    auto& phone = s_phone.emplace(net.stack(), s_clock, random, s_audio.emplace(uint32_t(tone)));
+    auto& phone = s_phone.emplace(net.stack(), s_clock, random, audio);
     if (phone.configure(config.cmdline)) {
         net.set_phone(&phone);
         s_phone_up = true;

@@ -95,28 +95,60 @@ OH_DTCM alignas(8) constinit uint32_t s_net_stack[1792];
 // keeps ~1 KiB for the exception and switch frames and paths the test did not take.
 OH_DTCM alignas(8) constinit uint32_t s_audio_stack[768];
 
-// The codec side of the phone: 20 ms frames between the SAI's DMA halves (resampled) and the
-// media session, both in the audio thread: a captured frame is taken right after its half
-// came in, and a played one goes out with the next transmit half. Blocks A and B run from one
-// clock, so the playback queue stays within one frame of slack: two slots each way.
-class CodecAudio final : public AudioEndpoint {
+// Set by the DMA interrupts (which half the CPU may touch), taken by the audio thread.
+constinit Event s_audio_event;
+constinit volatile uint8_t s_rx_ready = 0xff;
+constinit volatile uint8_t s_tx_ready = 0xff;
+
+// The codec side of the phone, the phone core's AudioDevice: 20 ms frames between the SAI's
+// DMA halves (resampled) and the media session, both in the audio thread. wait_frame()
+// returns when a capture half came in (the capture clock paces the media path); a captured
+// frame is taken right after its half, and a played one goes out with the next transmit
+// half. Blocks A and B run from one clock, so the playback queue stays within one frame of
+// slack: two slots each way.
+class CodecAudio final : public phone::AudioDevice {
 public:
     static constexpr size_t kSlots = 2;
     using Frame = int16_t[media::kFrameSamples];
 
-    void capture(std::span<int16_t, media::kFrameSamples> out) override
+    const char* name() const override { return "WM8994 via SAI2 (16 kHz, 8 kHz to the phone)"; }
+    bool playback_live() const override { return true; }
+    bool capture_live() const override { return true; }
+    int wait_frame() override
+    {
+        for (;;) {
+            s_audio_event.wait_until(kForever);
+            uint8_t rx, tx;
+            {
+                IrqGuard guard;
+                rx = s_rx_ready;
+                tx = s_tx_ready;
+                s_rx_ready = 0xff;
+                s_tx_ready = 0xff;
+            }
+            if (tx != 0xff)
+                on_tx_half(s_sai->tx_half(Half(tx)));
+            if (rx != 0xff) {
+                on_rx_half(s_sai->rx_half(Half(rx)));
+                m_frames++;
+                return 1;
+            }
+        }
+    }
+    bool read_frame(std::span<int16_t, phone::kAudioFrame> out) override
     {
         IrqGuard guard;
         if (m_cap_count == 0) {
             for (auto& s : out)
                 s = 0;
-            return;
+            return false;
         }
         copy_bytes(out.data(), m_cap[m_cap_head], sizeof(Frame));
         m_cap_head = (m_cap_head + 1) % kSlots;
         m_cap_count--;
+        return true;
     }
-    void playback(std::span<const int16_t, media::kFrameSamples> in) override
+    void write_frame(std::span<const int16_t, phone::kAudioFrame> in) override
     {
         IrqGuard guard;
         if (m_play_count == kSlots)
@@ -124,17 +156,31 @@ public:
         copy_bytes(m_play[(m_play_head + m_play_count) % kSlots], in.data(), sizeof(Frame));
         m_play_count++;
     }
-    // Audio thread: one 16 kHz stereo half came in, one is to be filled.
+    phone::AudioCounters counters() const override
+    {
+        phone::AudioCounters c;
+        c.frames = m_frames;
+        c.underruns = m_underruns;
+        c.overruns = m_overruns;
+        c.queued_frames = uint32_t(m_play_count);
+        c.played_frames = m_played;
+        return c;
+    }
+
+private:
+    // One 16 kHz stereo half came in, one is to be filled.
     void on_rx_half(std::span<const int16_t> half)
     {
         Frame f;
         m_decimator.process(half, f);
         IrqGuard guard;
         size_t slot = (m_cap_head + m_cap_count) % kSlots;
-        if (m_cap_count == kSlots)
+        if (m_cap_count == kSlots) {
             m_cap_head = (m_cap_head + 1) % kSlots; // overwrite the oldest
-        else
+            m_overruns++;
+        } else {
             m_cap_count++;
+        }
         copy_bytes(m_cap[slot], f, sizeof(Frame));
     }
     void on_tx_half(std::span<int16_t> half)
@@ -146,22 +192,22 @@ public:
                 copy_bytes(f, m_play[m_play_head], sizeof(Frame));
                 m_play_head = (m_play_head + 1) % kSlots;
                 m_play_count--;
+                m_played++;
+            } else {
+                m_underruns++; // silence goes out
             }
         }
         m_interpolator.process(f, half);
     }
 
-private:
     Decimator m_decimator;
     Interpolator m_interpolator;
     Frame m_cap[kSlots] {};
     Frame m_play[kSlots] {};
     size_t m_cap_head { 0 }, m_cap_count { 0 }, m_play_head { 0 }, m_play_count { 0 };
+    uint32_t m_frames { 0 }, m_played { 0 }, m_underruns { 0 }, m_overruns { 0 };
 };
 constinit Late<CodecAudio> s_codec;
-constinit Event s_audio_event;
-constinit volatile uint8_t s_rx_ready = 0xff;
-constinit volatile uint8_t s_tx_ready = 0xff;
 
 void dma_tx_irq(void*)
 {
@@ -196,22 +242,9 @@ void eth_irq(void*)
 void audio_thread(void*)
 {
     for (;;) {
-        s_audio_event.wait_until(kForever);
-        uint8_t rx, tx;
-        {
-            IrqGuard guard;
-            rx = s_rx_ready;
-            tx = s_tx_ready;
-            s_rx_ready = 0xff;
-            s_tx_ready = 0xff;
-        }
-        if (tx != 0xff)
-            s_codec->on_tx_half(s_sai->tx_half(Half(tx)));
-        if (rx != 0xff) {
-            s_codec->on_rx_half(s_sai->rx_half(Half(rx)));
-            if (s_phone_up)
-                s_phone->on_audio_frame(); // the capture clock paces the media path
-        }
+        s_codec->wait_frame();
+        if (s_phone_up)
+            s_phone->on_audio_frame();
     }
 }
 
