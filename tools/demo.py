@@ -128,7 +128,7 @@ def run_call(out, talk_seconds=TALK_SECONDS, poll_seconds=POLL_SECONDS):
             e = lab.wait_for(r"phone: call ended \((.*?)\)", timeout=15, start=mark)
             closed = b.wait_event("CALL_CLOSED", timeout=10, start=bm)
             step(f"hung up ({e.group(1) if e else 'no end seen'}; baresip {'closed' if closed else 'did not close'})")
-            lab.send("exit")
+            lab.send("poweroff")
             try:
                 lab.qemu.wait(timeout=20)
             except subprocess.TimeoutExpired:

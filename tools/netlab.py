@@ -155,7 +155,7 @@ class Lab:
             return len(self.console)
 
     def send(self, line):
-        """Type a console command (the kernel's serial shell)."""
+        """Type a line on the console (the user shell sh: programs, and the kernel console's commands)."""
         for ch in (line + "\r").encode():
             self.qemu.stdin.write(bytes([ch]))
             self.qemu.stdin.flush()

@@ -186,19 +186,35 @@ int shell_split(char* line, const char* (&argv)[kShellMaxArgs + 1])
     return argc;
 }
 
-void shell_execute(char* line)
+bool shell_run_command(char* line)
 {
     const char* argv[kShellMaxArgs + 1] = {};
     int argc = shell_split(line, argv);
     if (!argc)
-        return;
-    for (size_t i = 0; i < s_command_count; i++) {
-        if (str_eq(s_commands[i].name, argv[0])) {
-            s_commands[i].fn(argc, argv);
-            return;
-        }
+        return true;
+    ShellCommand fn = nullptr;
+    {
+        SpinLockIrqGuard g(s_table_lock);
+        for (size_t i = 0; i < s_command_count && !fn; i++)
+            if (str_eq(s_commands[i].name, argv[0]))
+                fn = s_commands[i].fn;
     }
-    printk("unknown command '%s' (try help)\n", argv[0]);
+    if (!fn)
+        return false;
+    fn(argc, argv);
+    return true;
+}
+
+void shell_execute(char* line)
+{
+    char first[24] {};
+    const char* w = line;
+    while (*w == ' ')
+        w++;
+    for (size_t i = 0; i + 1 < sizeof first && w[i] && w[i] != ' '; i++)
+        first[i] = w[i];
+    if (!shell_run_command(line))
+        printk("unknown command '%s' (try help)\n", first);
 }
 
 size_t shell_read_input(char* buf, size_t len)

@@ -12,6 +12,9 @@ using ShellCommand = void (*)(int argc, const char* const* argv);
 bool shell_register(const char* name, const char* help, ShellCommand fn);
 // Run one command line as if typed (used by `cmd=` on the command line and tests).
 void shell_execute(char* line);
+// The same, for the user shell's KernelCommand system call: false (and nothing printed)
+// when the line names no command.
+bool shell_run_command(char* line);
 // Start the shell thread; COM1 receive interrupts feed it.
 void shell_start();
 // Console input for a program: while any reader waits here, typed bytes go to it (echoed,

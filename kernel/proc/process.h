@@ -54,6 +54,9 @@ size_t process_list(char* out, size_t cap);
 int process_wait(Process* p);
 // Spawn and wait; an error to start is reported and returned as -1.
 int process_run(std::string_view name);
+// The console's shell (init=, sh by default): its pid while it runs, 0 otherwise. Only it
+// may run the kernel console's commands (the KernelCommand system call).
+uint32_t console_shell_pid();
 
 // The shell's `run` and `progs`; then `bg=` programs started, `run=` programs run in turn.
 void processes_boot(const CommandLine& cl);

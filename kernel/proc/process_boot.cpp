@@ -31,19 +31,25 @@ void each_name(std::string_view list, F fn)
 void background_main(void* arg) { process_run(static_cast<const char*>(arg)); }
 
 constinit char s_init_name[24] {};
+constinit uint32_t s_console_pid = 0;
 
-// init=PROGRAM (e.g. sh): the console's user shell, started again when it ends; the kernel's
-// shell stays underneath as the emergency console (it reads whenever no program does).
+// init=PROGRAM (sh unless the command line names another, or init=none): the console's user
+// shell, started again when it ends; the kernel's shell stays underneath as the emergency
+// console (it reads whenever no program owns the console, e.g. when sh cannot start).
 void init_main(void*)
 {
     for (int starts = 0;; starts++) {
         shell_set_console_owned(true);
-        int code = process_run(s_init_name);
-        shell_set_console_owned(false);
-        if (code == -1) { // could not start at all: no use retrying
-            printk("user: init '%s' cannot start; the kernel console stays\n", s_init_name);
+        auto p = process_spawn(s_init_name);
+        if (p.is_error()) { // could not start at all: no use retrying
+            shell_set_console_owned(false);
+            printk("user: init '%s' cannot start (%s); the kernel console stays\n", s_init_name, p.error_info().text());
             return;
         }
+        __atomic_store_n(&s_console_pid, p.value()->pid, __ATOMIC_RELEASE);
+        int code = process_wait(p.value());
+        __atomic_store_n(&s_console_pid, 0, __ATOMIC_RELEASE);
+        shell_set_console_owned(false);
         printk("user: init '%s' ended (%d); starting it again\n", s_init_name, code);
         thread_sleep_ns(starts < 3 ? 100'000'000ull : 2'000'000'000ull);
     }
@@ -70,6 +76,8 @@ void cmd_progs(int, const char* const*)
 
 } // namespace
 
+uint32_t console_shell_pid() { return __atomic_load_n(&s_console_pid, __ATOMIC_ACQUIRE); }
+
 void processes_boot(const CommandLine& cl)
 {
     shell_register("run", "run a user program and wait for it: run NAME", cmd_run);
@@ -86,12 +94,6 @@ void processes_boot(const CommandLine& cl)
         thread_create("bg-wait", background_main, s_bg_names[bg]);
         bg++;
     });
-    if (auto init = cl.get("init"); init && !init->empty()) {
-        size_t n = init->size() < sizeof s_init_name - 1 ? init->size() : sizeof s_init_name - 1;
-        for (size_t i = 0; i < n; i++)
-            s_init_name[i] = (*init)[i];
-        thread_create("init-wait", init_main, nullptr);
-    }
     // run=a,b: one after the other, each waited for; a killed one does not stop the rest.
     bool any = false;
     each_name(cl.get_or("run", ""), [&](std::string_view name) {
@@ -100,6 +102,16 @@ void processes_boot(const CommandLine& cl)
     });
     if (any)
         printk("user: run= done\n");
+    // Then the user shell owns the console (after run=, as a getty comes after the boot
+    // scripts): sh by default when the boot has it; `init=none` (or an empty init=) keeps
+    // the kernel's console, for debugging the kernel itself.
+    std::string_view init = cl.get_or("init", program_image("sh").empty() ? "" : "sh");
+    if (!init.empty() && init != "none") {
+        size_t n = init.size() < sizeof s_init_name - 1 ? init.size() : sizeof s_init_name - 1;
+        for (size_t i = 0; i < n; i++)
+            s_init_name[i] = init[i];
+        thread_create("init-wait", init_main, nullptr);
+    }
 }
 
 } // namespace oh::kernel

@@ -228,6 +228,20 @@ int64_t sys_phone_command(Process& p, const Args& a)
     return r == 0 ? 0 : r == -2 ? -kENODEV : -kEINVAL;
 }
 
+// The kernel console's commands for the user shell that replaced it on the console: only
+// that process (the console's user) may run them; any other program gets -EPERM, so a
+// program cannot power the machine off or start load generators behind the user's back.
+int64_t sys_kernel_command(Process& p, const Args& a)
+{
+    if (p.pid != console_shell_pid())
+        return -kEPERM;
+    char line[kMaxCommandLine + 1];
+    int64_t n = string_in(p, a.a0, a.a1, line, kMaxCommandLine);
+    if (n < 0)
+        return n;
+    return shell_run_command(line) ? 0 : -kENOENT;
+}
+
 int64_t sys_phone_event(Process& p, const Args& a)
 {
     constexpr uint64_t kMaxWaitNs = 3600ull * 1'000'000'000;
@@ -370,8 +384,9 @@ int64_t sys_ping(Process&, const Args& a)
 constexpr Handler kTable[kSysCount] = {
     sys_exit, sys_write, sys_read, sys_clock, sys_sleep, sys_getpid, sys_spawn, sys_wait, sys_args,
     sys_phone_command, sys_phone_event, sys_open, sys_close, sys_readdir, sys_poweroff, sys_procs, sys_ping,
+    sys_kernel_command,
 };
-static_assert(uint64_t(Sys::Procs) + 2 == kSysCount && uint64_t(Sys::Ping) + 1 == kSysCount);
+static_assert(uint64_t(Sys::Ping) + 2 == kSysCount && uint64_t(Sys::KernelCommand) + 1 == kSysCount);
 
 } // namespace
 

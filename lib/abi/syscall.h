@@ -27,8 +27,12 @@ enum class Sys : uint64_t {
     PowerOff = 14, // poweroff(code): the disk written back, then QEMU's isa-debug-exit (or a halt)
     Procs = 15,    // procs(buf, len) -> bytes: one line "PID PARENT NAME" per running process
     Ping = 16,     // ping(ipv4 as a.b.c.d = a<<24|..., sequence, timeout_ns) -> round trip in ns
+    // kernel_command(line, len) -> 0: one of the kernel console's commands (netstat, stats,
+    // pacer, df, exit ...), run as if typed there, its output on the console; -ENOENT when
+    // there is no such command; -EPERM for any process but the console's shell (init=)
+    KernelCommand = 17,
 };
-constexpr uint64_t kSysCount = 17;
+constexpr uint64_t kSysCount = 18;
 
 // open() flags: read (the default), or write: truncate, or append.
 constexpr uint64_t kOpenRead = 0;
@@ -38,6 +42,7 @@ constexpr uint64_t kMaxFiles = 4;   // open files per process
 constexpr uint64_t kMaxPath = 63;
 
 // Negative return values (the POSIX numbers, so they read familiarly).
+constexpr int64_t kEPERM = 1;
 constexpr int64_t kENOENT = 2;
 constexpr int64_t kE2BIG = 7;
 constexpr int64_t kEBADF = 9;
@@ -63,5 +68,6 @@ constexpr uint64_t kMaxArgs = 127; // a spawned program's argument string
 constexpr uint64_t kWaitNoHang = 1;
 constexpr uint64_t kMaxChildren = 4; // children spawned and not yet waited for, per process
 constexpr uint64_t kMaxPhoneLine = 127; // a phone command line
+constexpr uint64_t kMaxCommandLine = 159; // a kernel console command line (the console's own limit)
 
 } // namespace oh::abi

@@ -57,7 +57,7 @@ def boot_once(lab, img, tag):
     m = lab.wait_for(r"net: address (\d+\.\d+\.\d+\.\d+)/\d+ .*\(dhcp, (\d+)\.\d+ ms after kernel entry\)",
                      timeout=60, start=mark)
     time.sleep(1.0)  # the lease writer's turn
-    lab.send("exit")
+    lab.send("poweroff")
     try:
         lab.qemu.wait(timeout=20)
     except subprocess.TimeoutExpired:

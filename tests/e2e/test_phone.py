@@ -159,7 +159,7 @@ def calls():
                    f"register {reg.rc}, uas rc {u.rc}; {lab.console_text()[-300:]}")
 
             # QEMU writes the WAV header when it exits: power off, then read the speaker.
-            lab.send("exit")
+            lab.send("poweroff")
             try:
                 lab.qemu.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -79,7 +79,7 @@ def main():
             ts.wait(timeout=15)
             ts = None
             # QEMU writes the WAV header when it exits: power off, then read the speaker.
-            lab.send("exit")
+            lab.send("poweroff")
             try:
                 lab.qemu.wait(timeout=20)
             except subprocess.TimeoutExpired:

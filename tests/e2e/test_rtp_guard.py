@@ -326,7 +326,7 @@ def main():
             rec = b.recording("dec")
             p440 = audio.tone_presence(rec, 440, tolerance=5) if rec else {"seconds": 0}
             result("peer_still_hears", p440["seconds"] >= 5, f"440 Hz for {p440['seconds']} s")
-            lab.send("exit")
+            lab.send("poweroff")
             try:
                 lab.qemu.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -59,7 +59,7 @@ def boot_once(lab, cmdline, tag, nic="e1000e", disk=None):
     m = lab.wait_for(r"phone: registered (\d+) ms after kernel entry", timeout=60, start=mark)
     a = lab.wait_for(r"net: address (\d+\.\d+\.\d+\.\d+)/", timeout=5, start=mark)
     time.sleep(1.0)  # the lease writer's turn, and the 200 onto the capture
-    lab.send("exit")
+    lab.send("poweroff")
     try:
         lab.qemu.wait(timeout=20)
     except subprocess.TimeoutExpired:

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The phone from user space (issue 15): the phone boots with `init=sh`, the user shell, and
-is driven only through it, in the lab with Kamailio and baresip:
+"""The phone from user space (issue 15): the phone boots to the user shell sh (the default
+console: no init= on the command line), and is driven only through it, in the lab with
+Kamailio and baresip:
 
 - user_shell_up: sh (a ring-3 program) starts and prompts;
 - phone_dial_from_sh: `phone dial 2000` typed to sh spawns the user program `phone`, whose
@@ -69,7 +70,7 @@ def main():
             b.start(timeout=20)
             speaker = os.path.join(lab.tmp, "speaker.wav")
             lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 "
-                     f"phone.tone=440 init=sh", smp=2,
+                     f"phone.tone=440", smp=2,
                      extra=["-device", "AC97,audiodev=snd", "-audiodev",
                             f"wav,id=snd,path={speaker},out.frequency=8000,out.channels=1"])
             up = lab.wait_for(r"sh: ready", timeout=60)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The user shell with the FAT32 disk (issue 15): files through system calls and programs
-loaded from the disk, typed on the serial console to `init=sh`. The disk is made and read on
-the host with mtools, so what the programs wrote is checked on the disk itself.
+loaded from the disk, typed on the serial console to sh (the default console). The disk is
+made and read on the host with mtools, so what the programs wrote is checked on the disk
+itself.
 
 - cat_reads_file: `cat /notes.txt` prints the file the host put there, both lines;
 - ls_lists_root: `ls /` names notes.txt, bin/ and the right size;
@@ -57,7 +58,7 @@ def main():
         subprocess.run(["mmd", "-i", img, "::/bin"], check=True, capture_output=True)
         subprocess.run(["mcopy", "-i", img, os.path.join(ROOT, "build", "user", "hello.elf"), "::/bin/diskhello"],
                        check=True, capture_output=True)
-        c = Console("init=sh phone.record=mono storage.fakecall=1000:2", smp=2, extra=("-drive", f"file={img},format=raw,if=ide,bus=0,unit=0", "-boot", "d"))
+        c = Console("phone.record=mono storage.fakecall=1000:2", smp=2, extra=("-drive", f"file={img},format=raw,if=ide,bus=0,unit=0", "-boot", "d"))
         code = None
         try:
             at = c.wait_for(r"sh: ready", timeout=60)

@@ -14,9 +14,12 @@ exit codes and kill reports the kernel gives for them (userland/bin/*.cpp):
   documented answer; the kernel then finishes booting and exits through
   isa-debug-exit with no kernel exception report.
 - The default CPU model (no SMEP/SMAP), one CPU, `bg=spinner run=readecho`: readecho reads a
-  line typed on the serial console; while the spinner burns the only CPU in ring 3, the
-  kernel shell still answers `uptime`, `run hello` and `run nullwrite`, and `exit 3` ends
-  QEMU with code 3.
+  line typed on the serial console; then sh owns the console (the default init), and while
+  the spinner burns the only CPU in ring 3 it still answers the kernel's `uptime`, `run
+  hello` and `run nullwrite` (commands of the kernel console, which only sh may run), and
+  `poweroff 3` ends QEMU with code 3.
+- `init=nosuch`: the user shell cannot start, so the kernel's emergency console takes the
+  console and answers `uptime` itself (its `> ` prompt, no `$ `); with `init=none` too.
 """
 import os
 import re
@@ -175,12 +178,32 @@ def interactive_boot():
         p = c.wait_for(r"^system calls \d+, refused \d+$", start=up2 or at, timeout=30)
         check("progs_lists_modules", p is not None and re.search(r"^  hello \(\d+ bytes\)$", c.text(), re.M)
               is not None, repr(c.text()[-600:]))
-        c.type("exit 3\r")
+        c.type("poweroff 3\r")
     finally:
         code = c.close()
     rc = code >> 1 if code is not None and code & 1 else None
     check("exit_code_through_shell", rc == 3, f"qemu exit {code}; tail {c.text()[-400:]!r}")
     check("no_kernel_exception_interactive", "*** cpu" not in c.text(), repr(c.text()[-800:]))
+
+
+def emergency_console(init):
+    # No user shell: the kernel's own console must answer what is typed.
+    c = Console(f"init={init} net=none", smp=1)
+    try:
+        up = c.wait_for(r"^offhook: up$", timeout=60)
+        if init != "none":
+            why = c.wait_for(rf"user: init '{init}' cannot start", timeout=30)  # may follow the '> ' prompt
+        else:
+            why = up
+        time.sleep(0.5)
+        c.type("uptime\r")
+        ans = c.wait_for(r"^uptime \d+\.\d+ s$", start=up or 0, timeout=30)
+        c.type("exit 4\r")
+    finally:
+        code = c.close()
+    rc = code >> 1 if code is not None and code & 1 else None
+    check(f"emergency_console_init_{init}", up is not None and why is not None and ans is not None and rc == 4
+          and "sh: ready" not in c.text(), f"qemu exit {code}; tail {c.text()[-500:]!r}")
 
 
 def main():
@@ -192,6 +215,8 @@ def main():
         return 0
     batch_boot()
     interactive_boot()
+    emergency_console("nosuch")
+    emergency_console("none")
     return 0
 
 

@@ -117,7 +117,7 @@ def run(seconds):
             ts.send_signal(signal.SIGINT)
             ts.wait(timeout=15)
             ts = None
-            lab.send("exit")
+            lab.send("poweroff")
             lab.qemu.wait(timeout=20)
             # Guest clock -> host clock: wire time - guest send time, per RTP sequence number.
             wire = rtp_rhythm.wire_seq_times(pcap, lab, PHONE_IP, 4000)

@@ -1,8 +1,11 @@
-// sh: the console's shell as a user program. Each line is PROGRAM [ARGUMENTS] [&]: the program
-// (a boot module, or /bin/PROGRAM on the disk) runs with the rest of the line as its argument
-// string, and sh waits for it, or with a final `&` does not (at most three such jobs; each is
-// reported when it ends, before the next prompt); a killed or failing one is reported with
-// its status. Built in: `exit [CODE]`, `help`, `jobs`.
+// sh: the console's shell as a user program (the kernel starts it on the console at boot and
+// again whenever it ends). Each line is NAME [ARGUMENTS] [&]: a program (a boot module, or
+// /bin/NAME on the disk) runs with the rest of the line as its argument string, and sh waits
+// for it, or with a final `&` does not (at most three such jobs; each is reported when it
+// ends, before the next prompt); a killed or failing one is reported with its status. A name
+// that is no program is one of the kernel console's commands (netstat, stats, pacer, df,
+// load, exit ...: the kernel's diagnostics, which only this shell may run). Built in:
+// `exit [CODE]` (ends sh; `poweroff` powers off), `help`, `jobs`.
 #include <offhook/sys.h>
 
 namespace {
@@ -114,7 +117,9 @@ int main()
             return code;
         }
         if (same(name, name_len, "help")) {
-            print("sh: PROGRAM [ARGS] [&] runs a user program (phone, ls, cat, put, ps, ping, rec, ...); jobs; exit [CODE]\n");
+            print("sh: PROGRAM [ARGS] [&] runs a user program (phone, ls, cat, put, ps, ping, rec, poweroff, ...);\n"
+                  "    jobs; exit [CODE] ends sh; any other name is a kernel console command:\n");
+            sys::kernel_command("help", 4);
             continue;
         }
         if (same(name, name_len, "jobs")) {
@@ -138,10 +143,23 @@ int main()
             continue;
         }
         int64_t pid = sys::spawn(name, name_len, p, str_len(p));
+        if (pid == -oh::abi::kENOENT && !background) {
+            // No such program: the kernel console's command of that name, if there is one.
+            size_t len = str_len(name); // the whole line from the name (the `&` is cut)
+            int64_t r = sys::kernel_command(name, len);
+            if (r == 0)
+                continue;
+            if (r != -oh::abi::kENOENT) {
+                print("sh: ");
+                sys::write(1, name, name_len);
+                print(": the kernel refused it\n");
+                continue;
+            }
+        }
         if (pid < 0) {
             print("sh: ");
             sys::write(1, name, name_len);
-            print(pid == -oh::abi::kENOENT ? ": no such program\n" : ": cannot start it\n");
+            print(pid == -oh::abi::kENOENT ? ": no such program or command\n" : ": cannot start it\n");
             continue;
         }
         if (background) {

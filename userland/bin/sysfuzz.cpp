@@ -73,7 +73,7 @@ int main()
             a[0] = next() % 2 ? next() % 1000 : (3600ull * 1'000'000'000 + 1 + next() % 1000000);
         } else if (nr == uint64_t(Sys::Spawn) || nr == uint64_t(Sys::PhoneCommand) || nr == uint64_t(Sys::Args) ||
                    nr == uint64_t(Sys::PhoneEvent) || nr == uint64_t(Sys::Open) || nr == uint64_t(Sys::Procs) ||
-                   nr == uint64_t(Sys::Ping)) {
+                   nr == uint64_t(Sys::Ping) || nr == uint64_t(Sys::KernelCommand)) {
             // Pointers into our own buffer (random bytes: no program's name, no phone command)
             // or bad ones, lengths small or absurd.
             a[0] = next() % 2 ? uint64_t(g_buffer) + next() % 16 : pick(bad_ptrs) + next() % 3;
@@ -97,8 +97,10 @@ int main()
         }
         int64_t r = sys::call_raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
         bool ok;
-        if (nr > uint64_t(Sys::Ping)) {
+        if (nr > uint64_t(Sys::KernelCommand)) {
             ok = r == -kENOSYS;
+        } else if (nr == uint64_t(Sys::KernelCommand)) {
+            ok = r == -kEPERM; // only the console's shell may, and this is not it
         } else if (nr == uint64_t(Sys::Ping)) {
             // Only pings the kernel must refuse before sending anything: this boot's network
             // may reach beyond the machine (QEMU's user-mode NAT), so nothing is sent.

@@ -55,6 +55,11 @@ inline int64_t phone_command(const char* line, size_t len)
 {
     return call(oh::abi::Sys::PhoneCommand, uint64_t(line), len);
 }
+// One of the kernel console's commands (only for the console's shell): 0, -ENOENT, -EPERM.
+inline int64_t kernel_command(const char* line, size_t len)
+{
+    return call(oh::abi::Sys::KernelCommand, uint64_t(line), len);
+}
 inline int64_t open(const char* path, size_t len, uint64_t flags = oh::abi::kOpenRead)
 {
     return call(oh::abi::Sys::Open, uint64_t(path), len, flags);
