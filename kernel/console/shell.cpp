@@ -43,6 +43,12 @@ constinit RingBuffer<char, 256> s_prog_rx;
 constinit Semaphore s_prog_ready(0);
 constinit int s_prog_readers = 0;
 constinit bool s_console_owned = false;
+// The kernel console shows its "> " prompt only once it has the console: when the boot has
+// no user shell or the user shell cannot start (then it is the emergency console). Before
+// that, during the boot, it reads and runs what is typed but prints no prompt, so nothing
+// of its own lands in the middle of the boot's lines or ahead of sh's "$ ".
+constinit bool s_kernel_console = false;
+constinit bool s_prompt_due = false;
 
 // The shell thread hands a typed byte to a waiting program; false when none waits.
 bool give_to_program(char c)
@@ -129,10 +135,12 @@ void shell_thread(void*)
 {
     char line[kLineMax];
     size_t len = 0;
-    printk("> ");
     for (;;) {
         s_rx_ready.down_timeout(monotonic_ns() + 50'000'000);
         com_irq(nullptr); // also poll: covers a missed edge and UARTs without an IRQ line
+        if (__atomic_exchange_n(&s_prompt_due, false, __ATOMIC_ACQ_REL) &&
+            !__atomic_load_n(&s_console_owned, __ATOMIC_ACQUIRE))
+            printk("> ");
         for (;;) {
             char c;
             {
@@ -148,7 +156,9 @@ void shell_thread(void*)
                 if (len)
                     shell_execute(line);
                 len = 0;
-                printk("> ");
+                if (__atomic_load_n(&s_kernel_console, __ATOMIC_ACQUIRE) &&
+                    !__atomic_load_n(&s_console_owned, __ATOMIC_ACQUIRE))
+                    printk("> ");
             } else if ((c == 8 || c == 127) && len) {
                 len--;
                 printk("\b \b");
@@ -237,6 +247,14 @@ size_t shell_read_input(char* buf, size_t len)
 }
 
 void shell_set_console_owned(bool owned) { __atomic_store_n(&s_console_owned, owned, __ATOMIC_RELEASE); }
+
+void shell_take_console()
+{
+    __atomic_store_n(&s_console_owned, false, __ATOMIC_RELEASE);
+    __atomic_store_n(&s_kernel_console, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&s_prompt_due, true, __ATOMIC_RELEASE);
+    s_rx_ready.up();
+}
 
 void shell_start()
 {

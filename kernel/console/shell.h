@@ -26,5 +26,8 @@ int shell_split(char* line, const char* (&argv)[kShellMaxArgs + 1]);
 // While a user shell owns the console (init=sh), every typed byte is queued for programs,
 // read or not yet, so nothing typed ahead is lost to the kernel's shell.
 void shell_set_console_owned(bool owned);
+// The kernel console takes the console for good (no user shell, or it cannot start): it
+// shows its "> " prompt from then on.
+void shell_take_console();
 
 } // namespace oh::kernel

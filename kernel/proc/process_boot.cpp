@@ -42,15 +42,18 @@ void init_main(void*)
         shell_set_console_owned(true);
         auto p = process_spawn(s_init_name);
         if (p.is_error()) { // could not start at all: no use retrying
-            shell_set_console_owned(false);
             printk("user: init '%s' cannot start (%s); the kernel console stays\n", s_init_name, p.error_info().text());
+            shell_take_console();
             return;
         }
         __atomic_store_n(&s_console_pid, p.value()->pid, __ATOMIC_RELEASE);
         int code = process_wait(p.value());
         __atomic_store_n(&s_console_pid, 0, __ATOMIC_RELEASE);
-        shell_set_console_owned(false);
+        // A quick restart keeps the console for the next one (typed bytes wait for it); one
+        // that keeps ending hands it to the kernel console between its tries.
         printk("user: init '%s' ended (%d); starting it again\n", s_init_name, code);
+        if (starts >= 3)
+            shell_take_console();
         thread_sleep_ns(starts < 3 ? 100'000'000ull : 2'000'000'000ull);
     }
 }
@@ -111,6 +114,8 @@ void processes_boot(const CommandLine& cl)
         for (size_t i = 0; i < n; i++)
             s_init_name[i] = init[i];
         thread_create("init-wait", init_main, nullptr);
+    } else {
+        shell_take_console();
     }
 }
 
