@@ -79,3 +79,29 @@ TEST(HwReg, PortModelLogsEveryAccessInOrder)
     EXPECT_FALSE(io.log[1].write);
     EXPECT_EQ(io.first_write(0x1f0, 0xffff, 0xbeef), 2);
 }
+
+TEST(HwReg, PortModelDropsAccessesOfTheWrongWidth)
+{
+    hw::test::PortFile io;
+    io.widths[0x1f7] = 1;
+    io.regs[0x1f7] = 0x50;
+    EXPECT_EQ(io.in16(0x1f7), 0xffff); // floats high, as an undecoded access does
+    io.out32(0x1f7, 0x20); // dropped
+    EXPECT_EQ(io.in8(0x1f7), 0x50);
+    EXPECT_EQ(io.bad_width, 2u);
+    EXPECT_EQ(io.log.size(), 3u) << "wrong-width accesses are still logged";
+    ASSERT_EQ(io.writes().size(), 1u);
+    EXPECT_EQ(io.writes()[0].width, 4u);
+}
+
+TEST(HwReg, AfterWriteSeesTheStoredValue)
+{
+    hw::test::RegFile io;
+    uint32_t seen = 0;
+    io.on_write[0x38] = [](uint32_t v) { return v & 0xff; };
+    io.after_write[0x38] = [&](uint32_t stored) { seen = io.regs[0x38] + stored; };
+    io.write32(0x38, 0x1234);
+    EXPECT_EQ(seen, 0x68u);
+    EXPECT_EQ(io.read32(0x38), 0x34u);
+    EXPECT_EQ(io.accesses(), 2u);
+}
