@@ -37,7 +37,7 @@ protected:
     }
     void create()
     {
-        auto r = E1000::create(hw, dma);
+        auto r = E1000::create(hw.io, dma);
         ASSERT_TRUE(r.has_value());
         dev.emplace(r.release_value());
     }
@@ -69,8 +69,8 @@ TEST_F(E1000Test, The82574LReadsItsEepromAndClearsIcrByWritingIt)
     hw.eeprom[1] = 0x4433;
     hw.eeprom[2] = 0x6655;
     hw.power_on();
-    hw.regs[uint32_t(Reg::Ral0)] = 0x0200aa02; // RAL/RAH say otherwise: the MAC must come from EERD
-    auto r = E1000::create(hw, dma, E1000::kDevice82574L);
+    hw.io.regs[uint32_t(Reg::Ral0)] = 0x0200aa02; // RAL/RAH say otherwise: the MAC must come from EERD
+    auto r = E1000::create(hw.io, dma, E1000::kDevice82574L);
     ASSERT_TRUE(r.has_value());
     dev.emplace(r.release_value());
     ASSERT_TRUE(dev->initialize().has_value());
@@ -89,20 +89,20 @@ TEST_F(E1000Test, The82574LReadsItsEepromAndClearsIcrByWritingIt)
 TEST_F(E1000Test, CreateAllocatesWithoutTouchingRegisters)
 {
     create();
-    EXPECT_EQ(hw.reads + hw.writes, 0u);
+    EXPECT_EQ(hw.io.accesses(), 0u);
     EXPECT_EQ(dma.allocations(), 4u);
 }
 
 TEST_F(E1000Test, CreateReportsDmaFailure)
 {
     dma.fail = true;
-    EXPECT_EQ(E1000::create(hw, dma).error(), Error::NoMemory);
-    EXPECT_EQ(hw.reads + hw.writes, 0u);
+    EXPECT_EQ(E1000::create(hw.io, dma).error(), Error::NoMemory);
+    EXPECT_EQ(hw.io.accesses(), 0u);
 }
 
 TEST_F(E1000Test, InitializeProgramsTheDevice)
 {
-    hw.regs[uint32_t(Reg::Mta) + 8] = 0xdeadbeef; // stale multicast filter bits
+    hw.io.regs[uint32_t(Reg::Mta) + 8] = 0xdeadbeef; // stale multicast filter bits
     bring_up();
     EXPECT_EQ(hw.resets, 1);
     const uint8_t qemu_mac[] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -128,7 +128,7 @@ TEST_F(E1000Test, InitializeProgramsTheDevice)
     EXPECT_FALSE(r & (rctl::kUnicastPromiscuous | rctl::kLongPackets));
     EXPECT_EQ(hw.reg(Reg::Tctl), tctl::kRecommended);
     EXPECT_EQ(hw.reg(Reg::Tipg), kTipgCopper);
-    EXPECT_EQ(hw.ims, irq::kRxTimer | irq::kRxOverrun | irq::kRxDescMinThreshold | irq::kLinkStatusChange | irq::kTxDescWritten);
+    EXPECT_EQ(hw.reg(Reg::Ims), irq::kRxTimer | irq::kRxOverrun | irq::kRxDescMinThreshold | irq::kLinkStatusChange | irq::kTxDescWritten);
     EXPECT_TRUE(dev->link_up());
     EXPECT_EQ(dma.bad_dma, 0);
 }

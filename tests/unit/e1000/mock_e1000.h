@@ -1,18 +1,19 @@
-// A register-level model of the 82540EM for hosted tests: a register file with the side
-// effects the driver relies on (self-clearing reset, EERD, read-to-clear ICR, IMS/IMC), and
-// "hardware" that consumes TX descriptors and fills RX descriptors through fake DMA memory.
+// A register-level model of the 82540EM/82574L for hosted tests, built on the shared RegFile:
+// its hooks are the side effects the driver relies on (self-clearing reset, EERD, ICR read-
+// or write-to-clear, IMS/IMC), and "hardware" consumes TX descriptors and fills RX
+// descriptors through fake DMA memory.
 #pragma once
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <map>
 #include <memory>
 #include <vector>
 
 #include "drivers/net/e1000_regs.h"
 #include "lib/hw/io.h"
+#include "tests/unit/common/reg_file.h"
 
 namespace e1000test {
 
@@ -62,87 +63,15 @@ private:
     std::vector<std::unique_ptr<void, decltype(&free)>> m_owned;
 };
 
-class MockE1000 final : public hw::Mmio {
+// The device on top of the shared register file: `io` is what the driver is handed, and its
+// hooks are the 82540EM/82574L side effects; everything else reads and writes `io.regs`.
+class MockE1000 {
 public:
     explicit MockE1000(FakeDma& dma)
         : m_dma(dma)
     {
+        install_hooks();
         power_on();
-    }
-
-    uint32_t read32(uint32_t offset) override
-    {
-        reads++;
-        switch (Reg(offset)) {
-        case Reg::Icr: {
-            uint32_t v = icr;
-            if (!model_82574) // the 82574L keeps its causes until written back (the harder case)
-                icr = 0;
-            return v;
-        }
-        case Reg::Ims:
-            return ims;
-        case Reg::Status:
-            return link ? (status::kLinkUp | status::kFullDuplex | (2u << status::kSpeedShift)) : 0;
-        case Reg::Ctrl:
-            if (reset_stuck)
-                return regs[offset] | ctrl::kReset;
-            return regs[offset];
-        case Reg::Mpc: {
-            uint32_t v = missed;
-            missed = 0;
-            return v;
-        }
-        default:
-            return regs[offset];
-        }
-    }
-
-    void write32(uint32_t offset, uint32_t value) override
-    {
-        writes++;
-        switch (Reg(offset)) {
-        case Reg::Ctrl:
-            if (value & ctrl::kReset) {
-                resets++;
-                power_on();
-                value &= ~ctrl::kReset; // self-clearing
-            }
-            regs[offset] = value;
-            return;
-        case Reg::Eerd:
-            regs[offset] = value;
-            if ((value & eerd::kStart) && eerd_works) {
-                // 82540EM SDM Table 13-7 / 82574L datasheet 10.2.2.9: address and DONE differ.
-                uint32_t word = model_82574 ? (value >> 2) & 0x3fff : (value >> eerd::kAddressShift) & 0xff;
-                uint16_t data = word < 64 ? eeprom[word] : 0xffff;
-                if (word >= 64 && model_82574)
-                    return; // an address past the EEPROM never completes
-                uint32_t done = model_82574 ? (1u << 1) : eerd::kDone;
-                regs[offset] = (value & ~eerd::kStart & 0xffff) | done | (uint32_t(data) << eerd::kDataShift);
-            }
-            return;
-        case Reg::Icr:
-            icr &= ~value; // write 1 to clear
-            return;
-        case Reg::Ics:
-            icr |= value;
-            return;
-        case Reg::Ims:
-            ims |= value;
-            return;
-        case Reg::Imc:
-            ims &= ~value;
-            return;
-        case Reg::Tdt:
-            regs[offset] = value;
-            if (!tx_paused)
-                process_tx();
-            return;
-        default:
-            regs[offset] = value;
-            return;
-        }
     }
 
     // --- the "hardware" side ---
@@ -151,15 +80,14 @@ public:
     // EEPROM address as the device loads it at power-up).
     void power_on()
     {
-        regs.clear();
-        ims = 0;
-        icr = 0;
-        regs[uint32_t(Reg::Ral0)] = uint32_t(eeprom[0]) | (uint32_t(eeprom[1]) << 16);
-        regs[uint32_t(Reg::Rah0)] = eeprom[2] | kRahAddressValid;
+        io.regs.clear();
+        io.regs[uint32_t(Reg::Ral0)] = uint32_t(eeprom[0]) | (uint32_t(eeprom[1]) << 16);
+        io.regs[uint32_t(Reg::Rah0)] = eeprom[2] | kRahAddressValid;
     }
 
-    uint32_t reg(Reg r) { return regs[uint32_t(r)]; }
-    bool interrupt_asserted() const { return (icr & ims) != 0; }
+    // A register's content as the device holds it (no side effect, not counted as an access).
+    uint32_t& reg(Reg r) { return io.regs[uint32_t(r)]; }
+    bool interrupt_asserted() { return (reg(Reg::Icr) & reg(Reg::Ims)) != 0; }
 
     void process_tx()
     {
@@ -184,9 +112,9 @@ public:
             if (d->command & tx_command::kReportStatus)
                 d->status |= tx_status::kDone | tx_collision_status;
             head = (head + 1) % count;
-            icr |= irq::kTxDescWritten;
+            reg(Reg::Icr) |= irq::kTxDescWritten;
         }
-        regs[uint32_t(Reg::Tdh)] = head;
+        reg(Reg::Tdh) = head;
     }
 
     // A frame arrives from the wire. Returns false when it was missed (no descriptor).
@@ -201,8 +129,8 @@ public:
             uint32_t head = reg(Reg::Rdh);
             if (count == 0 || head == reg(Reg::Rdt)) {
                 // 82540EM SDM 3.2.6: no free descriptor, the frame is lost and counted.
-                missed++;
-                icr |= irq::kRxOverrun;
+                reg(Reg::Mpc)++;
+                reg(Reg::Icr) |= irq::kRxOverrun;
                 return false;
             }
             auto* d = reinterpret_cast<RxDescriptor*>(m_dma.translate(base + head * 16ull, 16));
@@ -215,23 +143,20 @@ public:
             d->length = uint16_t(chunk);
             d->errors = errors;
             d->status = rx_status::kDone | (offset == frame.size() ? rx_status::kEndOfPacket : 0);
-            regs[uint32_t(Reg::Rdh)] = (head + 1) % count;
+            reg(Reg::Rdh) = (head + 1) % count;
         } while (offset < frame.size());
-        icr |= irq::kRxTimer;
+        reg(Reg::Icr) |= irq::kRxTimer;
         return true;
     }
 
     void set_link(bool up)
     {
         link = up;
-        icr |= irq::kLinkStatusChange;
+        reg(Reg::Icr) |= irq::kLinkStatusChange;
     }
 
-    std::map<uint32_t, uint32_t> regs;
+    oh::hw::test::RegFile io;
     uint16_t eeprom[64] { 0x5452, 0x1200, 0x5634 }; // QEMU's default MAC 52:54:00:12:34:56
-    uint32_t icr { 0 };
-    uint32_t ims { 0 };
-    uint32_t missed { 0 };
     bool link { true };
     bool eerd_works { true };
     bool model_82574 { false }; // QEMU's e1000e: 82574L EERD layout, ICR cleared by writing it
@@ -239,12 +164,56 @@ public:
     bool tx_paused { false };
     uint8_t tx_collision_status { 0 };
     int resets { 0 };
-    uint64_t reads { 0 };
-    uint64_t writes { 0 };
     Bytes pending_frame;
     std::vector<Bytes> transmitted;
 
 private:
+    void install_hooks()
+    {
+        auto at = [](Reg r) { return uint32_t(r); };
+        io.on_read[at(Reg::Icr)] = [this](uint32_t v) {
+            if (!model_82574) // the 82574L keeps its causes until written back (the harder case)
+                reg(Reg::Icr) = 0;
+            return v;
+        };
+        io.on_write[at(Reg::Icr)] = [this](uint32_t v) { return reg(Reg::Icr) & ~v; }; // write 1 to clear
+        io.on_write[at(Reg::Ics)] = [this](uint32_t v) { reg(Reg::Icr) |= v; return v; };
+        io.on_write[at(Reg::Ims)] = [this](uint32_t v) { return reg(Reg::Ims) | v; };
+        io.on_write[at(Reg::Imc)] = [this](uint32_t v) { reg(Reg::Ims) &= ~v; return v; };
+        io.on_read[at(Reg::Status)] = [this](uint32_t) {
+            return link ? (status::kLinkUp | status::kFullDuplex | (2u << status::kSpeedShift)) : 0;
+        };
+        io.on_read[at(Reg::Ctrl)] = [this](uint32_t v) { return reset_stuck ? v | ctrl::kReset : v; };
+        io.on_write[at(Reg::Ctrl)] = [this](uint32_t v) {
+            if (v & ctrl::kReset) {
+                resets++;
+                power_on();
+                v &= ~ctrl::kReset; // self-clearing
+            }
+            return v;
+        };
+        io.on_read[at(Reg::Mpc)] = [this](uint32_t v) { reg(Reg::Mpc) = 0; return v; }; // read to clear
+        io.on_write[at(Reg::Eerd)] = [this](uint32_t v) { return eerd(v); };
+        io.after_write[at(Reg::Tdt)] = [this](uint32_t) {
+            if (!tx_paused)
+                process_tx();
+        };
+    }
+
+    // A read completes at once: what EERD holds afterwards.
+    uint32_t eerd(uint32_t value)
+    {
+        if (!(value & eerd::kStart) || !eerd_works)
+            return value;
+        // 82540EM SDM Table 13-7 / 82574L datasheet 10.2.2.9: address and DONE differ.
+        uint32_t word = model_82574 ? (value >> 2) & 0x3fff : (value >> eerd::kAddressShift) & 0xff;
+        if (word >= 64 && model_82574)
+            return value; // an address past the EEPROM never completes
+        uint16_t data = word < 64 ? eeprom[word] : 0xffff;
+        uint32_t done = model_82574 ? (1u << 1) : eerd::kDone;
+        return (value & ~eerd::kStart & 0xffff) | done | (uint32_t(data) << eerd::kDataShift);
+    }
+
     FakeDma& m_dma;
 };
 
