@@ -21,14 +21,14 @@ struct Rig {
 
     oh::Result<void> bring_up()
     {
-        auto created = a::Ac97::create(qemu_ac97(), hw, hw, hw);
+        auto created = a::Ac97::create(qemu_ac97(), hw.io, hw, hw);
         if (created.is_error())
             return created.error();
         dev.emplace(created.release_value());
         return dev->initialize();
     }
 
-    uint16_t nam(uint16_t reg) { return hw.nam[reg]; }
+    uint16_t nam(uint16_t reg) { return uint16_t(hw.nam(reg)); }
 };
 
 TEST(Ac97, ProbeMatchesOnlyTheIchController)
@@ -46,8 +46,8 @@ TEST(Ac97, ProbeMatchesOnlyTheIchController)
     f.bar[1] = 0xfebf0000; // memory BAR: not the layout we drive
     EXPECT_FALSE(a::Ac97::probe(f));
     MockAc97 hw;
-    EXPECT_EQ(a::Ac97::create(f, hw, hw, hw).error(), oh::Error::NotFound);
-    EXPECT_TRUE(hw.log.empty()); // probe and a failed create touch no register
+    EXPECT_EQ(a::Ac97::create(f, hw.io, hw, hw).error(), oh::Error::NotFound);
+    EXPECT_TRUE(hw.io.log.empty()); // probe and a failed create touch no register
 }
 
 TEST(Ac97, BringUpAt8kHzWithVra)
@@ -57,8 +57,8 @@ TEST(Ac97, BringUpAt8kHzWithVra)
     EXPECT_EQ(r.dev->rate_mode(), a::RateMode::Native8k);
     // Cold reset: GLOB_CNT written 0 (reset asserted) before bit 1 (released).
     int first_zero = -1, release = -1;
-    for (size_t i = 0; i < r.hw.log.size(); ++i) {
-        const auto& e = r.hw.log[i];
+    for (size_t i = 0; i < r.hw.io.log.size(); ++i) {
+        const auto& e = r.hw.io.log[i];
         if (e.write && e.port == ac97_test::kNabmBase + 0x2c) {
             if (e.value == 0 && first_zero < 0)
                 first_zero = int(i);
@@ -76,8 +76,8 @@ TEST(Ac97, BringUpAt8kHzWithVra)
     EXPECT_EQ(r.nam(0x1a), 0x0000);  // record from the mic
     EXPECT_EQ(r.nam(0x1c), 0x0000);  // record gain 0 dB, unmuted
     // Descriptor lists: 32 entries of 20 ms stereo at 8 kHz = 320 samples, IOC set.
-    for (int box : { 0, 1 }) {
-        uint32_t bdbar = r.hw.box[box].bdbar;
+    for (a::Box box : { a::Box::PcmIn, a::Box::PcmOut }) {
+        uint32_t bdbar = r.hw.box(box).bdbar;
         ASSERT_NE(bdbar, 0u);
         EXPECT_EQ(bdbar % 8, 0u);
         for (uint32_t i = 0; i < 32; ++i) {
@@ -89,9 +89,9 @@ TEST(Ac97, BringUpAt8kHzWithVra)
         EXPECT_EQ(oh::load_le32(r.hw.phys(bdbar)), oh::load_le32(r.hw.phys(bdbar + a::kBuffers * 8))); // the ring wraps
     }
     // No 8- or 32-bit access to the mixer: the codec registers are 16-bit only.
-    for (const auto& e : r.hw.log) {
+    for (const auto& e : r.hw.io.log) {
         if (e.port >= ac97_test::kNamBase && e.port < ac97_test::kNamBase + 256) {
-            EXPECT_EQ(e.width, 2) << std::hex << e.port;
+            EXPECT_EQ(e.width, 2u) << std::hex << e.port;
         }
     }
 }
@@ -119,7 +119,7 @@ TEST(Ac97, FallsBackTo48kWhenTheCodecRefuses8k)
         ASSERT_TRUE(r.bring_up().has_value());
         EXPECT_EQ(r.dev->rate_mode(), a::RateMode::Resampled48k);
         EXPECT_EQ(r.nam(0x2c), 48000);
-        EXPECT_EQ(oh::load_le16(r.hw.phys(r.hw.box[1].bdbar) + 4), 1920); // 960 frames x 2
+        EXPECT_EQ(oh::load_le16(r.hw.phys(r.hw.box(a::Box::PcmOut).bdbar) + 4), 1920); // 960 frames x 2
     }
 }
 
@@ -186,10 +186,10 @@ TEST(Ac97, UnderrunIsCountedAndPlaybackResumes)
     for (int t = 0; t < 5; ++t) // nobody writes: prefill runs out
         tick(r, 320);
     EXPECT_EQ(r.dev->stats().underruns, 1u);
-    EXPECT_TRUE(r.hw.box[1].sr & a::sr::kDmaHalted);
+    EXPECT_TRUE(r.hw.box(a::Box::PcmOut).sr & a::sr::kDmaHalted);
     EXPECT_EQ(r.dev->playback_queued(), 0u);
     ASSERT_TRUE(r.dev->write_frame(std::span<const int16_t, 160>(frame, 160)).has_value());
-    EXPECT_FALSE(r.hw.box[1].sr & a::sr::kDmaHalted); // writing LVI restarted the engine
+    EXPECT_FALSE(r.hw.box(a::Box::PcmOut).sr & a::sr::kDmaHalted); // writing LVI restarted the engine
     size_t before = r.hw.played.size();
     tick(r, 320);
     ASSERT_EQ(r.hw.played.size(), before + 320);
@@ -234,7 +234,7 @@ TEST(Ac97, RingFullIsReportedNotOverwritten)
         EXPECT_TRUE(r.dev->write_frame(std::span<const int16_t, 160>(frame, 160)).has_value());
     EXPECT_EQ(r.dev->write_frame(std::span<const int16_t, 160>(frame, 160)).error(), oh::Error::WouldBlock);
     EXPECT_EQ(r.dev->stats().write_full, 1u);
-    EXPECT_EQ(r.hw.box[1].lvi, a::kBuffers - 1); // prefill then ours, up to the last entry
+    EXPECT_EQ(r.hw.box(a::Box::PcmOut).lvi, a::kBuffers - 1); // prefill then ours, up to the last entry
 }
 
 TEST(Ac97, ResampledPathKeepsTheToneFrequency)
@@ -302,14 +302,14 @@ TEST(Ac97, ForeignInterruptsAndConfusedHardware)
     EXPECT_FALSE(res.ours());
     EXPECT_EQ(r.dev->stats().foreign_irqs, 1u);
     // CIV pointing past what we queued is ignored and counted, not followed.
-    r.hw.box[1].civ = 17;
+    r.hw.box(a::Box::PcmOut).civ = 17;
     EXPECT_EQ(r.dev->playback_queued(), 2u);
     EXPECT_GE(r.dev->stats().bad_index, 1u);
     // Stop rewinds; a new start works again.
     ASSERT_TRUE(r.dev->stop().has_value());
-    EXPECT_FALSE(r.hw.box[1].cr & a::cr::kRun);
+    EXPECT_FALSE(r.hw.box(a::Box::PcmOut).cr & a::cr::kRun);
     ASSERT_TRUE(r.dev->start().has_value());
-    EXPECT_EQ(r.hw.box[1].civ, 0);
+    EXPECT_EQ(r.hw.box(a::Box::PcmOut).civ, 0);
 }
 
 TEST(Ac97, NotStartedRefusesIo)
