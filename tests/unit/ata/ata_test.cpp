@@ -26,7 +26,7 @@ struct Rig {
         ChannelConfig cfg;
         cfg.bus_master_base = MockIde::kBm;
         cfg.mode = mode;
-        auto d = AtaDisk::create(cfg, mock, mock, clock, sink);
+        auto d = AtaDisk::create(cfg, mock.io, mock, clock, sink);
         EXPECT_TRUE(d.has_value());
         disk.emplace(d.release_value());
     }
@@ -81,11 +81,12 @@ TEST(Ata, IdentifyReadsGeometryAndModelWithInterruptsMasked)
     EXPECT_STREQ(r.disk->identity().serial, "QM00001");
     EXPECT_EQ(r.disk->block_count(4096), (1u << 20) / 8);
     EXPECT_EQ(r.mock.last_command, cmd::kIdentify);
-    ASSERT_FALSE(r.mock.log.empty());
-    EXPECT_EQ(r.mock.log.front().port, MockIde::kCtl);
-    EXPECT_EQ(r.mock.log.front().value, control::kNoInterrupt);
-    EXPECT_EQ(r.mock.log.back().port, MockIde::kCtl);
-    EXPECT_EQ(r.mock.log.back().value, 0u);
+    auto log = r.mock.io.writes();
+    ASSERT_FALSE(log.empty());
+    EXPECT_EQ(log.front().port, MockIde::kCtl);
+    EXPECT_EQ(log.front().value, control::kNoInterrupt);
+    EXPECT_EQ(log.back().port, MockIde::kCtl);
+    EXPECT_EQ(log.back().value, 0u);
     EXPECT_FALSE(r.mock.irq); // no interrupt leaked out of the polled phase
 }
 
@@ -113,14 +114,14 @@ TEST(Ata, PioReadLba28)
     std::vector<uint8_t> buf(2048);
     for (int i = 0; i < 4; i++)
         r.mock.sector(40 + i).assign(512, uint8_t(0x10 + i));
-    r.mock.log.clear();
+    r.mock.io.log.clear();
     ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, 10, buf, 77)).has_value()); // block 10 of 2 KiB = LBA 40
     EXPECT_EQ(r.mock.last_command, cmd::kReadSectors);
     EXPECT_EQ(r.mock.last_lba, 40u);
     EXPECT_EQ(r.mock.last_count, 4u);
     // LBA28 task file: device register carries LBA mode, master, LBA bits 24-27 = 0.
     bool saw_device = false;
-    for (auto& w : r.mock.log)
+    for (auto& w : r.mock.io.writes())
         if (w.port == MockIde::kIo + 6) {
             EXPECT_EQ(w.value, 0xe0u);
             saw_device = true;
@@ -164,13 +165,13 @@ TEST(Ata, Lba48ForHighBlocksWritesHighOrderBytesFirst)
     std::vector<uint8_t> buf(512);
     uint64_t lba = 0x1'2345'6789ull;
     r.mock.sector(lba).assign(512, 0x5c);
-    r.mock.log.clear();
+    r.mock.io.log.clear();
     ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, lba, buf)).has_value());
     EXPECT_EQ(r.mock.last_command, cmd::kReadSectorsExt);
     EXPECT_EQ(r.mock.last_lba, lba);
     EXPECT_EQ(r.mock.last_count, 1u);
     std::vector<std::pair<uint16_t, uint32_t>> tf;
-    for (auto& w : r.mock.log)
+    for (auto& w : r.mock.io.writes())
         if (w.port >= MockIde::kIo + 2 && w.port <= MockIde::kIo + 6)
             tf.push_back({ w.port, w.value });
     std::vector<std::pair<uint16_t, uint32_t>> want {
@@ -196,22 +197,22 @@ TEST(Ata, DmaReadAndWriteThroughPrdTable)
     std::vector<uint8_t> out(4096);
     for (size_t i = 0; i < out.size(); i++)
         out[i] = uint8_t(i ^ 0xa5);
-    r.mock.log.clear();
+    r.mock.io.log.clear();
     ASSERT_TRUE(r.disk->submit(r.req(IoOp::Write, 3, out)).has_value()); // LBA 24..31
     EXPECT_EQ(r.mock.last_command, cmd::kWriteDma);
     EXPECT_EQ(r.mock.last_lba, 24u);
     EXPECT_EQ(r.mock.last_count, 8u);
     // The PRD table: one entry, our bounce buffer, 4096 bytes, end-of-table.
-    uint8_t* prd = r.mock.phys_to_cpu(r.mock.prd_address, 8);
+    uint8_t* prd = r.mock.phys_to_cpu(r.mock.prd_address(), 8);
     ASSERT_NE(prd, nullptr);
-    EXPECT_EQ(r.mock.prd_address % 4, 0u);
+    EXPECT_EQ(r.mock.prd_address() % 4, 0u);
     uint32_t base = prd[0] | (prd[1] << 8) | (prd[2] << 16) | (uint32_t(prd[3]) << 24);
     EXPECT_EQ(base % 65536, 0u); // never crosses a 64 KiB boundary
     EXPECT_EQ(prd[4] | (prd[5] << 8), 4096);
     EXPECT_EQ(prd[7], 0x80);
     // Direction (memory -> device) then start, as the last bus-master command.
     uint32_t last_bm = 0xffff;
-    for (auto& w : r.mock.log)
+    for (auto& w : r.mock.io.writes())
         if (w.port == MockIde::kBm)
             last_bm = w.value;
     EXPECT_EQ(last_bm, uint32_t(bm::kStart));
@@ -220,14 +221,14 @@ TEST(Ata, DmaReadAndWriteThroughPrdTable)
     EXPECT_EQ(r.sink.done[0].second, IoStatus::Ok);
     for (int s = 0; s < 8; s++)
         EXPECT_EQ(r.mock.sector(24 + s), std::vector<uint8_t>(out.begin() + s * 512, out.begin() + (s + 1) * 512));
-    EXPECT_EQ(r.mock.bm_status & bm::kStatusInterrupt, 0); // acknowledged
+    EXPECT_EQ(r.mock.bm_status() & bm::kStatusInterrupt, 0); // acknowledged
 
     std::vector<uint8_t> in(4096);
     ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, 3, in)).has_value());
     EXPECT_EQ(r.mock.last_command, cmd::kReadDma);
-    EXPECT_EQ(r.mock.bm_command, bm::kReadFromDevice | bm::kStart); // device -> memory, running
+    EXPECT_EQ(r.mock.bm_command(), bm::kReadFromDevice | bm::kStart); // device -> memory, running
     r.run_irqs();
-    EXPECT_EQ(r.mock.bm_command, 0); // stopped by the interrupt handler
+    EXPECT_EQ(r.mock.bm_command(), 0); // stopped by the interrupt handler
     ASSERT_EQ(r.sink.done.size(), 2u);
     EXPECT_EQ(in, out);
 }
@@ -249,9 +250,9 @@ TEST(Ata, CountsDmaTransfersAndPioSectorsApart)
 
     // The drive interrupted but the engine still had PRD bytes left: not a whole transfer.
     ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, 1, buf)).has_value());
-    r.mock.bm_status |= bm::kStatusActive;
+    r.mock.bm_status() |= bm::kStatusActive;
     r.run_irqs();
-    r.mock.bm_status &= uint8_t(~bm::kStatusActive);
+    r.mock.bm_status() &= uint8_t(~bm::kStatusActive);
     EXPECT_EQ(r.disk->stats().dma_transfers, 2u);
 
     Rig p(TransferMode::Pio);
@@ -398,7 +399,7 @@ TEST(Ata, ServesTheBlockCache)
         ChannelConfig cfg;
         cfg.bus_master_base = MockIde::kBm;
         cfg.mode = mode;
-        auto d = AtaDisk::create(cfg, mock, mock, clock, sink);
+        auto d = AtaDisk::create(cfg, mock.io, mock, clock, sink);
         ASSERT_TRUE(d.has_value());
         AtaDisk disk = d.release_value();
         ASSERT_TRUE(disk.initialize().has_value());

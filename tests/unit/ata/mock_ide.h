@@ -1,6 +1,7 @@
-// A model of one PIIX IDE channel with one disk, behind the ATA driver's hw::PortIo/hw::DmaAllocator:
-// task-file registers (with the 48-bit "previous byte" FIFO), PIO data phases, the bus-master
-// engine walking a PRD table in fake physical memory, INTRQ, fault injection, a write log.
+// A model of one PIIX IDE channel with one disk, on top of the shared PortFile that the ATA
+// driver is handed as its hw::PortIo: task-file registers (with the 48-bit "previous byte"
+// FIFO), PIO data phases, the bus-master engine walking a PRD table in fake physical memory,
+// INTRQ, fault injection. The access log is the PortFile's.
 #pragma once
 
 #include "drivers/ata/ata.h"
@@ -9,9 +10,11 @@
 #include <map>
 #include <vector>
 
+#include "tests/unit/common/reg_file.h"
+
 namespace oh::ata::test {
 
-class MockIde final : public hw::PortIo, public hw::DmaAllocator {
+class MockIde final : public hw::DmaAllocator {
 public:
     static constexpr uint16_t kIo = 0x1f0, kCtl = 0x3f6, kBm = 0xc000;
     static constexpr uint32_t kPhysBase = 0x00200000;
@@ -19,83 +22,15 @@ public:
     explicit MockIde(uint64_t sectors, bool lba48 = true, bool dma = true)
         : m_sectors(sectors), m_lba48(lba48), m_dma(dma), m_arena(512 * 1024, 0)
     {
+        install_hooks();
+        status() = status::kReady;
     }
 
-    int bad_width_reads = 0;
-
-    // --- hw::PortIo ---
-    // No IDE register is 32 bits wide: a dword read is a driver bug, and reads float high.
-    uint32_t in32(uint16_t) override
-    {
-        bad_width_reads++;
-        return 0xffffffff;
-    }
-    uint8_t in8(uint16_t port) override
-    {
-        if (absent)
-            return 0xff;
-        if (port == kIo + 7) {
-            irq = false;
-            return status;
-        }
-        if (port == kCtl)
-            return status;
-        if (port == kIo + 1)
-            return error;
-        if (port >= kIo + 2 && port <= kIo + 5)
-            return port == kIo + 4 ? signature_mid : port == kIo + 5 ? signature_high : m_cur[port - kIo];
-        if (port == kBm + 2)
-            return bm_status;
-        if (port == kBm)
-            return bm_command;
-        return 0;
-    }
-    uint16_t in16(uint16_t port) override
-    {
-        if (port != kIo || !(status & status::kDataRequest) || m_phase != Phase::PioIn)
-            return 0xffff;
-        uint16_t v = uint16_t(m_buf[m_pos * 2] | (m_buf[m_pos * 2 + 1] << 8));
-        if (++m_pos == 256)
-            sector_done();
-        return v;
-    }
-    void out8(uint16_t port, uint8_t v) override
-    {
-        log.push_back({ port, v });
-        if (port >= kIo + 1 && port <= kIo + 5) {
-            m_prev[port - kIo] = m_cur[port - kIo];
-            m_cur[port - kIo] = v;
-        } else if (port == kIo + 6) {
-            device = v;
-        } else if (port == kIo + 7) {
-            command(v);
-        } else if (port == kCtl) {
-            if ((control & control::kSoftReset) && !(v & control::kSoftReset))
-                reset();
-            control = v;
-        } else if (port == kBm) {
-            bm_command = v;
-            if ((v & bm::kStart) && m_phase == Phase::DmaWait)
-                run_dma();
-        } else if (port == kBm + 2) {
-            bm_status = uint8_t(bm_status & ~(v & (bm::kStatusInterrupt | bm::kStatusError)));
-        }
-    }
-    void out16(uint16_t port, uint16_t v) override
-    {
-        if (port != kIo || m_phase != Phase::PioOut || !(status & status::kDataRequest))
-            return;
-        m_buf[m_pos * 2] = uint8_t(v);
-        m_buf[m_pos * 2 + 1] = uint8_t(v >> 8);
-        if (++m_pos == 256)
-            sector_done();
-    }
-    void out32(uint16_t port, uint32_t v) override
-    {
-        log.push_back({ port, v });
-        if (port == kBm + 4)
-            prd_address = v;
-    }
+    hw::test::PortFile io;
+    // Registers as the channel holds them (no side effect, not logged).
+    uint32_t& bm_command() { return io.regs[kBm]; }
+    uint32_t& bm_status() { return io.regs[kBm + 2]; }
+    uint32_t& prd_address() { return io.regs[kBm + 4]; }
 
     // --- hw::DmaAllocator ---
     Result<hw::DmaBuffer> allocate(size_t bytes, size_t alignment, uint64_t limit) override
@@ -125,20 +60,10 @@ public:
         return s;
     }
 
-    struct Write {
-        uint16_t port;
-        uint32_t value;
-    };
-    std::vector<Write> log;
     std::map<uint64_t, std::vector<uint8_t>> disk;
-    uint8_t status { status::kReady };
-    uint8_t error { 0 };
-    uint8_t device { 0 };
-    uint8_t control { 0 };
-    uint8_t bm_command { 0 }, bm_status { 0 };
+    // What LBA mid/high read back: the device signature (ATA-6 §9.12; 0x14/0xeb is ATAPI).
     uint8_t signature_mid { 0 }, signature_high { 0 };
-    uint32_t prd_address { 0 };
-    bool irq { false };
+    bool irq { false }; // INTRQ
     bool absent { false };
     // Fault injection for the next command: an error bit pattern, or a hang (BSY forever).
     uint8_t fail_status { 0 }, fail_error { 0 };
@@ -154,26 +79,89 @@ public:
 private:
     enum class Phase { Idle, PioIn, PioOut, DmaWait };
 
+    uint32_t& status() { return io.regs[kIo + 7]; } // what a read of the command port returns
+    uint32_t& error() { return io.regs[kIo + 1]; }  // what a read of the features port returns
+
+    void install_hooks()
+    {
+        // No IDE register is 32 bits wide but the PRD pointer: a dword read is a driver bug.
+        for (uint16_t p = kIo + 1; p <= kIo + 7; p++)
+            io.widths[p] = 1;
+        io.widths[kIo] = 2;
+        io.widths[kCtl] = io.widths[kBm] = io.widths[kBm + 2] = 1;
+        io.widths[kBm + 4] = 4;
+        for (auto& [port, width] : io.widths) // an empty channel floats high
+            io.on_read[port] = [this](uint32_t v) { return absent ? 0xffff'ffffu >> (32 - 8 * io.access_width) : v; };
+        read_hook(kIo, [this](uint32_t) { return pio_in(); });
+        read_hook(kIo + 4, [this](uint32_t) { return uint32_t(signature_mid); });
+        read_hook(kIo + 5, [this](uint32_t) { return uint32_t(signature_high); });
+        read_hook(kIo + 7, [this](uint32_t v) { irq = false; return v; });
+        read_hook(kCtl, [this](uint32_t) { return status(); }); // alternate status: INTRQ stays
+        io.on_write[kIo] = [this](uint32_t v) { pio_out(uint16_t(v)); return v; };
+        io.on_write[kIo + 1] = [this](uint32_t) { return error(); }; // features: not modelled
+        for (uint16_t p = kIo + 2; p <= kIo + 5; p++)
+            io.on_write[p] = [this, p](uint32_t v) { m_prev[p - kIo] = uint8_t(io.regs[p]); return v; };
+        io.on_write[kIo + 7] = [this](uint32_t v) { command(uint8_t(v)); return status(); };
+        io.on_write[kCtl] = [this](uint32_t v) {
+            if ((io.regs[kCtl] & control::kSoftReset) && !(v & control::kSoftReset))
+                reset();
+            return v;
+        };
+        io.after_write[kBm] = [this](uint32_t v) {
+            if ((v & bm::kStart) && m_phase == Phase::DmaWait)
+                run_dma();
+        };
+        io.on_write[kBm + 2] = [this](uint32_t v) { // write 1 to clear [BMIDE rev 1.0 §1.1]
+            return bm_status() & ~(v & (bm::kStatusInterrupt | bm::kStatusError));
+        };
+    }
+    template<typename F>
+    void read_hook(uint16_t port, F f)
+    {
+        io.on_read[port] = [this, first = io.on_read[port], f](uint32_t v) { return absent ? first(v) : f(v); };
+    }
+
+    uint8_t reg8(uint16_t port) { return uint8_t(io.regs[port]); }
+
+    uint32_t pio_in()
+    {
+        if (!(status() & status::kDataRequest) || m_phase != Phase::PioIn)
+            return 0xffff;
+        uint16_t v = uint16_t(m_buf[m_pos * 2] | (m_buf[m_pos * 2 + 1] << 8));
+        if (++m_pos == 256)
+            sector_done();
+        return v;
+    }
+    void pio_out(uint16_t v)
+    {
+        if (m_phase != Phase::PioOut || !(status() & status::kDataRequest))
+            return;
+        m_buf[m_pos * 2] = uint8_t(v);
+        m_buf[m_pos * 2 + 1] = uint8_t(v >> 8);
+        if (++m_pos == 256)
+            sector_done();
+    }
+
     // The PIIX latches the drive's INTRQ rising edge in BMIS.Interrupt [PIIX4 §2.7.9.2].
     void raise()
     {
-        bm_status |= bm::kStatusInterrupt;
-        if (!(control & control::kNoInterrupt))
+        bm_status() |= bm::kStatusInterrupt;
+        if (!(io.regs[kCtl] & control::kNoInterrupt))
             irq = true;
     }
 
     void decode(bool ext)
     {
         if (ext) {
-            m_lba_now = uint64_t(m_cur[3]) | (uint64_t(m_cur[4]) << 8) | (uint64_t(m_cur[5]) << 16)
+            m_lba_now = uint64_t(reg8(kIo + 3)) | (uint64_t(reg8(kIo + 4)) << 8) | (uint64_t(reg8(kIo + 5)) << 16)
                 | (uint64_t(m_prev[3]) << 24) | (uint64_t(m_prev[4]) << 32) | (uint64_t(m_prev[5]) << 40);
-            m_left = uint32_t(m_cur[2]) | (uint32_t(m_prev[2]) << 8);
+            m_left = uint32_t(reg8(kIo + 2)) | (uint32_t(m_prev[2]) << 8);
             if (m_left == 0)
                 m_left = 65536;
         } else {
-            m_lba_now = uint64_t(m_cur[3]) | (uint64_t(m_cur[4]) << 8) | (uint64_t(m_cur[5]) << 16)
-                | (uint64_t(device & 0x0f) << 24);
-            m_left = m_cur[2] ? m_cur[2] : 256;
+            m_lba_now = uint64_t(reg8(kIo + 3)) | (uint64_t(reg8(kIo + 4)) << 8) | (uint64_t(reg8(kIo + 5)) << 16)
+                | (uint64_t(reg8(kIo + 6) & 0x0f) << 24);
+            m_left = reg8(kIo + 2) ? reg8(kIo + 2) : 256;
         }
         last_lba = m_lba_now;
         last_count = m_left;
@@ -183,23 +171,23 @@ private:
     {
         last_command = c;
         if (hang) {
-            status = status::kBusy;
+            status() = status::kBusy;
             return;
         }
         if (fail_status && !fail_after_data) {
-            status = uint8_t(status::kReady | fail_status);
-            error = fail_error;
+            status() = uint8_t(status::kReady | fail_status);
+            error() = fail_error;
             fail_status = 0;
             raise();
             return;
         }
-        error = 0;
+        error() = 0;
         bool ext = c == cmd::kReadSectorsExt || c == cmd::kWriteSectorsExt || c == cmd::kReadDmaExt || c == cmd::kWriteDmaExt;
         switch (c) {
         case cmd::kFlushCache:
         case cmd::kFlushCacheExt:
             flushes++;
-            status = status::kReady;
+            status() = status::kReady;
             raise();
             return;
         case cmd::kIdentify:
@@ -208,7 +196,7 @@ private:
             m_left = 1;
             m_lba_now = ~0ull;
             m_pos = 0;
-            status = status::kReady | status::kDataRequest;
+            status() = status::kReady | status::kDataRequest;
             raise();
             return;
         case cmd::kReadSectors:
@@ -216,7 +204,7 @@ private:
             decode(ext);
             m_phase = Phase::PioIn;
             load();
-            status = status::kReady | status::kDataRequest;
+            status() = status::kReady | status::kDataRequest;
             raise();
             return;
         case cmd::kWriteSectors:
@@ -224,7 +212,7 @@ private:
             decode(ext);
             m_phase = Phase::PioOut;
             m_pos = 0;
-            status = status::kReady | status::kDataRequest; // no interrupt before the first sector
+            status() = status::kReady | status::kDataRequest; // no interrupt before the first sector
             return;
         case cmd::kReadDma:
         case cmd::kReadDmaExt:
@@ -233,13 +221,13 @@ private:
             decode(ext);
             m_dma_write = c == cmd::kWriteDma || c == cmd::kWriteDmaExt;
             m_phase = Phase::DmaWait;
-            status = status::kReady | status::kBusy;
-            if (bm_command & bm::kStart)
+            status() = status::kReady | status::kBusy;
+            if (bm_command() & bm::kStart)
                 run_dma();
             return;
         default:
-            status = status::kReady | status::kError;
-            error = error_bits::kAbort;
+            status() = status::kReady | status::kError;
+            error() = error_bits::kAbort;
             raise();
         }
     }
@@ -260,8 +248,8 @@ private:
         m_left--;
         if (fail_status && fail_after_data) { // a media error at this sector boundary
             m_phase = Phase::Idle;
-            status = uint8_t(status::kReady | fail_status);
-            error = fail_error;
+            status() = uint8_t(status::kReady | fail_status);
+            error() = fail_error;
             fail_status = 0;
             raise();
             return;
@@ -269,24 +257,24 @@ private:
         if (m_left == 0) {
             // PIO data-in ends with the last word; data-out interrupts once more [ATA-6 §9.7].
             m_phase = Phase::Idle;
-            status = status::kReady;
+            status() = status::kReady;
             if (out)
                 raise();
             return;
         }
         if (m_phase == Phase::PioIn)
             load();
-        status = status::kReady | status::kDataRequest;
+        status() = status::kReady | status::kDataRequest;
         raise();
     }
 
     void run_dma()
     {
         // Walk the PRD table [BMIDE rev 1.0 §1.2].
-        for (uint32_t entry = prd_address; !dma_bus_error;) {
+        for (uint32_t entry = prd_address(); !dma_bus_error;) {
             uint8_t* p = phys_to_cpu(entry, 8);
             if (!p) {
-                bm_status |= bm::kStatusError;
+                bm_status() |= bm::kStatusError;
                 break;
             }
             uint32_t base = p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t(p[3]) << 24);
@@ -294,9 +282,9 @@ private:
             if (bytes == 0)
                 bytes = 65536;
             uint8_t* mem = phys_to_cpu(base, bytes);
-            bool read_from_device = bm_command & bm::kReadFromDevice;
+            bool read_from_device = bm_command() & bm::kReadFromDevice;
             if (!mem || read_from_device == m_dma_write) {
-                bm_status |= bm::kStatusError;
+                bm_status() |= bm::kStatusError;
                 break;
             }
             for (uint32_t off = 0; off + 512 <= bytes && m_left > 0; off += 512, m_left--, m_lba_now++) {
@@ -310,12 +298,12 @@ private:
             entry += 8;
         }
         if (dma_bus_error)
-            bm_status |= bm::kStatusError;
+            bm_status() |= bm::kStatusError;
         m_phase = Phase::Idle;
-        status = status::kReady;
+        status() = status::kReady;
         if (fail_status) {
-            status = uint8_t(status | fail_status);
-            error = fail_error;
+            status() = uint8_t(status() | fail_status);
+            error() = fail_error;
             fail_status = 0;
         }
         raise();
@@ -326,8 +314,8 @@ private:
         resets++;
         hang = false;
         m_phase = Phase::Idle;
-        status = status::kReady;
-        error = 0;
+        status() = status::kReady;
+        error() = 0;
         irq = false;
     }
 
@@ -363,7 +351,7 @@ private:
     bool m_lba48, m_dma;
     std::vector<uint8_t> m_arena;
     size_t m_arena_used { 0 };
-    uint8_t m_cur[8] {}, m_prev[8] {};
+    uint8_t m_prev[8] {}; // the task file's "previous" bytes, for LBA48
     uint8_t m_buf[512] {};
     uint32_t m_pos { 0 };
     uint32_t m_left { 0 };
