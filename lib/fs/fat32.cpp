@@ -183,6 +183,11 @@ Result<uint32_t> Fat32Volume::cluster_at(FatFile& file, uint32_t index, bool ext
         file.hint_index = 0;
         file.hint_cluster = file.first_cluster;
     }
+    // A chain visits each cluster at most once, so no file has more clusters than the volume:
+    // a larger index is a looping chain or a size that cannot be (a crafted directory entry
+    // claiming 4 GiB over a cyclic chain would otherwise walk the loop ~2^23 times per read).
+    if (index >= m_cluster_count)
+        return extend ? Result<uint32_t>(Error::NoSpace) : Result<uint32_t>(malformed());
     uint32_t i = 0, c = file.first_cluster;
     if (valid_cluster(file.hint_cluster) && file.hint_index <= index) {
         i = file.hint_index;

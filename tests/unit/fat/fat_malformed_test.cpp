@@ -21,6 +21,7 @@ public:
     explicit MemDisk(std::string bytes) : m(std::move(bytes)) { m.resize(4096 * 512, '\0'); }
     Result<void> read(uint64_t s, uint32_t off, std::span<uint8_t> out) override
     {
+        reads++;
         if (s >= 4096 || off + out.size() > 512)
             return Error::InvalidArgument;
         std::memcpy(out.data(), m.data() + s * 512 + off, out.size());
@@ -36,6 +37,7 @@ public:
     Result<void> sync() override { return {}; }
     uint64_t sector_count() const override { return 4096; }
     std::string m;
+    uint64_t reads = 0;
 };
 
 std::string seed(const char* name)
@@ -102,6 +104,28 @@ TEST(FatMalformed, LoopingChainsEndInErrors)
     auto big = v.open("/big file.bin");
     ASSERT_TRUE(big.has_value());
     EXPECT_EQ(v.remove("/big file.bin").error(), Error::Malformed);
+}
+
+TEST(FatMalformed, HugeFileOverALoopingChainIsMalformedAtOnce)
+{
+    // The fuzzer's hang (fat_image, 2,635-byte image): an entry claiming ~4 GiB over a chain
+    // that loops. Reading near its end must not walk the loop ~2^23 times: no file can have
+    // more clusters than the volume, so the read is refused before any walk.
+    MemDisk d(seed("loop.img"));
+    Fat32Volume v;
+    ASSERT_TRUE(v.mount(d).has_value());
+    auto big = v.open("/big file.bin");
+    ASSERT_TRUE(big.has_value());
+    big->size = 0xFFFFFF00u;
+    uint8_t buf[700];
+    uint64_t before = d.reads;
+    EXPECT_EQ(v.read(*big, big->size - 300, buf).error(), Error::Malformed);
+    EXPECT_LE(d.reads - before, 2u * (v.cluster_count() + 1)); // at most one walk of the volume
+    // The last cluster the volume could hold still reads through the loop (bounded walk).
+    uint64_t last = uint64_t(v.cluster_count() - 1) * v.cluster_bytes();
+    before = d.reads;
+    EXPECT_TRUE(v.read(*big, uint32_t(last), std::span<uint8_t>(buf, 10)).has_value());
+    EXPECT_LE(d.reads - before, 2u * (v.cluster_count() + 1));
 }
 
 TEST(FatMalformed, OutOfRangeClustersAreMalformed)
