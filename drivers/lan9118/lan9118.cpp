@@ -10,9 +10,18 @@ using namespace lan9118;
 uint32_t Lan9118::read(Reg r) { return m_io.read32(off(r)); }
 void Lan9118::write(Reg r, uint32_t v) { m_io.write32(off(r), v); }
 
-bool Lan9118::probe()
+bool Lan9118::probe(hw::Mmio& io)
 {
-    return read(Reg::ByteTest) == kByteTestValue && (read(Reg::IdRev) >> 16) == kChipId;
+    return io.read32(off(Reg::ByteTest)) == kByteTestValue && (io.read32(off(Reg::IdRev)) >> 16) == kChipId;
+}
+
+Result<Lan9118> Lan9118::create(hw::Mmio& io, hw::Delay& delay, const net::MacAddress& fallback)
+{
+    if (!probe(io))
+        return ErrorInfo(Error::NotFound, "no lan9118 (BYTE_TEST/ID_REV)");
+    Lan9118 nic(io, delay);
+    TRY(nic.initialize(fallback));
+    return nic;
 }
 
 Result<void> Lan9118::wait_csr_idle()
@@ -53,8 +62,6 @@ Result<void> Lan9118::phy_write(uint32_t reg, uint16_t value)
 
 Result<void> Lan9118::initialize(const net::MacAddress& fallback)
 {
-    if (!probe())
-        return Error::NotFound;
     write(Reg::HwCfg, read(Reg::HwCfg) | kHwCfgSoftReset);
     bool ready = false;
     for (uint32_t i = 0; i < kPollLimit && !ready; i++)

@@ -26,16 +26,15 @@ struct Lan9118Counters {
 
 class Lan9118 final : public net::PolledNetDevice {
 public:
-    // Bounded polls: a dead chip fails initialize() instead of hanging the boot.
+    // Bounded polls: a dead chip fails create() instead of hanging the boot.
     static constexpr uint32_t kPollLimit = 100000;
 
-    constexpr Lan9118(hw::Mmio& io, hw::Delay& delay) : m_io(io), m_delay(delay) { }
-
-    // No side effects: is a LAN9118 answering at this address?
-    bool probe();
-    // Soft reset, PHY auto-negotiation, MAC address (kept from EEPROM/QEMU, else
-    // `fallback`), TX/RX on, RX interrupt enabled.
-    Result<void> initialize(const net::MacAddress& fallback);
+    // No side effects: is a LAN9118 answering at this address (BYTE_TEST, ID_REV)?
+    static bool probe(hw::Mmio& io);
+    // A running NIC or why not: NotFound when probe() fails, Timeout when the soft reset or
+    // a MAC/PHY access never completes. Brings it up: soft reset, PHY auto-negotiation, MAC
+    // address (kept from EEPROM/QEMU, else `fallback`), TX/RX on, RX interrupt enabled.
+    static Result<Lan9118> create(hw::Mmio& io, hw::Delay& delay, const net::MacAddress& fallback);
     // Acknowledges the interrupt; RxReady when received frames are waiting.
     hw::IrqEvents handle_irq();
 
@@ -45,6 +44,8 @@ public:
     const Lan9118Counters& counters() const { return m_counters; }
 
 private:
+    constexpr Lan9118(hw::Mmio& io, hw::Delay& delay) : m_io(io), m_delay(delay) { }
+    Result<void> initialize(const net::MacAddress& fallback);
     uint32_t read(lan9118::Reg r);
     void write(lan9118::Reg r, uint32_t v);
     Result<uint32_t> mac_read(lan9118::MacReg r);

@@ -21,7 +21,11 @@ public:
         bool error { false };
     };
 
-    uint32_t byte_test { lan9118::kByteTestValue };
+    // LAN9118 datasheet §5.3 "System Control and Status Registers": BYTE_TEST always reads
+    // 0x87654321 (what a wrong bus width or byte order garbles); ID_REV holds the chip ID
+    // 0x0118 in [31:16] and the revision in [15:0] (QEMU's model: 0x01180001).
+    uint32_t byte_test { 0x87654321 };
+    uint32_t id_rev { 0x01180001 };
     bool reset_sticks { false };           // a broken chip that never leaves reset
     uint32_t tx_free { 4608 };
     uint32_t mac_regs[16] {};
@@ -45,7 +49,7 @@ public:
         using lan9118::Reg;
         switch (Reg(offset)) {
         case Reg::ByteTest: return byte_test;
-        case Reg::IdRev: return 0x01180001;
+        case Reg::IdRev: return id_rev;
         case Reg::HwCfg: return hw_cfg;
         case Reg::PmtCtrl: return (hw_cfg & lan9118::kHwCfgSoftReset) ? 0 : lan9118::kPmtReady;
         case Reg::MacCsrCmd: return 0; // operations complete at once

@@ -255,13 +255,14 @@ void start()
     thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack,
         SchedClass::Realtime, 31 });
 
-    auto& nic = s_nic.emplace(s_eth_io, s_delay);
     // Locally administered fallback; QEMU normally preloads its own (-nic ...,mac=).
     net::MacAddress fallback { { 0x02, 0x00, 0x5e, 0x0f, 0xf0, 0x01 } };
-    if (auto r = nic.initialize(fallback); r.is_error()) {
-        kprint("eth: lan9118 not usable (%s)\n", r.error_info().text());
+    auto created = Lan9118::create(s_eth_io, s_delay, fallback);
+    if (created.is_error()) {
+        kprint("eth: lan9118 not usable (%s)\n", created.error_info().text());
         return;
     }
+    auto& nic = s_nic.emplace(created.release_value());
     auto mac = nic.mac();
     kprint("eth: lan9118 mac %02x:%02x:%02x:%02x:%02x:%02x\n", mac.bytes[0], mac.bytes[1],
         mac.bytes[2], mac.bytes[3], mac.bytes[4], mac.bytes[5]);
