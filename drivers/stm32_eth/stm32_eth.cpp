@@ -84,6 +84,14 @@ void StmEth::setup_rings()
     hw::dma_barrier();
 }
 
+Result<StmEth> StmEth::create(hw::Mmio& io, hw::Delay& delay, hw::BusAddress& bus, EthRings& rings,
+    const net::MacAddress& mac, uint8_t phy_address)
+{
+    StmEth eth(io, delay, bus, rings);
+    TRY(eth.initialize(mac, phy_address));
+    return eth;
+}
+
 Result<void> StmEth::initialize(const net::MacAddress& mac, uint8_t phy_address)
 {
     m_mac = mac;

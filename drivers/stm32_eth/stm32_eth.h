@@ -86,13 +86,13 @@ public:
     static constexpr uint32_t kPollLimit = 100000;
     static constexpr uint32_t kLinkWaitMs = 3000;
 
-    StmEth(hw::Mmio& io, hw::Delay& delay, hw::BusAddress& bus, EthRings& rings)
-        : m_io(io), m_delay(delay), m_bus(bus), m_rings(rings)
-    {
-    }
-
+    // A running MAC or why not: Timeout when the DMA reset never completes (no 50 MHz
+    // REF_CLK from the PHY) or an MDIO access hangs, NotFound when no LAN8742A answers at
+    // phy_address. Resets MAC and DMA, brings the PHY up (a missing cable is not an error:
+    // link().up stays false), programs the address and the rings and starts both DMAs.
     // Needs SYSCFG RMII selected and the ETH clocks on (the board does both first).
-    Result<void> initialize(const net::MacAddress& mac, uint8_t phy_address);
+    static Result<StmEth> create(hw::Mmio& io, hw::Delay& delay, hw::BusAddress& bus, EthRings& rings,
+        const net::MacAddress& mac, uint8_t phy_address);
     hw::IrqEvents handle_irq(); // RxReady: frames received
 
     Result<void> transmit(std::span<const uint8_t> frame) override;
@@ -105,6 +105,11 @@ public:
     const EthCounters& counters() const { return m_counters; }
 
 private:
+    StmEth(hw::Mmio& io, hw::Delay& delay, hw::BusAddress& bus, EthRings& rings)
+        : m_io(io), m_delay(delay), m_bus(bus), m_rings(rings)
+    {
+    }
+    Result<void> initialize(const net::MacAddress& mac, uint8_t phy_address);
     Result<void> phy_bring_up();
     void setup_rings();
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "drivers/stm32_eth/stm32_eth.h"
@@ -18,7 +19,9 @@ using hw::test::RegFile;
 const net::MacAddress kMac { { 0x02, 0x4f, 0x11, 0x22, 0x33, 0x44 } };
 
 struct EthModel : RegFile {
-    std::map<uint8_t, uint16_t> phy { { kPhyId1, kLan8742Id1 }, { kPhyBsr, kBsrLink | kBsrAnDone },
+    // LAN8742A datasheet §4.2 (IEEE 802.3 clause 22 register 2): PHY ID 1 = 0x0007, the OUI's
+    // bits 3-18 for SMSC/Microchip.
+    std::map<uint8_t, uint16_t> phy { { kPhyId1, 0x0007 }, { kPhyBsr, kBsrLink | kBsrAnDone },
         { kPhyScsr, 6u << 2 } };
     bool phy_present { true };
     bool ref_clock { true };
@@ -86,10 +89,23 @@ struct StmEthTest : ::testing::Test {
     NoDelayMock delay;
     std::unique_ptr<EthRings> rings = std::make_unique<EthRings>();
     FakeBus bus { rings.get(), sizeof(EthRings) };
-    StmEth nic { regs, delay, bus, *rings };
+    std::optional<StmEth> nic;
 
     void SetUp() override { regs.bus = &bus; }
-    void bring_up() { ASSERT_FALSE(nic.initialize(kMac, 0).is_error()); }
+    Result<StmEth> create() { return StmEth::create(regs, delay, bus, *rings, kMac, 0); }
+    void bring_up()
+    {
+        auto r = create();
+        ASSERT_FALSE(r.is_error()) << r.error_info().text();
+        nic.emplace(r.release_value());
+    }
+    // A create() that failed left the MAC and both DMAs off.
+    void expect_stopped()
+    {
+        EXPECT_EQ(regs.regs[kMacCr] & (kMacCrTe | kMacCrRe), 0u);
+        EXPECT_EQ(regs.regs[kDmaOmr] & (kDmaOmrSt | kDmaOmrSr), 0u);
+        EXPECT_EQ(regs.regs[kDmaIer], 0u);
+    }
 };
 
 std::vector<uint8_t> frame(size_t n, uint8_t seed)
@@ -103,9 +119,9 @@ std::vector<uint8_t> frame(size_t n, uint8_t seed)
 TEST_F(StmEthTest, BringUpProgramsMacPhyAndRings)
 {
     bring_up();
-    EXPECT_TRUE(nic.link().up);
-    EXPECT_EQ(nic.link().mbps, 100);
-    EXPECT_TRUE(nic.link().full_duplex);
+    EXPECT_TRUE(nic->link().up);
+    EXPECT_EQ(nic->link().mbps, 100);
+    EXPECT_TRUE(nic->link().full_duplex);
     EXPECT_EQ(regs.regs[kMacA0Lr], 0x22114f02u);
     EXPECT_EQ(regs.regs[kMacA0Hr], 0x80004433u);
     uint32_t cr = regs.regs[kMacCr];
@@ -134,25 +150,45 @@ TEST_F(StmEthTest, HalfDuplexTenFromPhyStatus)
 {
     regs.phy[kPhyScsr] = 1u << 2; // 10BASE-T half duplex
     bring_up();
-    EXPECT_EQ(nic.link().mbps, 10);
-    EXPECT_FALSE(nic.link().full_duplex);
+    EXPECT_EQ(nic->link().mbps, 10);
+    EXPECT_FALSE(nic->link().full_duplex);
     EXPECT_EQ(regs.regs[kMacCr] & (kMacCrFes | kMacCrDm), 0u);
 }
 
-TEST_F(StmEthTest, MissingRefClockOrPhyFailsCleanly)
+TEST_F(StmEthTest, MissingRefClockFailsCreateCleanly)
 {
-    regs.ref_clock = false;
-    EXPECT_EQ(nic.initialize(kMac, 0).error(), Error::Timeout);
-    regs.ref_clock = true;
-    regs.phy_present = false;
-    EXPECT_EQ(nic.initialize(kMac, 0).error(), Error::NotFound);
+    regs.ref_clock = false; // RM0385 ETH_DMABMR.SR: the reset needs the PHY's clocks to finish
+    EXPECT_EQ(create().error(), Error::Timeout);
+    expect_stopped();
+    EXPECT_EQ(regs.first_write(kMacMiiAr, 0, 0), -1) << "no MDIO access after a failed reset";
+}
+
+TEST_F(StmEthTest, NoPhyOnMdioFailsCreateCleanly)
+{
+    regs.phy_present = false; // MDIO pulled up: every register reads 0xffff
+    EXPECT_EQ(create().error(), Error::NotFound);
+    expect_stopped();
+}
+
+TEST_F(StmEthTest, AnotherPhyFailsCreateCleanly)
+{
+    regs.phy[kPhyId1] = 0x0022; // a Micrel/Microchip KSZ8081's PHY ID 1, not a LAN8742A
+    EXPECT_EQ(create().error(), Error::NotFound);
+    expect_stopped();
+}
+
+TEST_F(StmEthTest, MdioThatNeverCompletesFailsCreate)
+{
+    regs.on_write[kMacMiiAr] = [](uint32_t v) { return v; }; // MB (busy) never clears
+    EXPECT_EQ(create().error(), Error::Timeout);
+    expect_stopped();
 }
 
 TEST_F(StmEthTest, NoCableStillInitializesLinkDown)
 {
     regs.phy[kPhyBsr] = 0;
     bring_up();
-    EXPECT_FALSE(nic.link().up);
+    EXPECT_FALSE(nic->link().up);
     EXPECT_GE(delay.total_us, uint64_t(StmEth::kLinkWaitMs) * 1000);
 }
 
@@ -161,7 +197,7 @@ TEST_F(StmEthTest, TransmitHandsExactFramesToDmaAroundTheRing)
     bring_up();
     for (int i = 0; i < 10; i++) {
         auto f = frame(60 + i * 137, uint8_t(i));
-        ASSERT_FALSE(nic.transmit(f).is_error()) << i;
+        ASSERT_FALSE(nic->transmit(f).is_error()) << i;
         ASSERT_EQ(regs.sent.size(), size_t(i + 1));
         EXPECT_EQ(regs.sent.back(), f);
     }
@@ -172,28 +208,28 @@ TEST_F(StmEthTest, TransmitWaitsForDescriptorsTheDmaStillOwns)
     bring_up();
     regs.on_write.erase(kDmaTpdr); // a DMA that does not run
     for (size_t i = 0; i < kEthTxDescriptors; i++)
-        ASSERT_FALSE(nic.transmit(frame(60, 1)).is_error());
-    EXPECT_EQ(nic.transmit(frame(60, 1)).error(), Error::WouldBlock);
-    EXPECT_EQ(nic.counters().tx_busy, 1u);
-    EXPECT_EQ(nic.transmit(frame(1515, 1)).error(), Error::InvalidArgument);
+        ASSERT_FALSE(nic->transmit(frame(60, 1)).is_error());
+    EXPECT_EQ(nic->transmit(frame(60, 1)).error(), Error::WouldBlock);
+    EXPECT_EQ(nic->counters().tx_busy, 1u);
+    EXPECT_EQ(nic->transmit(frame(1515, 1)).error(), Error::InvalidArgument);
 }
 
 TEST_F(StmEthTest, ReceiveReturnsFramesAndRecyclesDescriptors)
 {
     bring_up();
     uint8_t buf[1600];
-    EXPECT_EQ(nic.receive(buf).error(), Error::WouldBlock);
+    EXPECT_EQ(nic->receive(buf).error(), Error::WouldBlock);
     // Three times around the ring: proves descriptors go back to the DMA.
     for (int i = 0; i < int(3 * kEthRxDescriptors); i++) {
         auto f = frame(64 + i * 50, uint8_t(i));
         ASSERT_TRUE(regs.deliver(f)) << i;
-        EXPECT_TRUE(nic.handle_irq().has(hw::IrqEvent::RxReady));
-        auto r = nic.receive(buf);
+        EXPECT_TRUE(nic->handle_irq().has(hw::IrqEvent::RxReady));
+        auto r = nic->receive(buf);
         ASSERT_FALSE(r.is_error()) << i;
         EXPECT_EQ(std::vector<uint8_t>(buf, buf + r.value()), f);
     }
-    EXPECT_EQ(nic.receive(buf).error(), Error::WouldBlock);
-    EXPECT_FALSE(nic.handle_irq().has(hw::IrqEvent::RxReady)); // status was cleared
+    EXPECT_EQ(nic->receive(buf).error(), Error::WouldBlock);
+    EXPECT_FALSE(nic->handle_irq().has(hw::IrqEvent::RxReady)); // status was cleared
 }
 
 TEST_F(StmEthTest, ErroredRuntAndOversizeFramesAreDroppedAndRecycled)
@@ -205,14 +241,14 @@ TEST_F(StmEthTest, ErroredRuntAndOversizeFramesAreDroppedAndRecycled)
     ASSERT_TRUE(regs.deliver(frame(500, 3)));
     auto good = frame(90, 4);
     ASSERT_TRUE(regs.deliver(good));
-    EXPECT_EQ(nic.receive(small).error(), Error::Malformed);
-    EXPECT_EQ(nic.receive(small).error(), Error::Malformed);
-    EXPECT_EQ(nic.receive(small).error(), Error::NoSpace);
-    auto r = nic.receive(small);
+    EXPECT_EQ(nic->receive(small).error(), Error::Malformed);
+    EXPECT_EQ(nic->receive(small).error(), Error::Malformed);
+    EXPECT_EQ(nic->receive(small).error(), Error::NoSpace);
+    auto r = nic->receive(small);
     ASSERT_FALSE(r.is_error());
     EXPECT_EQ(std::vector<uint8_t>(small, small + r.value()), good);
-    EXPECT_EQ(nic.counters().rx_errors, 2u);
-    EXPECT_EQ(nic.counters().rx_oversize, 1u);
+    EXPECT_EQ(nic->counters().rx_errors, 2u);
+    EXPECT_EQ(nic->counters().rx_oversize, 1u);
     // All four descriptors are the DMA's again: the ring keeps flowing.
     for (size_t i = 0; i < kEthRxDescriptors; i++)
         EXPECT_TRUE(regs.deliver(frame(60, 5)));

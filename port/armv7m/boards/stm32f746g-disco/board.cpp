@@ -349,11 +349,12 @@ void start()
     configure_pins();
     auto& codec = s_codec.emplace();
 
-    auto& eth = s_eth.emplace(s_eth_io, s_delay, s_bus, s_eth_rings);
-    if (auto r = eth.initialize(board_mac(), kPhyAddress); r.is_error()) {
-        kprint("eth: not usable (%s)\n", r.error_info().text());
+    auto created = StmEth::create(s_eth_io, s_delay, s_bus, s_eth_rings, board_mac(), kPhyAddress);
+    if (created.is_error()) {
+        kprint("eth: not usable (%s)\n", created.error_info().text());
         return;
     }
+    auto& eth = s_eth.emplace(created.release_value());
     kprint("eth: LAN8742A link %s, %u Mbit/s %s duplex\n", eth.link().up ? "up" : "down",
         eth.link().mbps, eth.link().full_duplex ? "full" : "half");
     auto& random = seed_random(eth.mac());
