@@ -5,9 +5,15 @@
 
 namespace oh::arm::stm32 {
 
-void StmRng::initialize()
+Result<StmRng> StmRng::create(hw::Mmio& io)
 {
-    RngCr().set<RngCr::Rngen>(1).write(m_io); // no interrupt: the port polls for samples
+    StmRng rng(io);
+    RngCr().set<RngCr::Rngen>(1).write(io); // no interrupt: the port polls for samples
+    bool recovered = false;
+    for (uint32_t i = 0; i < kPollLimit; i++)
+        if (TRY(rng.poll_ready(recovered)))
+            return rng;
+    return { Error::Timeout, "RNG no sample" };
 }
 
 void StmRng::recover_from_seed_error()
@@ -26,30 +32,35 @@ void StmRng::recover_from_seed_error()
     }
 }
 
+Result<bool> StmRng::poll_ready(bool& recovered)
+{
+    RngSr sr = RngSr::read(m_io);
+    if (sr.get<RngSr::Secs>() || sr.get<RngSr::Seis>()) {
+        if (recovered)
+            return ErrorInfo(Error::IoError, "RNG seed error persists");
+        recover_from_seed_error();
+        recovered = true;
+        return false;
+    }
+    if (sr.get<RngSr::Cecs>() || sr.get<RngSr::Ceis>()) {
+        m_clock_errors++;
+        RngSr(sr.value()).set<RngSr::Ceis>(0).write(m_io);
+        return ErrorInfo(Error::IoError, "RNG clock error");
+    }
+    return bool(sr.get<RngSr::Drdy>());
+}
+
 Result<uint32_t> StmRng::read()
 {
     bool recovered = false;
     for (uint32_t i = 0; i < kPollLimit; i++) {
-        RngSr sr = RngSr::read(m_io);
-        if (sr.get<RngSr::Secs>() || sr.get<RngSr::Seis>()) {
-            if (recovered)
-                return { Error::IoError, "RNG seed error persists" };
-            recover_from_seed_error();
-            recovered = true;
+        if (!TRY(poll_ready(recovered)))
             continue;
-        }
-        if (sr.get<RngSr::Cecs>() || sr.get<RngSr::Ceis>()) {
-            m_clock_errors++;
-            RngSr(sr.value()).set<RngSr::Ceis>(0).write(m_io);
-            return { Error::IoError, "RNG clock error" };
-        }
-        if (sr.get<RngSr::Drdy>()) {
-            uint32_t v = m_io.read32(kRngDr);
-            // Zero is what an unclocked or disabled block reads as (and newer revisions of
-            // this RNG call a zero sample invalid); a real zero costs one more poll.
-            if (v != 0)
-                return v;
-        }
+        uint32_t v = m_io.read32(kRngDr);
+        // Zero is what an unclocked or disabled block reads as (and newer revisions of
+        // this RNG call a zero sample invalid); a real zero costs one more poll.
+        if (v != 0)
+            return v;
     }
     return { Error::Timeout, "RNG no sample" };
 }

@@ -39,10 +39,11 @@ public:
     // After a seed error the next samples may come from the stuck source: discard this many.
     static constexpr int kDiscardAfterSeedError = 12;
 
-    constexpr explicit StmRng(hw::Mmio& io) : m_io(io) { }
-
+    // An enabled RNG that has produced its first sample, or why not: IoError on a clock
+    // error or a seed error a restart did not cure, Timeout when DRDY never comes (the
+    // block is not clocked). The first sample stays in RNG_DR for the first read().
     // The RNG's clock (RCC_AHB2ENR.RNGEN, CK48 from PLLQ) must already run.
-    void initialize();
+    static Result<StmRng> create(hw::Mmio& io);
     // One sample. Timeout: DRDY never came; IoError: a clock error (the RNG clock is too slow
     // for these samples to be trusted) or a seed error this call could not recover from.
     Result<uint32_t> read();
@@ -53,6 +54,10 @@ public:
     uint32_t clock_errors() const { return m_clock_errors; }
 
 private:
+    constexpr explicit StmRng(hw::Mmio& io) : m_io(io) { }
+    // One look at RNG_SR: true when a sample is ready, false to poll again (also right after
+    // recovering from a first seed error), an error for a fault that makes samples untrusted.
+    Result<bool> poll_ready(bool& recovered);
     void recover_from_seed_error();
 
     hw::Mmio& m_io;

@@ -2,6 +2,7 @@
 // clock errors and a dead block never hang the caller.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <vector>
 
 #include "drivers/stm32_rng/stm32_rng.h"
@@ -12,10 +13,11 @@ namespace {
 
 using hw::test::RegFile;
 
-constexpr uint32_t kSr = RngSr::kOffset;
-constexpr uint32_t kCr = RngCr::kOffset;
-constexpr uint32_t kDrdy = RngSr::Drdy::kMask, kSecs = RngSr::Secs::kMask, kSeis = RngSr::Seis::kMask,
-                   kCecs = RngSr::Cecs::kMask, kCeis = RngSr::Ceis::kMask, kRngen = RngCr::Rngen::kMask;
+// RM0385 §19.7: RNG_CR at 0x00 (RNGEN bit 2), RNG_SR at 0x04 (DRDY 0, CECS 1, SECS 2,
+// CEIS 5, SEIS 6), RNG_DR at 0x08.
+constexpr uint32_t kCr = 0x00, kSr = 0x04, kDr = 0x08;
+constexpr uint32_t kDrdy = 1u << 0, kCecs = 1u << 1, kSecs = 1u << 2, kCeis = 1u << 5, kSeis = 1u << 6;
+constexpr uint32_t kRngen = 1u << 2;
 
 // A working RNG: DRDY while enabled, a counter as the "noise", SR bits scriptable.
 struct RngModel {
@@ -26,7 +28,7 @@ struct RngModel {
     RngModel()
     {
         io.on_read[kSr] = [this](uint32_t) { return (io.regs[kCr] & kRngen ? kDrdy : 0) | faults; };
-        io.on_read[kRngDr] = [this](uint32_t) { return next++; };
+        io.on_read[kDr] = [this](uint32_t) { return next++; };
         io.on_write[kSr] = [this](uint32_t v) {
             // *IS bits clear on writing 0; a cleared SEIS leaves SECS until the restart.
             if (!(v & kSeis))
@@ -45,19 +47,68 @@ struct RngModel {
     }
 };
 
-TEST(StmRng, InitializeEnablesWithoutInterrupt)
+StmRng make(RegFile& io)
+{
+    auto r = StmRng::create(io);
+    if (r.is_error()) {
+        ADD_FAILURE() << "create: " << r.error_info().text();
+        std::abort(); // no object to hand back
+    }
+    return r.release_value();
+}
+
+TEST(StmRng, CreateEnablesWithoutInterrupt)
 {
     RngModel m;
-    StmRng rng(m.io);
-    rng.initialize();
+    auto rng = make(m.io);
     EXPECT_EQ(m.io.regs[kCr], kRngen);
+    // create() waited for the first sample but left it in RNG_DR.
+    EXPECT_EQ(rng.read().value(), 0x11110000u);
+}
+
+// create() fails cleanly, without an object, on the faults of RM0385 §19.3 (error management): a clock
+// error, a seed error that a restart does not cure, and a block that never makes a sample.
+TEST(StmRng, CreateFailsOnClockError)
+{
+    RngModel m;
+    m.faults = kCecs | kCeis; // the RNG clock runs below HCLK / 16
+    auto r = StmRng::create(m.io);
+    ASSERT_TRUE(r.is_error());
+    EXPECT_EQ(r.error(), Error::IoError);
+}
+
+TEST(StmRng, CreateFailsOnPersistentSeedError)
+{
+    RngModel m;
+    m.io.on_write[kCr] = [](uint32_t v) { return v; }; // restarting does not clear SECS
+    m.faults = kSecs | kSeis;
+    auto r = StmRng::create(m.io);
+    ASSERT_TRUE(r.is_error());
+    EXPECT_EQ(r.error(), Error::IoError);
+}
+
+TEST(StmRng, CreateRecoversFromOneSeedError)
+{
+    RngModel m;
+    m.faults = kSecs | kSeis; // stuck at power-up, cured by the restart
+    auto rng = make(m.io);
+    EXPECT_EQ(rng.seed_errors(), 1u);
+    EXPECT_EQ(m.restarts, 1);
+    EXPECT_FALSE(rng.read().is_error());
+}
+
+TEST(StmRng, CreateTimesOutOnADeadBlock)
+{
+    RegFile io; // not clocked: every register reads 0, DRDY never comes
+    auto r = StmRng::create(io);
+    ASSERT_TRUE(r.is_error());
+    EXPECT_EQ(r.error(), Error::Timeout);
 }
 
 TEST(StmRng, ReadsSamplesWhenReady)
 {
     RngModel m;
-    StmRng rng(m.io);
-    rng.initialize();
+    auto rng = make(m.io);
     auto a = rng.read();
     auto b = rng.read();
     ASSERT_FALSE(a.is_error());
@@ -73,8 +124,7 @@ TEST(StmRng, ReadsSamplesWhenReady)
 TEST(StmRng, SeedErrorRestartsAndDiscards)
 {
     RngModel m;
-    StmRng rng(m.io);
-    rng.initialize();
+    auto rng = make(m.io);
     m.faults = kSecs | kSeis;
     auto r = rng.read();
     ASSERT_FALSE(r.is_error());
@@ -87,8 +137,7 @@ TEST(StmRng, SeedErrorRestartsAndDiscards)
 TEST(StmRng, PersistentSeedErrorFails)
 {
     RngModel m;
-    StmRng rng(m.io);
-    rng.initialize();
+    auto rng = make(m.io);
     m.io.on_write[kCr] = [](uint32_t v) { return v; }; // restarting does not help
     m.faults = kSecs | kSeis;
     auto r = rng.read();
@@ -101,8 +150,7 @@ TEST(StmRng, PersistentSeedErrorFails)
 TEST(StmRng, ClockErrorGivesNoSample)
 {
     RngModel m;
-    StmRng rng(m.io);
-    rng.initialize();
+    auto rng = make(m.io);
     m.faults = kCecs | kCeis;
     auto r = rng.read();
     ASSERT_TRUE(r.is_error());
@@ -114,14 +162,15 @@ TEST(StmRng, ClockErrorGivesNoSample)
 
 TEST(StmRng, DeadBlockTimesOut)
 {
-    RegFile io; // never DRDY
-    StmRng rng(io);
-    rng.initialize();
+    RngModel m;
+    auto rng = make(m.io);
+    m.io.on_read[kSr] = [](uint32_t) { return 0u; }; // the block stops: never DRDY again
     auto r = rng.read();
     ASSERT_TRUE(r.is_error());
     EXPECT_EQ(r.error(), Error::Timeout);
     // A block that reads DRDY but only zeros (unclocked) is no source either.
-    io.regs[kSr] = kDrdy;
+    m.io.on_read[kSr] = [](uint32_t) { return kDrdy; };
+    m.io.on_read[kDr] = [](uint32_t) { return 0u; };
     EXPECT_TRUE(rng.read().is_error());
 }
 

@@ -66,7 +66,7 @@ constinit StmI2c s_i2c { s_i2c_io };
 constinit hw::DirectMmio s_sai_io { kSai2Base };
 constinit hw::DirectMmio s_dma_io { kDma2Base };
 constinit hw::DirectMmio s_rng_io { kRngBase };
-constinit StmRng s_rng { s_rng_io };
+constinit Late<StmRng> s_rng;
 constinit TimingJitter s_jitter { kUsart1Base + Usart::kIsr };
 constinit BusyDelay s_delay;
 constinit hw::IdentityBus s_bus;
@@ -276,9 +276,10 @@ net::MacAddress board_mac()
 // not secret), then SysTick jitter; reseeds come from the RNG, or from jitter if it failed.
 PortRandom& seed_random(const net::MacAddress& mac)
 {
-    s_rng.initialize();
+    auto created = StmRng::create(s_rng_io);
+    StmRng* rng = created.is_error() ? nullptr : &s_rng.emplace(created.release_value());
     uint8_t material[32 + 12 + 6];
-    size_t from_rng = s_rng.gather({ material, 32 });
+    size_t from_rng = rng ? rng->gather({ material, 32 }) : 0;
     const volatile uint8_t* uid = reinterpret_cast<const volatile uint8_t*>(kUniqueId);
     for (size_t i = 0; i < 12; i++)
         material[32 + i] = uid[i];
@@ -286,13 +287,15 @@ PortRandom& seed_random(const net::MacAddress& mac)
     bool rng_ok = from_rng == 32;
     if (!rng_ok)
         fill_bytes(material + from_rng, 0, 32 - from_rng);
-    s_random.seed(material, s_jitter, rng_ok ? static_cast<crypto::EntropySource*>(&s_rng) : &s_jitter);
+    s_random.seed(material, s_jitter, rng_ok ? static_cast<crypto::EntropySource*>(rng) : &s_jitter);
     crypto::wipe(material, sizeof(material));
     if (rng_ok)
         kprint("random: ChaCha20 DRBG seeded from the RNG\n");
+    else if (!rng)
+        kprint("random: RNG not usable (%s): seeded from timing only\n", created.error_info().text());
     else
         kprint("random: RNG gave %u of 32 bytes (seed errors %lu, clock errors %lu): seeded from timing only\n",
-            unsigned(from_rng), (unsigned long)s_rng.seed_errors(), (unsigned long)s_rng.clock_errors());
+            unsigned(from_rng), (unsigned long)rng->seed_errors(), (unsigned long)rng->clock_errors());
     return s_random;
 }
 
