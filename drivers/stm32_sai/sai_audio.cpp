@@ -60,27 +60,36 @@ void SaiAudio::stop()
     m_dma.modify32(dma::stream(dma::kRxStream) + dma::kCr, dma::kCrEn, 0);
 }
 
-Half SaiAudio::take_flags(uint32_t stream, uint32_t& half_counter)
+hw::IrqEvents SaiAudio::take_flags(uint32_t stream, hw::IrqEvent ready, uint32_t& half_counter)
 {
     uint32_t shift = dma::flag_shift(stream);
     uint32_t flags = (m_dma.read32(stream < 4 ? dma::kLisr : dma::kHisr) >> shift) & dma::kFlagsAll;
     m_dma.write32(stream < 4 ? dma::kLifcr : dma::kHifcr, flags << shift);
+    if (!flags)
+        return {};
     if (flags & dma::kFlagTe)
         m_counters.dma_errors++;
     // Half transfer: the DMA moved on to the second half, the first is ours; complete: the
     // reverse. Both at once means we were late by a half: the older one is stale anyway.
     if (flags & dma::kFlagTc) {
         half_counter++;
-        return Half::Second;
+        return hw::IrqEvent::Ours | ready | hw::IrqEvent::SecondHalf;
     }
     if (flags & dma::kFlagHt) {
         half_counter++;
-        return Half::First;
+        return hw::IrqEvent::Ours | ready;
     }
-    return Half::None;
+    return hw::IrqEvent::Ours;
 }
 
-Half SaiAudio::handle_tx_irq() { return take_flags(dma::kTxStream, m_counters.tx_halves); }
-Half SaiAudio::handle_rx_irq() { return take_flags(dma::kRxStream, m_counters.rx_halves); }
+hw::IrqEvents SaiAudio::handle_tx_irq()
+{
+    return take_flags(dma::kTxStream, hw::IrqEvent::PlaybackSpace, m_counters.tx_halves);
+}
+
+hw::IrqEvents SaiAudio::handle_rx_irq()
+{
+    return take_flags(dma::kRxStream, hw::IrqEvent::CaptureReady, m_counters.rx_halves);
+}
 
 } // namespace oh::arm::stm32

@@ -10,6 +10,7 @@
 #include <span>
 
 #include "lib/hw/io.h"
+#include "lib/hw/irq.h"
 
 namespace oh::arm::stm32 {
 
@@ -85,9 +86,18 @@ public:
     void start();
     void stop();
 
-    // Interrupt handlers: acknowledge and say which half was just finished by the DMA.
-    Half handle_tx_irq();
-    Half handle_rx_irq();
+    // The DMA2 streams' interrupt handlers (one line each): acknowledge the stream's flags.
+    // PlaybackSpace (tx) or CaptureReady (rx) when the DMA finished a half, which half_of()
+    // names; only Ours for a transfer error (counted). Nothing: not this stream's interrupt.
+    hw::IrqEvents handle_tx_irq();
+    hw::IrqEvents handle_rx_irq();
+    // The half an event from handle_tx_irq()/handle_rx_irq() gave to the CPU, or None.
+    static constexpr Half half_of(hw::IrqEvents ev)
+    {
+        if (!ev.has(hw::IrqEvent::PlaybackSpace) && !ev.has(hw::IrqEvent::CaptureReady))
+            return Half::None;
+        return ev.has(hw::IrqEvent::SecondHalf) ? Half::Second : Half::First;
+    }
 
     std::span<int16_t> tx_half(Half h) { return { m_buffers.tx + size_t(h) * kSaiHalfSamples, kSaiHalfSamples }; }
     std::span<const int16_t> rx_half(Half h) const { return { m_buffers.rx + size_t(h) * kSaiHalfSamples, kSaiHalfSamples }; }
@@ -95,7 +105,7 @@ public:
 
 private:
     void setup_stream(uint32_t stream, uint32_t channel, bool to_peripheral, int16_t* memory, uint32_t block);
-    Half take_flags(uint32_t stream, uint32_t& half_counter);
+    hw::IrqEvents take_flags(uint32_t stream, hw::IrqEvent ready, uint32_t& half_counter);
 
     hw::Mmio& m_sai;
     hw::Mmio& m_dma;

@@ -1,5 +1,5 @@
 // What a driver's handle_irq() reports, the same type for every driver (e1000, AC'97, ATA,
-// LAN9118, STM32 ETH): whether the interrupt was its device's, and which work it made ready,
+// LAN9118, STM32 ETH, STM32 SAI): whether the interrupt was its device's, and which work it made ready,
 // so the glue knows whom to wake. An empty set means "not ours" (the line may be shared).
 #pragma once
 
@@ -16,6 +16,10 @@ enum class IrqEvent : uint32_t {
     PlaybackSpace = 1u << 5, // a playback buffer was consumed: room to write
     CaptureReady = 1u << 6,  // a capture buffer was filled: data to read
     Completed = 1u << 7,     // a submitted request (a disk transfer) finished
+    // With PlaybackSpace or CaptureReady from a circular DMA over a two-half buffer: the
+    // half now free (or filled) is the second one; without it, the first. Carried in the
+    // event itself so the handler keeps no "last half" state for the thread to race on.
+    SecondHalf = 1u << 8,
 };
 
 class IrqEvents {

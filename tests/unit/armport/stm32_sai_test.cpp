@@ -10,6 +10,7 @@
 namespace oh::arm::stm32 {
 namespace {
 
+using hw::IrqEvents;
 using hw::test::FakeBus;
 using hw::test::RegFile;
 
@@ -99,20 +100,39 @@ TEST_F(SaiTest, StartEnablesDmaThenSlaveThenMaster)
 
 TEST_F(SaiTest, HalfAndCompleteFlagsSelectTheFreeHalfAndAreCleared)
 {
+    using hw::IrqEvent;
     audio.initialize(6);
-    // Stream 4 flags sit at bit 0 of HISR, stream 7 at bit 22 (RM0385 §8.5.2).
-    dma.regs[dma::kHisr] = dma::kFlagHt << 0;
-    EXPECT_EQ(audio.handle_tx_irq(), Half::First);
-    EXPECT_EQ(dma.writes.back(), std::make_pair(dma::kHifcr, dma::kFlagHt << 0));
-    dma.regs[dma::kHisr] = dma::kFlagTc << 0;
-    EXPECT_EQ(audio.handle_tx_irq(), Half::Second);
-    dma.regs[dma::kHisr] = dma::kFlagTc << 22;
-    EXPECT_EQ(audio.handle_rx_irq(), Half::Second);
-    EXPECT_EQ(dma.writes.back(), std::make_pair(dma::kHifcr, dma::kFlagTc << 22));
-    dma.regs[dma::kHisr] = (dma::kFlagHt << 22) | (dma::kFlagTc << 0);
-    EXPECT_EQ(audio.handle_rx_irq(), Half::First); // stream 4's flag is not stream 7's
-    dma.regs[dma::kHisr] = dma::kFlagTe << 22;
-    EXPECT_EQ(audio.handle_rx_irq(), Half::None);
+    // Stream 4 flags sit at bit 0 of HISR, stream 7 at bit 22 (RM0385 §8.5.2): HTIF bit 4,
+    // TCIF bit 5, TEIF bit 3 of each stream's group.
+    dma.regs[dma::kHisr] = 1u << 4;
+    auto ev = audio.handle_tx_irq();
+    EXPECT_EQ(ev, IrqEvent::Ours | IrqEvent::PlaybackSpace);
+    EXPECT_EQ(SaiAudio::half_of(ev), Half::First);
+    EXPECT_EQ(dma.writes.back(), std::make_pair(dma::kHifcr, 1u << 4));
+    dma.regs[dma::kHisr] = 1u << 5;
+    ev = audio.handle_tx_irq();
+    EXPECT_TRUE(ev.has(IrqEvent::PlaybackSpace));
+    EXPECT_FALSE(ev.has(IrqEvent::CaptureReady));
+    EXPECT_EQ(SaiAudio::half_of(ev), Half::Second);
+    dma.regs[dma::kHisr] = 1u << (22 + 5);
+    ev = audio.handle_rx_irq();
+    EXPECT_EQ(ev, IrqEvent::Ours | IrqEvent::CaptureReady | IrqEvent::SecondHalf);
+    EXPECT_EQ(SaiAudio::half_of(ev), Half::Second);
+    EXPECT_EQ(dma.writes.back(), std::make_pair(dma::kHifcr, 1u << (22 + 5)));
+    dma.regs[dma::kHisr] = (1u << (22 + 4)) | (1u << 5);
+    ev = audio.handle_rx_irq(); // stream 4's flag is not stream 7's
+    EXPECT_EQ(ev, IrqEvent::Ours | IrqEvent::CaptureReady);
+    EXPECT_EQ(SaiAudio::half_of(ev), Half::First);
+    // A transfer error is this stream's interrupt but frees no half.
+    dma.regs[dma::kHisr] = 1u << (22 + 3);
+    ev = audio.handle_rx_irq();
+    EXPECT_EQ(ev, IrqEvents(IrqEvent::Ours));
+    EXPECT_EQ(SaiAudio::half_of(ev), Half::None);
+    // No flag of this stream: not ours (stream 4's TC is still pending for the tx line).
+    dma.regs[dma::kHisr] = 1u << 5;
+    ev = audio.handle_rx_irq();
+    EXPECT_FALSE(ev.ours());
+    EXPECT_EQ(SaiAudio::half_of(ev), Half::None);
     EXPECT_EQ(audio.counters().dma_errors, 1u);
     EXPECT_EQ(audio.counters().tx_halves, 2u);
     EXPECT_EQ(audio.counters().rx_halves, 2u);

@@ -211,7 +211,7 @@ constinit Late<CodecAudio> s_codec;
 
 void dma_tx_irq(void*)
 {
-    if (Half h = s_sai->handle_tx_irq(); h != Half::None) {
+    if (Half h = SaiAudio::half_of(s_sai->handle_tx_irq()); h != Half::None) {
         s_tx_ready = uint8_t(h);
         s_audio_event.signal();
     }
@@ -219,7 +219,7 @@ void dma_tx_irq(void*)
 
 void dma_rx_irq(void*)
 {
-    if (Half h = s_sai->handle_rx_irq(); h != Half::None) {
+    if (Half h = SaiAudio::half_of(s_sai->handle_rx_irq()); h != Half::None) {
         s_rx_ready = uint8_t(h);
         s_audio_event.signal();
     }
