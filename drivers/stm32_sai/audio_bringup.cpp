@@ -4,15 +4,13 @@
 
 namespace oh::arm::stm32 {
 
-Result<void> bring_up_audio(SaiAudio& sai, Wm8994& codec, uint32_t mckdiv, const Wm8994Config& config)
+Result<Wm8994> bring_up_audio(SaiAudio& sai, hw::I2cBus& i2c, hw::Delay& delay, const Wm8994Config& config)
 {
-    sai.initialize(mckdiv);
     sai.start();
-    if (auto r = codec.initialize(config); r.is_error()) {
+    auto codec = Wm8994::create(i2c, delay, config);
+    if (codec.is_error())
         sai.stop();
-        return r;
-    }
-    return {};
+    return codec;
 }
 
 } // namespace oh::arm::stm32

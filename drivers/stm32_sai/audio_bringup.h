@@ -10,8 +10,8 @@
 
 namespace oh::arm::stm32 {
 
-// SAI configured and started (MCLK, SCK, FS running, DMA circulating silence), then the codec
-// over I2C. On a codec error the SAI is stopped again and the error returned.
-Result<void> bring_up_audio(SaiAudio& sai, Wm8994& codec, uint32_t mckdiv, const Wm8994Config& config);
+// Starts the configured SAI (MCLK, SCK, FS running, DMA circulating silence), then creates
+// the codec over I2C. On a codec error the SAI is stopped again and the error returned.
+Result<Wm8994> bring_up_audio(SaiAudio& sai, hw::I2cBus& i2c, hw::Delay& delay, const Wm8994Config& config);
 
 } // namespace oh::arm::stm32

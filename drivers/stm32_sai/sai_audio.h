@@ -11,6 +11,7 @@
 
 #include "lib/hw/io.h"
 #include "lib/hw/irq.h"
+#include "lib/result.h"
 
 namespace oh::arm::stm32 {
 
@@ -75,13 +76,18 @@ enum class Half : uint8_t { First = 0, Second = 1, None = 0xff };
 
 class SaiAudio {
 public:
-    SaiAudio(hw::Mmio& sai, hw::Mmio& dma, hw::BusAddress& bus, uint32_t sai_bus_base, SaiBuffers& buffers)
-        : m_sai(sai), m_dma(dma), m_bus(bus), m_sai_base(sai_bus_base), m_buffers(buffers)
-    {
-    }
+    // MCLK divider: SAI kernel clock / (2 * mckdiv) = 256 * fs (RM0385 §33.3.7); MCKDIV is
+    // a 4-bit field, so 0..15.
+    static constexpr uint32_t kMaxMckDiv = 15;
+    static constexpr uint32_t kPollLimit = 100000;
 
-    // MCLK divider: SAI kernel clock / (2 * mckdiv) = 256 * fs (RM0385 §33.3.7).
-    void initialize(uint32_t mckdiv);
+    // Both blocks and both DMA streams configured, not yet started (start() does), or why
+    // not: InvalidArgument for an mckdiv over kMaxMckDiv, Timeout when a block's SAIEN or a
+    // DMA stream's EN never reads 0 (neither may be programmed before: RM0385 §33.5.2,
+    // §8.3.18), NotFound when the SAI or DMA2 registers do not hold what was written (the
+    // peripheral's clock is off).
+    static Result<SaiAudio> create(hw::Mmio& sai, hw::Mmio& dma, hw::BusAddress& bus, uint32_t sai_bus_base,
+        SaiBuffers& buffers, uint32_t mckdiv);
     // Enables the DMA streams and both blocks: from here block A drives MCLK, SCK and FS.
     void start();
     void stop();
@@ -104,7 +110,12 @@ public:
     const SaiCounters& counters() const { return m_counters; }
 
 private:
-    void setup_stream(uint32_t stream, uint32_t channel, bool to_peripheral, int16_t* memory, uint32_t block);
+    SaiAudio(hw::Mmio& sai, hw::Mmio& dma, hw::BusAddress& bus, uint32_t sai_bus_base, SaiBuffers& buffers)
+        : m_sai(sai), m_dma(dma), m_bus(bus), m_sai_base(sai_bus_base), m_buffers(buffers)
+    {
+    }
+    Result<void> initialize(uint32_t mckdiv);
+    Result<void> setup_stream(uint32_t stream, uint32_t channel, bool to_peripheral, int16_t* memory, uint32_t block);
     hw::IrqEvents take_flags(uint32_t stream, hw::IrqEvent ready, uint32_t& half_counter);
 
     hw::Mmio& m_sai;

@@ -112,6 +112,13 @@ Result<void> Wm8994::start_playback(int headphone_db)
     return write(kAif1Dac1Filters1, 0);    // un-mute the AIF1 input path last
 }
 
+Result<Wm8994> Wm8994::create(hw::I2cBus& bus, hw::Delay& delay, const Wm8994Config& config)
+{
+    Wm8994 codec(bus, delay);
+    TRY(codec.initialize(config));
+    return codec;
+}
+
 Result<void> Wm8994::initialize(const Wm8994Config& config)
 {
     TRY(write(kSoftwareReset, 0x0000));

@@ -79,16 +79,20 @@ struct Wm8994Config {
 
 class Wm8994 {
 public:
-    Wm8994(hw::I2cBus& bus, hw::Delay& delay) : m_bus(bus), m_delay(delay) { }
+    // A codec with both paths up, or why not: Refused when nothing acknowledges on I2C,
+    // NotFound when R0 does not read back the WM8994's ID after the reset, Timeout when the
+    // DC servo never finishes. Reset, identify, then bring up both paths in the datasheet's
+    // order. MCLK1 must already be running: SYSCLK clocks the charge pump, the DC servo and
+    // the DMIC interface.
+    static Result<Wm8994> create(hw::I2cBus& bus, hw::Delay& delay, const Wm8994Config& config);
 
     Result<uint16_t> read(uint16_t reg);
     Result<void> write(uint16_t reg, uint16_t value);
-    // Reset, identify, then bring up both paths in the datasheet's order. MCLK1 must already
-    // be running: SYSCLK clocks the charge pump, the DC servo and the DMIC interface.
-    Result<void> initialize(const Wm8994Config& config);
     Result<void> set_headphone_volume(int db); // unmuted, both channels latched together
 
 private:
+    Wm8994(hw::I2cBus& bus, hw::Delay& delay) : m_bus(bus), m_delay(delay) { }
+    Result<void> initialize(const Wm8994Config& config);
     Result<void> start_clocks();
     Result<void> start_reference();
     Result<void> start_capture();

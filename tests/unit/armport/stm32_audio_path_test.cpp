@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 
 #include "drivers/stm32_sai/audio_bringup.h"
 #include "port/armv7m/boards/stm32f746g-disco/resample.h"
@@ -27,18 +28,23 @@ struct AudioPathTest : ::testing::Test {
     hw::test::RegFile sai, dma;
     std::unique_ptr<SaiBuffers> buffers = std::make_unique<SaiBuffers>();
     hw::test::FakeBus bus { buffers.get(), sizeof(SaiBuffers) };
-    SaiAudio audio { sai, dma, bus, 0x40015C00, *buffers };
+    std::optional<SaiAudio> audio;
     Wm8994Model chip;
-    Wm8994 codec { chip, chip };
 
     AudioPathTest()
     {
         chip.mclk_running = [this] { return mclk_hz() > 0; };
     }
+    void SetUp() override
+    {
+        auto r = SaiAudio::create(sai, dma, bus, 0x40015C00, *buffers, kMckDiv);
+        ASSERT_FALSE(r.is_error()) << r.error_info().text();
+        audio.emplace(r.release_value());
+    }
     double mclk_hz() const { return sai_mclk_hz(sai_block(sai, sai::kBlockA), kSaiClockHz); }
     void bring_up()
     {
-        ASSERT_FALSE(bring_up_audio(audio, codec, kMckDiv, {}).is_error()) << chip.dump();
+        ASSERT_FALSE(bring_up_audio(*audio, chip, chip, {}).is_error()) << chip.dump();
     }
 };
 
@@ -105,9 +111,18 @@ TEST_F(AudioPathTest, BlockATransmitsOnTheTimeslotFeedingDac1)
 TEST_F(AudioPathTest, CodecFailureLeavesTheSaiStopped)
 {
     chip.chip_id = 0x1234;
-    EXPECT_EQ(bring_up_audio(audio, codec, kMckDiv, {}).error(), Error::NotFound);
+    EXPECT_EQ(bring_up_audio(*audio, chip, chip, {}).error(), Error::NotFound);
     EXPECT_FALSE(sai_block(sai, sai::kBlockA).enabled());
     EXPECT_FALSE(sai_block(sai, sai::kBlockB).enabled());
+}
+
+TEST_F(AudioPathTest, NoCodecOnTheBusLeavesTheSaiStopped)
+{
+    chip.present = false;
+    EXPECT_EQ(bring_up_audio(*audio, chip, chip, {}).error(), Error::Refused);
+    EXPECT_FALSE(sai_block(sai, sai::kBlockA).enabled());
+    EXPECT_FALSE(sai_block(sai, sai::kBlockB).enabled());
+    EXPECT_FALSE(dma.regs[dma::stream(dma::kTxStream) + dma::kCr] & dma::kCrEn);
 }
 
 } // namespace

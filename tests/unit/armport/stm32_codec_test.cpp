@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,10 +28,13 @@ constexpr uint16_t R1 = 0x0001, R4 = 0x0004, R5 = 0x0005, R28 = 0x001C, R29 = 0x
 
 struct CodecTest : ::testing::Test {
     Wm8994Model chip;
-    Wm8994 codec { chip, chip };
+    std::optional<Wm8994> codec;
+    Result<Wm8994> create(int db = -6) { return Wm8994::create(chip, chip, { .headphone_db = db }); }
     void bring_up(int db = -6)
     {
-        ASSERT_FALSE(codec.initialize({ .headphone_db = db }).is_error()) << chip.dump();
+        auto r = create(db);
+        ASSERT_FALSE(r.is_error()) << r.error_info().text() << "\n" << chip.dump();
+        codec.emplace(r.release_value());
         EXPECT_TRUE(chip.errors.empty()) << chip.errors.front();
     }
     // Table 65: PGA code 0 is -57 dB, 1 dB per step.
@@ -52,9 +56,9 @@ TEST_F(CodecTest, HeadphonesEndUnmutedAtTheRequestedLevel)
     ASSERT_GE(last, 0);
     EXPECT_EQ(Wm8994Model::decode(chip.writes[last].reg, chip.writes[last].value, "HPOUT1_VU"), 1u);
     // Out-of-range requests clamp to the PGA's ends and stay unmuted.
-    ASSERT_FALSE(codec.set_headphone_volume(200).is_error());
+    ASSERT_FALSE(codec->set_headphone_volume(200).is_error());
     EXPECT_EQ(hp_db(R28, "HPOUT1L_VOL"), 6);
-    ASSERT_FALSE(codec.set_headphone_volume(-200).is_error());
+    ASSERT_FALSE(codec->set_headphone_volume(-200).is_error());
     EXPECT_EQ(hp_db(R29, "HPOUT1R_VOL"), -57);
     EXPECT_EQ(chip.field(R29, "HPOUT1R_MUTE_N"), 1u);
 }
@@ -162,17 +166,29 @@ TEST_F(CodecTest, MicrophonesReachAif1Timeslot1WithBiasAndAVoiceHighPass)
     EXPECT_EQ(chip.field(R528, "AIF1CLK_RATE"), 3u) << "256 fs";
 }
 
-TEST_F(CodecTest, WrongChipStopsAfterReset)
+TEST_F(CodecTest, WrongChipFailsCreateRightAfterTheReset)
 {
-    chip.chip_id = 0x1234;
-    EXPECT_EQ(codec.initialize({}).error(), Error::NotFound);
+    chip.chip_id = 0x8958; // a WM8958 (R0 reads its own ID): another register map
+    EXPECT_EQ(create().error(), Error::NotFound);
+    ASSERT_EQ(chip.writes.size(), 1u);
+    EXPECT_EQ(chip.writes[0].reg, 0x0000); // the reset, nothing powered
+    chip.chip_id = 0xffff;                  // SDA stuck high
+    chip.writes.clear();
+    EXPECT_EQ(create().error(), Error::NotFound);
     EXPECT_EQ(chip.writes.size(), 1u);
 }
 
-TEST_F(CodecTest, DcServoThatNeverFinishesIsAnErrorAndTheOutputStaysShorted)
+TEST_F(CodecTest, NoCodecOnTheBusFailsCreate)
+{
+    chip.present = false; // nothing acknowledges address 0x1A
+    EXPECT_EQ(create().error(), Error::Refused);
+    EXPECT_TRUE(chip.writes.empty());
+}
+
+TEST_F(CodecTest, DcServoThatNeverFinishesFailsCreateAndTheOutputStaysShorted)
 {
     chip.dcs_hangs = true;
-    EXPECT_EQ(codec.initialize({}).error(), Error::Timeout);
+    EXPECT_EQ(create().error(), Error::Timeout);
     EXPECT_EQ(chip.field(R96, "HPOUT1L_OUTP"), 0u);
     EXPECT_EQ(chip.field(R96, "HPOUT1L_RMV_SHORT"), 0u);
 }
@@ -180,9 +196,13 @@ TEST_F(CodecTest, DcServoThatNeverFinishesIsAnErrorAndTheOutputStaysShorted)
 TEST_F(CodecTest, BusErrorPropagates)
 {
     chip.nack_after = 5;
-    EXPECT_EQ(codec.initialize({}).error(), Error::Refused);
+    EXPECT_EQ(create().error(), Error::Refused);
     EXPECT_EQ(chip.writes.size(), 5u);
-    EXPECT_EQ(codec.set_headphone_volume(0).error(), Error::Refused);
+    chip.nack_after = -1;
+    chip.writes.clear();
+    bring_up();
+    chip.nack_after = 0;
+    EXPECT_EQ(codec->set_headphone_volume(0).error(), Error::Refused);
 }
 
 // An I2C peripheral model: transmit/receive always ready, STOP after the last byte.

@@ -79,7 +79,8 @@ public:
     std::vector<std::string> errors;         // writes to registers outside the field table
     std::function<bool()> mclk_running;      // set by the test: the SAI's MCLK output
     uint64_t now_us { 0 };
-    uint16_t chip_id { 0x8994 };
+    uint16_t chip_id { 0x8994 }; // datasheet register map: R0 (Software Reset) reads the device ID
+    bool present { true };       // false: nothing at 0x1A, every transfer is NACKed
     int nack_after { -1 };
     bool dcs_hangs { false }; // the DC servo never reports completion
 
@@ -136,6 +137,8 @@ public:
     {
         if (address != 0x1A || b.size() != 4)
             return Error::InvalidArgument;
+        if (!present)
+            return Error::Refused;
         if (nack_after >= 0 && int(writes.size()) >= nack_after)
             return Error::Refused;
         uint16_t r = uint16_t(b[0] << 8 | b[1]), v = uint16_t(b[2] << 8 | b[3]);
@@ -161,6 +164,8 @@ public:
     {
         if (address != 0x1A || out.size() != 2 || in.size() != 2)
             return Error::InvalidArgument;
+        if (!present)
+            return Error::Refused;
         uint16_t r = uint16_t(out[0] << 8 | out[1]);
         uint16_t v = reg(r);
         if (r == 0x0000)

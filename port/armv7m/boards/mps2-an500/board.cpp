@@ -239,6 +239,19 @@ static void start_reference_timer()
     systick_use_reference(reinterpret_cast<const volatile uint32_t*>(kTimer0Base + kTimerValue), kSysClkHz);
 }
 
+// Out of line so that the Result<Lan9118> is gone before start() goes deeper (net, phone).
+[[gnu::noinline]] static Lan9118* start_nic()
+{
+    // Locally administered fallback; QEMU normally preloads its own (-nic ...,mac=).
+    net::MacAddress fallback { { 0x02, 0x00, 0x5e, 0x0f, 0xf0, 0x01 } };
+    auto created = Lan9118::create(s_eth_io, s_delay, fallback);
+    if (created.is_error()) {
+        kprint("eth: lan9118 not usable (%s)\n", created.error_info().text());
+        return nullptr;
+    }
+    return &s_nic.emplace(std::move(created.value()));
+}
+
 void start()
 {
     start_reference_timer();
@@ -255,14 +268,10 @@ void start()
     thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack,
         SchedClass::Realtime, 31 });
 
-    // Locally administered fallback; QEMU normally preloads its own (-nic ...,mac=).
-    net::MacAddress fallback { { 0x02, 0x00, 0x5e, 0x0f, 0xf0, 0x01 } };
-    auto created = Lan9118::create(s_eth_io, s_delay, fallback);
-    if (created.is_error()) {
-        kprint("eth: lan9118 not usable (%s)\n", created.error_info().text());
+    Lan9118* created = start_nic();
+    if (!created)
         return;
-    }
-    auto& nic = s_nic.emplace(created.release_value());
+    auto& nic = *created;
     auto mac = nic.mac();
     kprint("eth: lan9118 mac %02x:%02x:%02x:%02x:%02x:%02x\n", mac.bytes[0], mac.bytes[1],
         mac.bytes[2], mac.bytes[3], mac.bytes[4], mac.bytes[5]);

@@ -274,10 +274,22 @@ net::MacAddress board_mac()
 
 // The key: 32 bytes from the RNG (RM0385 §19), the chip's unique ID and the MAC (unique,
 // not secret), then SysTick jitter; reseeds come from the RNG, or from jitter if it failed.
-PortRandom& seed_random(const net::MacAddress& mac)
+// The bring-up steps below are out of line so that their Result<T> temporaries are gone
+// before start() goes deeper (net, phone): the boot stack is 1 KiB (stm32f746g-disco.ld).
+[[gnu::noinline]] StmEth* start_eth()
+{
+    auto created = StmEth::create(s_eth_io, s_delay, s_bus, s_eth_rings, board_mac(), kPhyAddress);
+    if (created.is_error()) {
+        kprint("eth: not usable (%s)\n", created.error_info().text());
+        return nullptr;
+    }
+    return &s_eth.emplace(std::move(created.value()));
+}
+
+[[gnu::noinline]] PortRandom& seed_random(const net::MacAddress& mac)
 {
     auto created = StmRng::create(s_rng_io);
-    StmRng* rng = created.is_error() ? nullptr : &s_rng.emplace(created.release_value());
+    StmRng* rng = created.is_error() ? nullptr : &s_rng.emplace(std::move(created.value()));
     uint8_t material[32 + 12 + 6];
     size_t from_rng = rng ? rng->gather({ material, 32 }) : 0;
     const volatile uint8_t* uid = reinterpret_cast<const volatile uint8_t*>(kUniqueId);
@@ -299,10 +311,15 @@ PortRandom& seed_random(const net::MacAddress& mac)
     return s_random;
 }
 
-void start_audio()
+[[gnu::noinline]] void start_audio()
 {
     s_i2c.initialize();
-    auto& sai = s_sai.emplace(s_sai_io, s_dma_io, s_bus, uint32_t(kSai2Base), s_sai_buffers);
+    auto created = SaiAudio::create(s_sai_io, s_dma_io, s_bus, uint32_t(kSai2Base), s_sai_buffers, kSaiMckDiv);
+    if (created.is_error()) {
+        kprint("audio: SAI2/DMA2 not usable (%s)\n", created.error_info().text());
+        return;
+    }
+    auto& sai = s_sai.emplace(std::move(created.value()));
     // The handlers and the audio thread are ready before the DMA runs; the SAI starts first
     // (its MCLK clocks the codec) and plays silence while the WM8994 comes up.
     irq_register(kIrqDma2Stream4, dma_tx_irq, nullptr);
@@ -312,9 +329,8 @@ void start_audio()
     nvic_enable(kIrqDma2Stream4);
     nvic_enable(kIrqDma2Stream7);
     thread_start(s_audio_thread, { "audio", audio_thread, nullptr, s_audio_stack, SchedClass::Realtime, 31 });
-    Wm8994 codec(s_i2c, s_delay);
-    if (auto r = bring_up_audio(sai, codec, kSaiMckDiv, kCodec); r.is_error()) {
-        kprint("audio: WM8994 not usable (%s), SAI stopped\n", r.error_info().text());
+    if (auto codec = bring_up_audio(sai, s_i2c, s_delay, kCodec); codec.is_error()) {
+        kprint("audio: WM8994 not usable (%s), SAI stopped\n", codec.error_info().text());
         return;
     }
     kprint("audio: WM8994 headphones (%d dB) + DMIC2 at 16 kHz (8 kHz to the phone), SAI2/DMA2 running\n",
@@ -352,12 +368,10 @@ void start()
     configure_pins();
     auto& codec = s_codec.emplace();
 
-    auto created = StmEth::create(s_eth_io, s_delay, s_bus, s_eth_rings, board_mac(), kPhyAddress);
-    if (created.is_error()) {
-        kprint("eth: not usable (%s)\n", created.error_info().text());
+    StmEth* created = start_eth();
+    if (!created)
         return;
-    }
-    auto& eth = s_eth.emplace(created.release_value());
+    auto& eth = *created;
     kprint("eth: LAN8742A link %s, %u Mbit/s %s duplex\n", eth.link().up ? "up" : "down",
         eth.link().mbps, eth.link().full_duplex ? "full" : "half");
     auto& random = seed_random(eth.mac());
