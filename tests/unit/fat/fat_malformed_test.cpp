@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -48,6 +49,22 @@ std::string seed(const char* name)
     return ss.str();
 }
 
+// Each test mounts one image (a seed, maybe altered) on a fresh disk it can count reads of.
+class FatMalformed : public ::testing::Test {
+protected:
+    bool mount(std::string img)
+    {
+        m_disk.emplace(std::move(img));
+        return m_volume.mount(*m_disk).has_value();
+    }
+    Fat32Volume& volume() { return m_volume; }
+    MemDisk& disk() { return *m_disk; }
+
+private:
+    std::optional<MemDisk> m_disk;
+    Fat32Volume m_volume;
+};
+
 std::vector<std::string> list(Fat32Volume& v, const FatFile& dir, Error& err)
 {
     std::vector<std::string> names;
@@ -67,13 +84,12 @@ std::vector<std::string> list(Fat32Volume& v, const FatFile& dir, Error& err)
     return names;
 }
 
-TEST(FatMalformed, TinySeedIsAValidVolume)
+TEST_F(FatMalformed, TinySeedIsAValidVolume)
 {
     std::string img = seed("tiny.img");
     ASSERT_EQ(img.size(), 9u * 512);
-    MemDisk d(img);
-    Fat32Volume v;
-    ASSERT_TRUE(v.mount(d).has_value());
+    ASSERT_TRUE(mount(img));
+    Fat32Volume& v = volume();
     EXPECT_EQ(v.cluster_count(), 126u); // clamped to what the one-sector FAT can describe
     EXPECT_EQ(v.free_clusters(), 126u - 5u);
     Error err;
@@ -87,14 +103,13 @@ TEST(FatMalformed, TinySeedIsAValidVolume)
     EXPECT_TRUE(v.open("/SUB/a.txt").has_value());
 }
 
-TEST(FatMalformed, LoopingChainsEndInErrors)
+TEST_F(FatMalformed, LoopingChainsEndInErrors)
 {
     std::string img = seed("loop.img");
     for (size_t e = 5; e < 16; e++) // no end marker: the walk must follow the root's chain
         img[4 * 512 + e * 32] = char(0xE5);
-    MemDisk d(img);
-    Fat32Volume v;
-    ASSERT_TRUE(v.mount(d).has_value());
+    ASSERT_TRUE(mount(img));
+    Fat32Volume& v = volume();
     Error err;
     auto names = list(v, v.root(), err); // the root's chain points at itself
     EXPECT_LE(names.size(), 3u * (v.cluster_count() + 1)); // bounded by the volume's size
@@ -106,33 +121,32 @@ TEST(FatMalformed, LoopingChainsEndInErrors)
     EXPECT_EQ(v.remove("/big file.bin").error(), Error::Malformed);
 }
 
-TEST(FatMalformed, HugeFileOverALoopingChainIsMalformedAtOnce)
+TEST_F(FatMalformed, HugeFileOverALoopingChainIsMalformedAtOnce)
 {
     // The fuzzer's hang (fat_image, 2,635-byte image): an entry claiming ~4 GiB over a chain
     // that loops. Reading near its end must not walk the loop ~2^23 times: no file can have
     // more clusters than the volume, so the read is refused before any walk.
-    MemDisk d(seed("loop.img"));
-    Fat32Volume v;
-    ASSERT_TRUE(v.mount(d).has_value());
+    ASSERT_TRUE(mount(seed("loop.img")));
+    Fat32Volume& v = volume();
     auto big = v.open("/big file.bin");
     ASSERT_TRUE(big.has_value());
     big->size = 0xFFFFFF00u;
     uint8_t buf[700];
-    uint64_t before = d.reads;
+    const uint64_t one_walk = 2u * (v.cluster_count() + 1); // FAT sector + data sector per cluster
+    uint64_t before = disk().reads;
     EXPECT_EQ(v.read(*big, big->size - 300, buf).error(), Error::Malformed);
-    EXPECT_LE(d.reads - before, 2u * (v.cluster_count() + 1)); // at most one walk of the volume
+    EXPECT_LE(disk().reads - before, one_walk);
     // The last cluster the volume could hold still reads through the loop (bounded walk).
     uint64_t last = uint64_t(v.cluster_count() - 1) * v.cluster_bytes();
-    before = d.reads;
+    before = disk().reads;
     EXPECT_TRUE(v.read(*big, uint32_t(last), std::span<uint8_t>(buf, 10)).has_value());
-    EXPECT_LE(d.reads - before, 2u * (v.cluster_count() + 1));
+    EXPECT_LE(disk().reads - before, one_walk);
 }
 
-TEST(FatMalformed, OutOfRangeClustersAreMalformed)
+TEST_F(FatMalformed, OutOfRangeClustersAreMalformed)
 {
-    MemDisk d(seed("out_of_range.img"));
-    Fat32Volume v;
-    ASSERT_TRUE(v.mount(d).has_value());
+    ASSERT_TRUE(mount(seed("out_of_range.img")));
+    Fat32Volume& v = volume();
     auto hello = v.open("/hello.txt");
     ASSERT_TRUE(hello.has_value());
     uint8_t buf[6];
@@ -145,7 +159,7 @@ TEST(FatMalformed, OutOfRangeClustersAreMalformed)
     EXPECT_EQ(v.remove("/big file.bin").error(), Error::Malformed); // chain 4 -> 5 -> free
 }
 
-TEST(FatMalformed, BadBootSectorsAreRefused)
+TEST_F(FatMalformed, BadBootSectorsAreRefused)
 {
     std::string good = seed("tiny.img");
     auto with = [&](size_t off, std::vector<uint8_t> bytes) {
