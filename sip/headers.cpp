@@ -45,15 +45,16 @@ Result<Via> parse_via_rest(Str s, Via& v)
     v.params = semi == kNpos ? Str {} : s.substr(semi);
     if (hostport.empty() || parse_hostport(hostport, v.host, v.port).is_error())
         return Result<Via>(Error::Malformed, "Bad Via sent-by");
-    // One pass over the parameters for the three we use (RFC 3261 §20.42, RFC 3581).
+    // One pass over the parameters for the three we use (RFC 3261 §20.42, RFC 3581), which
+    // also checks that they are well formed (RFC 4475 §3.1.2.1).
     bool bad = false, has_branch = false;
-    for_each_param(v.params, [&](Str name, Str value, bool) {
-        if (ieq(name, "branch")) {
+    bool well_formed = for_each_param(v.params, [&](Str name, Str value, bool) {
+        if (token_is(name, "branch")) {
             has_branch = true;
             v.branch = value;
-        } else if (ieq(name, "received")) {
+        } else if (token_is(name, "received")) {
             v.received = value;
-        } else if (ieq(name, "rport")) {
+        } else if (token_is(name, "rport")) {
             v.has_rport = true;
             if (!value.empty()) {
                 auto port = parse_uint(value, 65535);
@@ -62,6 +63,8 @@ Result<Via> parse_via_rest(Str s, Via& v)
             }
         }
     });
+    if (!well_formed)
+        return Result<Via>(Error::Malformed, "Bad Via parameter");
     if (bad)
         return Result<Via>(Error::Malformed, "Bad rport");
     if (has_branch && (v.branch.empty() || !is_token(v.branch)))

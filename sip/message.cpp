@@ -238,18 +238,17 @@ Result<void> parse_body(const char* p, size_t n, size_t body_at, Str content_len
     return {};
 }
 
-// Structure a UAS must see in a request before it may act on it: every Via element parses and
-// has no empty parameters (RFC 4475 §3.1.2.1), and every Contact is a name-addr or addr-spec
-// whose parameters are well formed, in <> whenever its URI has headers (RFC 3261 §20.10,
-// RFC 4475 §3.1.2.13).
+// Structure a UAS must see in a request before it may act on it: every Via element parses
+// (parse_via refuses empty parameters, RFC 4475 §3.1.2.1), and every Contact is a name-addr
+// or addr-spec whose parameters are well formed, in <> whenever its URI has headers
+// (RFC 3261 §20.10, RFC 4475 §3.1.2.13).
 Result<void> validate_request_headers(const Message& m)
 {
     for (const Header* h = m.find(HeaderId::Via); h; h = m.next(HeaderId::Via, h)) {
         ListSplitter split(h->value);
         Str element;
         while (split.next(element)) {
-            auto via = parse_via(element);
-            if (!via || !params_well_formed(via->params))
+            if (!parse_via(element)) // also checks its parameters
                 return Result<void>(Error::Malformed, "Bad Via");
         }
         if (split.malformed())

@@ -187,27 +187,7 @@ Str unquote(Str v)
 
 bool params_well_formed(Str params)
 {
-    bool quoted = false;
-    for (size_t i = 0; i < params.size(); i++) {
-        char c = params[i];
-        if (quoted) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                quoted = false;
-            continue;
-        }
-        if (c == '"') {
-            quoted = true;
-        } else if (c == ';') {
-            size_t j = i + 1;
-            while (j < params.size() && is_lws(params[j]))
-                j++;
-            if (j == params.size() || !is_token_char(params[j]))
-                return false;
-        }
-    }
-    return !quoted;
+    return for_each_param(params, [](Str, Str, bool) { });
 }
 
 Result<NameAddr> parse_name_addr(Str text)

@@ -52,14 +52,28 @@ Result<NameAddr> parse_name_addr(Str text);
 // host[:port] as in a SIP URI or a Via sent-by (RFC 3261 §25.1 hostport).
 Result<void> parse_hostport(Str text, Str& host, uint16_t& port);
 
-// Calls fn(name, value) for each ";name[=value]" parameter, in one pass (quoted values kept).
+// Calls fn(name, value, has_value) for each ";name[=value]" parameter, in one pass (quoted
+// values kept). Returns whether the list is well formed (RFC 3261 §25.1: every ';' starts a
+// parameter whose name is a token, so ";;", a trailing ';', "; =x" or an unterminated quote
+// is malformed, RFC 4475 §3.1.2.1); the parameters around a fault are still visited.
 template<typename Fn>
-void for_each_param(Str params, Fn fn)
+bool for_each_param(Str params, Fn fn)
 {
+    bool well_formed = true;
     size_t i = 0;
     while (i < params.size()) {
-        while (i < params.size() && (params[i] == ';' || is_lws(params[i])))
-            i++;
+        bool named = true; // false between a ';' and the token that must follow it
+        for (; i < params.size() && (params[i] == ';' || is_lws(params[i])); i++) {
+            if (params[i] == ';') {
+                well_formed &= named;
+                named = false;
+            }
+        }
+        if (i == params.size()) {
+            well_formed &= named;
+            break;
+        }
+        well_formed &= named || is_token_char(params[i]);
         size_t start = i, eq = kNpos;
         bool quoted = false;
         for (; i < params.size(); i++) {
@@ -80,14 +94,14 @@ void for_each_param(Str params, Fn fn)
             else if (c == '=' && eq == kNpos)
                 eq = i;
         }
+        well_formed &= !quoted;
         size_t end = i < params.size() ? i : params.size();
-        if (end == start)
-            continue;
         if (eq == kNpos)
             fn(trim(params.substr(start, end - start)), Str {}, false);
         else
             fn(trim(params.substr(start, eq - start)), trim(params.substr(eq + 1, end - eq - 1)), true);
     }
+    return well_formed;
 }
 
 // Parses "a.b.c.d" strictly (no leading zeros games, each octet <= 255).

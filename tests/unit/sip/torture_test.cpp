@@ -282,6 +282,9 @@ TEST(TortureInvalid, BadVias)
     const std::string_view bad[] = {
         "SIP/2.0 UDP h", "SIP/3.0/UDP h", "SIP/2.0/UDP", "SIP/2.0/UDP h:99999", "SIP/2.0/UDP h;rport=x",
         "SIP/2.0/UDP h;branch=", "SIP/2.0/UDP us@h", "SIP/2.0/UDP h;branch=a\"b",
+        // RFC 3261 §25.1: every ';' starts a generic-param whose name is a token (RFC 4475 §3.1.2.1).
+        "SIP/2.0/UDP h;;branch=z9hG4bK1", "SIP/2.0/UDP h;branch=z9hG4bK1;", "SIP/2.0/UDP h; ;rport",
+        "SIP/2.0/UDP h;=x;branch=z9hG4bK1", "SIP/2.0/UDP h;branch=z9hG4bK1;x=\"open",
     };
     for (auto s : bad)
         EXPECT_FALSE(parse_via(s)) << s;
