@@ -9,19 +9,8 @@
 
 namespace oh::sip {
 
-// RFC 3261 §20.42 Via plus RFC 3581 rport.
-struct Via {
-    Str transport;      // "UDP"
-    Str host;           // sent-by host (IPv6 keeps brackets)
-    uint16_t port { 0 };
-    Str params;         // raw ";branch=...;rport"
-    Str branch;
-    Str received;
-    bool has_rport { false };
-    uint16_t rport { 0 }; // 0 when the parameter is present without a value
-};
-
-// Parses one via-parm (one element of a possibly comma-separated Via header).
+// Parses one via-parm (one element of a possibly comma-separated Via header); its parameters
+// must be well formed. Message::via() keeps this for the top Via.
 Result<Via> parse_via(Str element);
 
 // sent-by and parameters of a Via after its sent-protocol (used by parse_via).

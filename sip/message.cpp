@@ -244,12 +244,14 @@ Result<void> parse_body(const char* p, size_t n, size_t body_at, Str content_len
 // (RFC 3261 §20.10, RFC 4475 §3.1.2.13).
 Result<void> validate_request_headers(const Message& m)
 {
+    bool top = true; // the first element is top_via, which validate_message has parsed
     for (const Header* h = m.find(HeaderId::Via); h; h = m.next(HeaderId::Via, h)) {
         ListSplitter split(h->value);
         Str element;
         while (split.next(element)) {
-            if (!parse_via(element)) // also checks its parameters
+            if (!top && !parse_via(element)) // also checks its parameters
                 return Result<void>(Error::Malformed, "Bad Via");
+            top = false;
         }
         if (split.malformed())
             return Result<void>(Error::Malformed, "Bad Via");
@@ -330,6 +332,17 @@ HeaderId header_id(Str name)
     case 'w': return pick(kHeadersW, name);
     default: return HeaderId::Other;
     }
+}
+
+const Via* Message::via() const
+{
+    if (m_via_state == ViaState::Unparsed) {
+        auto parsed = parse_via(top_via);
+        m_via_state = parsed ? ViaState::Parsed : ViaState::Malformed;
+        if (parsed)
+            m_via = *parsed;
+    }
+    return m_via_state == ViaState::Parsed ? &m_via : nullptr;
 }
 
 const Header* Message::find(HeaderId id) const { return next(id, nullptr); }
@@ -443,6 +456,8 @@ Result<void> validate_message(const Message& m)
 {
     if (m.top_via.empty())
         return Result<void>(Error::Malformed, "Missing Via");
+    if (!m.via()) // RFC 3261 §18.1.2, §18.2.1: the top Via is where the answer goes
+        return Result<void>(Error::Malformed, "Bad Via");
     if (m.from.empty())
         return Result<void>(Error::Malformed, "Missing From");
     if (m.to.empty())

@@ -39,6 +39,18 @@ struct Header {
     HeaderId id { HeaderId::Other };
 };
 
+// RFC 3261 §20.42 Via plus RFC 3581 rport (parse_via in sip/headers.h).
+struct Via {
+    Str transport;      // "UDP"
+    Str host;           // sent-by host (IPv6 keeps brackets)
+    uint16_t port { 0 };
+    Str params;         // raw ";branch=...;rport"
+    Str branch;
+    Str received;
+    bool has_rport { false };
+    uint16_t rport { 0 }; // 0 when the parameter is present without a value
+};
+
 // How the bytes arrived: a datagram is one whole message (RFC 3261 §18.3: Content-Length is
 // optional, extra bytes are discarded); a stream needs Content-Length to frame the body.
 enum class Framing : uint8_t { Datagram, Stream };
@@ -67,9 +79,14 @@ struct Message {
     Method cseq_method { Method::Unknown };
     Str cseq_method_text;
 
+    // The top Via parsed, or nullptr when it does not parse. Parsed on first use and kept:
+    // screening, the transaction layer and the registration all read it.
+    const Via* via() const;
+
     // Clears everything but the header array (its used part is rewritten by the parser).
     void reset()
     {
+        m_via_state = ViaState::Unparsed;
         is_request = false;
         method = Method::Unknown;
         method_text = request_uri = reason = body = call_id = from = to = top_via = cseq_method_text = {};
@@ -84,6 +101,11 @@ struct Message {
     const Header* find(Str name) const;
     // Iterate headers with one id: pass nullptr to start.
     const Header* next(HeaderId id, const Header* after) const;
+
+private:
+    enum class ViaState : uint8_t { Unparsed, Parsed, Malformed };
+    mutable ViaState m_via_state { ViaState::Unparsed };
+    mutable Via m_via;
 };
 
 // Parses one message from the start of data. NeedMore: a valid prefix of a message (headers

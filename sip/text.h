@@ -85,6 +85,19 @@ constexpr StopTable make_param_stops()
 }
 inline constexpr StopTable kParamStops = make_param_stops();
 
+// What a URI scan has to note: 0 for a character a URI may hold anywhere, else one of these.
+enum UriStop : uint8_t { kUriAt = 1, kUriQuestion = 2, kUriBad = 3 };
+constexpr CharTable make_uri_stops()
+{
+    CharTable t {};
+    for (int i = 0; i < 256; i++)
+        t.v[i] = (char_class_of(char(i)) & kClassUri) ? 0 : kUriBad;
+    t.v[uint8_t('@')] = kUriAt;
+    t.v[uint8_t('?')] = kUriQuestion;
+    return t;
+}
+inline constexpr CharTable kUriStops = make_uri_stops();
+
 constexpr bool has_class(char c, uint8_t cls) { return kCharTable.v[uint8_t(c)] & cls; }
 constexpr bool is_token_char(char c) { return has_class(c, kClassToken); }
 

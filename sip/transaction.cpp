@@ -166,7 +166,7 @@ void TransactionLayer::send_ack_for_failure(Transaction& tx, const Message& resp
 Transaction* TransactionLayer::on_response(const Message& response, bool& deliver)
 {
     deliver = false;
-    auto via = parse_via(response.top_via);
+    const Via* via = response.via();
     if (!via || via->branch.empty())
         return nullptr;
     for (auto& tx : m_pool) {
@@ -252,7 +252,7 @@ bool TransactionLayer::merged(const Message& req, const Transaction& fresh) cons
 TransactionLayer::Verdict TransactionLayer::on_request(const Message& req, const Endpoint& source, Transaction*& out)
 {
     out = nullptr;
-    auto via = parse_via(req.top_via);
+    const Via* via = req.via();
     FixedString<80> key;
     if (!via || !sent_by_key(*via, key))
         return Verdict::New; // the UA rejects it; nothing to match
@@ -343,7 +343,7 @@ bool TransactionLayer::respond_from_provisional(Transaction& tx, uint16_t status
 
 Transaction* TransactionLayer::find_invite_for_cancel(const Message& cancel)
 {
-    auto via = parse_via(cancel.top_via);
+    const Via* via = cancel.via();
     FixedString<80> key;
     if (!via || !sent_by_key(*via, key))
         return nullptr;

@@ -260,7 +260,7 @@ void SipUserAgent::send_cancel(Call& c)
     Message inv;
     if (!tx || tx->state != TxState::Proceeding || parse_message(tx->message(), Framing::Datagram, inv).is_error())
         return;
-    auto via = parse_via(inv.top_via);
+    const Via* via = inv.via();
     if (!via)
         return;
     FixedString<64> branch;

@@ -174,7 +174,7 @@ void SipUserAgent::registration_response(const Message& m)
 // (our NAT's public side). True when that differs from our Contact, which now changes.
 bool SipUserAgent::learn_public_contact(const Message& m)
 {
-    auto via = parse_via(m.top_via);
+    const Via* via = m.via();
     if (!via || m_reg.contact_rewritten)
         return false;
     Endpoint seen = m_reg.contact;

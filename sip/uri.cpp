@@ -24,16 +24,6 @@ bool valid_part(Str s, Part part)
     return true;
 }
 
-bool valid_hostname(Str h)
-{
-    if (h.empty() || h.front() == '-' || h.front() == '.')
-        return false;
-    for (char c : h)
-        if (!has_class(c, kClassHost))
-            return false;
-    return true;
-}
-
 bool valid_ipv6_ref(Str h)
 {
     // "[" IPv6address "]": hex groups, colons, optionally a trailing dotted IPv4.
@@ -53,25 +43,25 @@ bool valid_ipv6_ref(Str h)
 
 Result<void> parse_hostport(Str s, Str& host, uint16_t& port)
 {
-    Uri u;
     size_t host_end;
     if (!s.empty() && s[0] == '[') {
         size_t close = find_char(s, ']');
         if (close == kNpos)
             return Result<void>(Error::Malformed, "Bad IPv6 reference");
         host_end = close + 1;
-        u.host = s.substr(0, host_end);
-        if (!valid_ipv6_ref(u.host))
+        host = s.substr(0, host_end);
+        if (!valid_ipv6_ref(host))
             return Result<void>(Error::Malformed, "Bad IPv6 reference");
     } else {
-        host_end = find_char(s, ':');
-        if (host_end == kNpos)
-            host_end = s.size();
-        u.host = s.substr(0, host_end);
-        if (!valid_hostname(u.host))
+        // One pass: the host runs to the first character a hostname cannot hold.
+        host_end = 0;
+        while (host_end < s.size() && has_class(s[host_end], kClassHost))
+            host_end++;
+        host = s.substr(0, host_end);
+        if (host.empty() || host.front() == '-' || host.front() == '.'
+            || (host_end < s.size() && s[host_end] != ':'))
             return Result<void>(Error::Malformed, "Bad host");
     }
-    host = u.host;
     port = 0;
     Str rest = s.substr(host_end);
     if (rest.empty())
@@ -100,18 +90,18 @@ Result<Uri> parse_uri(Str text)
     size_t colon = find_char(text, ':');
     if (colon == kNpos || colon == 0 || !is_alpha(text[0]))
         return Result<Uri>(Error::Malformed, "Bad URI scheme");
-    // One pass: check every character and note the first '@', '?' and ';' after the colon.
-    size_t at = kNpos, q = kNpos, semi = kNpos;
+    // One pass: check every character and note the first '@' and '?'.
+    size_t at = kNpos, q = kNpos;
     for (size_t i = 0; i < text.size(); i++) {
-        char c = text[i];
-        if (!has_class(c, kClassUri))
+        uint8_t stop = kUriStops.v[uint8_t(text[i])];
+        if (stop == 0)
+            continue;
+        if (stop == kUriBad)
             return Result<Uri>(Error::Malformed, "Bad URI character");
-        if (c == '@' && at == kNpos)
+        if (stop == kUriAt && at == kNpos)
             at = i;
-        else if (c == '?' && q == kNpos)
+        else if (stop == kUriQuestion && q == kNpos)
             q = i;
-        else if (c == ';' && semi == kNpos)
-            semi = i;
     }
     Str scheme = text.substr(0, colon);
     if (ieq(scheme, "sip"))
@@ -130,7 +120,6 @@ Result<Uri> parse_uri(Str text)
         // The user part may hold '?' and ';' (user-unreserved): look again after the '@'.
         at -= base;
         q = find_char(rest, '?', at + 1);
-        semi = kNpos;
         Str userinfo = rest.substr(0, at);
         size_t pw = find_char(userinfo, ':');
         u.user = userinfo.substr(0, pw);
@@ -152,7 +141,7 @@ Result<Uri> parse_uri(Str text)
             return Result<Uri>(Error::Malformed, "Bad URI headers");
     }
     // The host never contains ';' (an IPv6 reference neither), so the first one starts params.
-    semi = find_char(rest, ';');
+    size_t semi = find_char(rest, ';');
     if (semi != kNpos) {
         u.params = rest.substr(semi);
         rest = rest.substr(0, semi);

@@ -89,10 +89,15 @@ bool for_each_param(Str params, Fn fn)
             }
             if (c == ';')
                 break;
-            if (c == '"')
+            if (c == '"') {
                 quoted = true;
-            else if (c == '=' && eq == kNpos)
+            } else if (c == '=' && eq == kNpos) {
                 eq = i;
+                // In an unquoted value only ';' and '"' matter: go to the next of them, eight
+                // bytes at a time (tags and branches are long).
+                size_t next = find_either(params.data(), params.size(), i + 1, ';', '"');
+                i = (next == kNpos ? params.size() : next) - 1;
+            }
         }
         well_formed &= !quoted;
         size_t end = i < params.size() ? i : params.size();

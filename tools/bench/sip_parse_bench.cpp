@@ -49,7 +49,7 @@ bool parse_ours(const std::string& m)
     auto span = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(m.data()), m.size());
     if (parse_message(span, Framing::Datagram, msg).is_error() || validate_message(msg).is_error())
         return false;
-    auto via = parse_via(msg.top_via);
+    const Via* via = msg.via();
     auto from = parse_name_addr(msg.from);
     auto to = parse_name_addr(msg.to);
     if (!via || !from || !to)

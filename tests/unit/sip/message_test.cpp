@@ -138,6 +138,39 @@ TEST(Message, MultiValueViaAcrossHeaders)
     EXPECT_EQ(lines, 2);
 }
 
+// The top Via is parsed once and kept (Message::via()); validation refuses a message whose top
+// Via does not parse, a response too (RFC 3261 §18.1.2: it could not be matched), and a
+// request whose later Via elements do not (RFC 4475 §3.1.2.1).
+TEST(Message, TopViaParsedOnceAndScreened)
+{
+    std::string tail = "To: <sip:a@b>;tag=x\r\nFrom: <sip:c@d>;tag=y\r\nCall-ID: 1\r\nCSeq: 2 BYE\r\n\r\n";
+    Message m;
+    ASSERT_EQ(parse_valid("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a:5070;branch=z9hG4bK1;rport=9;received=192.0.2.7\r\n"
+                          + tail, m), Error::None);
+    const Via* via = m.via();
+    ASSERT_NE(via, nullptr);
+    EXPECT_EQ(via, m.via()); // the same one each time
+    EXPECT_EQ(via->host, "a");
+    EXPECT_EQ(via->port, 5070);
+    EXPECT_EQ(via->branch, "z9hG4bK1");
+    EXPECT_EQ(via->rport, 9);
+    EXPECT_EQ(via->received, "192.0.2.7");
+    // A second parse into the same Message forgets the first one's Via.
+    ASSERT_EQ(parse_valid("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP b;branch=z9hG4bK2\r\n" + tail, m), Error::None);
+    ASSERT_NE(m.via(), nullptr);
+    EXPECT_EQ(m.via()->host, "b");
+
+    Message bad;
+    ASSERT_EQ(parse("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;;branch=z9hG4bK1\r\n" + tail, bad), Error::None);
+    EXPECT_EQ(bad.via(), nullptr);
+    EXPECT_EQ(validate_message(bad).error(), Error::Malformed);
+    Message later;
+    ASSERT_EQ(parse("BYE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=;\r\n" + tail,
+                    later), Error::None);
+    EXPECT_NE(later.via(), nullptr);
+    EXPECT_EQ(validate_message(later).error(), Error::Malformed);
+}
+
 // Found by fuzz_sip_message: a response must never have more header lines than its request,
 // or a request with many Via list elements yields a response we cannot parse back.
 TEST(Message, ResponseToManyViaElementsStillParses)
