@@ -41,6 +41,7 @@ Result<E1000> E1000::create(hw::Mmio& mmio, hw::DmaAllocator& dma, uint16_t devi
     dev.m_tx_ring = TRY(dma.allocate(kE1000TxDescriptors * sizeof(TxDescriptor), 128, hw::kBusLimit64));
     dev.m_rx_buffers = TRY(dma.allocate(kE1000RxDescriptors * kE1000BufferSize, 4096, hw::kBusLimit64));
     dev.m_tx_buffers = TRY(dma.allocate(kE1000TxDescriptors * kE1000BufferSize, 4096, hw::kBusLimit64));
+    TRY(dev.initialize());
     return dev;
 }
 
@@ -164,9 +165,9 @@ void E1000::setup_tx()
     write(Reg::Tipg, kTipgCopper);
 }
 
+// 82540EM SDM 14.3-14.5, on the memory create() allocated.
 Result<void> E1000::initialize()
 {
-    m_initialized = false;
     TRY(reset());
     TRY(load_mac_address());
     setup_rx();
@@ -174,7 +175,6 @@ Result<void> E1000::initialize()
     __atomic_store_n(&m_link_up, (read(Reg::Status) & status::kLinkUp) != 0, __ATOMIC_RELAXED);
     (void)read(Reg::Icr); // drop causes raised while we configured
     write(Reg::Ims, irq::kRxTimer | irq::kRxOverrun | irq::kRxDescMinThreshold | irq::kLinkStatusChange | irq::kTxDescWritten);
-    m_initialized = true;
     return {};
 }
 

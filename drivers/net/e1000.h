@@ -47,8 +47,10 @@ static_assert(kE1000RxDescriptors % 8 == 0 && kE1000TxDescriptors % 8 == 0);
 
 // Locking: the caller serializes receive() with itself, and transmit() with reclaim_tx();
 // the receive and transmit rings share no state, so the two sides may run concurrently
-// (the kernel has one lock per ring). initialize() runs alone. handle_irq() touches only ICR
-// and STATUS and may run in interrupt context concurrently with all of them.
+// (the kernel has one lock per ring). handle_irq() touches only ICR and STATUS and may run in
+// interrupt context concurrently with all of them. An E1000 may be moved (the kernel moves it
+// onto the heap) as long as no call runs meanwhile: the rings and buffers live in DMA memory,
+// which the device knows by bus address, and the object points only at them and at the Mmio.
 class E1000 final : public net::NetDevice {
 public:
     static constexpr uint16_t kVendorIntel = 0x8086;
@@ -58,12 +60,12 @@ public:
     // Pure check of PCI IDs: no device access.
     static bool probe(uint16_t vendor, uint16_t device);
 
-    // Allocates the rings and buffers (as the DMA allocator's memory, below any limit: the
-    // 82540EM takes 64-bit descriptor and buffer addresses). No register access.
+    // A running NIC or why not: NoMemory when the rings or buffers cannot be had (no register
+    // touched: they are allocated first, below any limit, as the 82540EM takes 64-bit
+    // descriptor and buffer addresses), Timeout when the reset bit never clears, NotFound when
+    // neither EERD nor RAL/RAH holds a MAC address, Malformed for a multicast or zero one.
+    // Resets the device, reads the MAC, programs the rings and enables interrupts.
     static Result<E1000> create(hw::Mmio& mmio, hw::DmaAllocator& dma, uint16_t device = kDevice82540EM);
-    // Resets the device, reads the MAC, programs rings and enables interrupts.
-    // Timeout: the reset bit never cleared.
-    Result<void> initialize();
 
     // Reads (and so acknowledges) ICR: RxReady, RxOverrun, TxDone, LinkChanged; no events
     // means the interrupt was not ours (the line may be shared).
@@ -93,6 +95,7 @@ private:
     volatile e1000::TxDescriptor& tx_descriptor(size_t i);
 
     E1000(hw::Mmio& mmio) : m_mmio(mmio) { }
+    Result<void> initialize();
 
     hw::Mmio& m_mmio;
     hw::DmaBuffer m_rx_ring;
@@ -100,7 +103,6 @@ private:
     hw::DmaBuffer m_rx_buffers; // kE1000RxDescriptors x kE1000BufferSize, contiguous
     hw::DmaBuffer m_tx_buffers;
     net::MacAddress m_mac;
-    bool m_initialized { false };
     bool m_82574 { false };
     bool m_link_up { false };
     bool m_rx_discarding { false }; // inside a frame that spilled over several buffers

@@ -9,8 +9,6 @@ using namespace e1000;
 
 size_t E1000::receive(FrameSink& sink, size_t budget)
 {
-    if (!m_initialized)
-        return 0;
     size_t done = 0;
     while (done < budget) {
         volatile RxDescriptor& d = rx_descriptor(m_rx_next);
@@ -70,8 +68,6 @@ size_t E1000::reclaim_tx()
 
 Result<void> E1000::transmit(std::span<const uint8_t> frame)
 {
-    if (!m_initialized)
-        return { Error::IoError, "not initialized" };
     // 3.3.3: one buffer per frame; the NIC appends the FCS (IFCS) and pads (TCTL.PSP).
     if (frame.empty() || frame.size() > kE1000BufferSize) {
         m_counters.tx_errors++;

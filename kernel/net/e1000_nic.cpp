@@ -100,14 +100,12 @@ Nic* e1000_probe_and_start(void (*on_event)())
     s_mmio.set_base(reinterpret_cast<uintptr_t>(mmio_map(bar.base, bar.size)));
     auto created = drivers::E1000::create(s_mmio, kernel_dma(), dev->device);
     if (created.is_error()) {
-        printk("e1000: %s\n", created.error_info().text());
+        printk("e1000: bring-up failed: %s\n", created.error_info().text());
         return nullptr;
     }
     s_nic.m_dev = new drivers::E1000(created.release_value());
-    if (!s_nic.m_dev)
-        return nullptr;
-    if (auto r = s_nic.m_dev->initialize(); r.is_error()) {
-        printk("e1000: initialization failed: %s\n", r.error_info().text());
+    if (!s_nic.m_dev) {
+        printk("e1000: no memory for the driver\n");
         return nullptr;
     }
     s_nic.m_on_event = on_event;

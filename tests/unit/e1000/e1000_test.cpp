@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <optional>
 
 #include "lib/random.h"
@@ -35,16 +36,11 @@ protected:
         : hw(dma)
     {
     }
-    void create()
+    void bring_up()
     {
         auto r = E1000::create(hw.io, dma);
         ASSERT_TRUE(r.has_value());
         dev.emplace(r.release_value());
-    }
-    void bring_up()
-    {
-        create();
-        ASSERT_TRUE(dev->initialize().has_value());
     }
 
     FakeDma dma;
@@ -73,7 +69,6 @@ TEST_F(E1000Test, The82574LReadsItsEepromAndClearsIcrByWritingIt)
     auto r = E1000::create(hw.io, dma, E1000::kDevice82574L);
     ASSERT_TRUE(r.has_value());
     dev.emplace(r.release_value());
-    ASSERT_TRUE(dev->initialize().has_value());
     const uint8_t mac[] = { 0x02, 0x22, 0x33, 0x44, 0x55, 0x66 };
     EXPECT_EQ(dev->mac(), oh::net::MacAddress::from(mac));
     EXPECT_TRUE(dev->is_82574());
@@ -86,11 +81,38 @@ TEST_F(E1000Test, The82574LReadsItsEepromAndClearsIcrByWritingIt)
     EXPECT_FALSE(dev->handle_irq().ours());
 }
 
-TEST_F(E1000Test, CreateAllocatesWithoutTouchingRegisters)
+// FakeDma's memory (so the model still translates it), noting how many register accesses
+// came before each allocation, and failing the one numbered fail_at (from 1; 0: none).
+struct WatchedDma final : hw::DmaAllocator {
+    WatchedDma(FakeDma& d, MockE1000& m) : dma(d), hw(m) { }
+    oh::Result<hw::DmaBuffer> allocate(size_t size, size_t alignment, uint64_t limit) override
+    {
+        accesses_before.push_back(hw.io.accesses());
+        if (accesses_before.size() == fail_at)
+            return Error::NoMemory;
+        return dma.allocate(size, alignment, limit);
+    }
+    FakeDma& dma;
+    MockE1000& hw;
+    size_t fail_at { 0 };
+    std::vector<uint64_t> accesses_before;
+};
+
+TEST_F(E1000Test, CreateAllocatesBeforeTouchingRegisters)
 {
-    create();
-    EXPECT_EQ(hw.io.accesses(), 0u);
+    WatchedDma watched(dma, hw);
+    auto r = E1000::create(hw.io, watched);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(watched.accesses_before, (std::vector<uint64_t> { 0, 0, 0, 0 }));
     EXPECT_EQ(dma.allocations(), 4u);
+    // Any allocation failing, the last one included, leaves the device untouched.
+    for (size_t fail_at = 1; fail_at <= 4; ++fail_at) {
+        MockE1000 fresh(dma);
+        WatchedDma failing(dma, fresh);
+        failing.fail_at = fail_at;
+        EXPECT_EQ(E1000::create(fresh.io, failing).error(), Error::NoMemory) << fail_at;
+        EXPECT_EQ(fresh.io.accesses(), 0u) << fail_at;
+    }
 }
 
 TEST_F(E1000Test, CreateReportsDmaFailure)
@@ -100,7 +122,7 @@ TEST_F(E1000Test, CreateReportsDmaFailure)
     EXPECT_EQ(hw.io.accesses(), 0u);
 }
 
-TEST_F(E1000Test, InitializeProgramsTheDevice)
+TEST_F(E1000Test, CreateProgramsTheDevice)
 {
     hw.io.regs[uint32_t(Reg::Mta) + 8] = 0xdeadbeef; // stale multicast filter bits
     bring_up();
@@ -143,12 +165,56 @@ TEST_F(E1000Test, MacFromRalRahWhenEerdFails)
     EXPECT_EQ(dev->mac(), oh::net::MacAddress::from(mac));
 }
 
-TEST_F(E1000Test, ResetTimeout)
+TEST_F(E1000Test, ResetTimeoutFailsCreate)
 {
     hw.reset_stuck = true;
-    create();
-    EXPECT_EQ(dev->initialize().error(), Error::Timeout);
-    EXPECT_EQ(dev->transmit(frame_of(60, 1)).error(), Error::IoError);
+    EXPECT_EQ(E1000::create(hw.io, dma).error(), Error::Timeout);
+    // No E1000 to transmit on, and the device cannot send or interrupt on its own: both rings
+    // off, every cause masked.
+    EXPECT_FALSE(hw.reg(Reg::Tctl) & tctl::kEnable);
+    EXPECT_FALSE(hw.reg(Reg::Rctl) & rctl::kEnable);
+    EXPECT_EQ(hw.reg(Reg::Ims), 0u);
+    EXPECT_TRUE(hw.transmitted.empty());
+}
+
+// Neither EERD nor RAL/RAH has an address, or the EEPROM holds one no NIC may use.
+TEST_F(E1000Test, CreateFailsWithoutAUsableMac)
+{
+    hw.eerd_works = false;
+    hw.io.on_read[uint32_t(Reg::Rah0)] = [](uint32_t v) { return v & ~kRahAddressValid; };
+    EXPECT_EQ(E1000::create(hw.io, dma).error(), Error::NotFound);
+    EXPECT_FALSE(hw.reg(Reg::Rctl) & rctl::kEnable);
+
+    MockE1000 multicast(dma);
+    multicast.eeprom[0] = 0x5453; // first octet 0x53: the group bit
+    EXPECT_EQ(E1000::create(multicast.io, dma).error(), Error::Malformed);
+    EXPECT_FALSE(multicast.reg(Reg::Rctl) & rctl::kEnable);
+}
+
+// The kernel moves the NIC out of create()'s Result onto the heap. Where it was is then
+// scribbled over: anything the device or the driver kept pointing into the old object would
+// read garbage.
+TEST_F(E1000Test, SendsAndReceivesAfterBeingMoved)
+{
+    bring_up();
+    void* old = &*dev;
+    E1000 moved(std::move(*dev));
+    dev.reset();
+    std::memset(old, 0xa5, sizeof(E1000));
+    Collector sink;
+    for (int i = 0; i < 40; ++i) { // past the end of both rings
+        Bytes f = frame_of(64 + size_t(i), uint8_t(i));
+        ASSERT_TRUE(moved.transmit(f).has_value()) << i;
+        ASSERT_TRUE(hw.inject_rx(f)) << i;
+        EXPECT_TRUE(moved.handle_irq().has(hw::IrqEvent::RxReady)) << i;
+        EXPECT_EQ(moved.receive(sink), 1u) << i;
+        EXPECT_EQ(sink.frames.back(), f) << i;
+        EXPECT_EQ(hw.transmitted.back(), f) << i;
+    }
+    moved.reclaim_tx();
+    EXPECT_EQ(moved.counters().tx_frames, 40u);
+    EXPECT_EQ(moved.counters().rx_frames, 40u);
+    EXPECT_EQ(dma.bad_dma, 0);
 }
 
 TEST_F(E1000Test, TransmitsThroughTheRing)
