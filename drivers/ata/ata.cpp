@@ -55,7 +55,9 @@ Result<AtaDisk> AtaDisk::create(const ChannelConfig& config, hw::PortIo& io, hw:
             || bounce.bus + kMaxTransfer - 1 > hw::kBusLimit32 || prd.bus + sizeof(Prd) - 1 > hw::kBusLimit32)
             return Error::NoMemory;
     }
-    return AtaDisk(config, io, clock, sink, prd, bounce);
+    AtaDisk disk(config, io, clock, sink, prd, bounce);
+    TRY(disk.initialize());
+    return disk;
 }
 
 AtaDisk::AtaDisk(const ChannelConfig& config, hw::PortIo& io, const Clock& clock, CompletionSink& sink, hw::DmaBuffer prd,
@@ -85,6 +87,7 @@ Result<uint8_t> AtaDisk::wait_not_busy(Nanoseconds timeout)
     return Error::Timeout;
 }
 
+// IDENTIFY DEVICE with interrupts masked (polled), then interrupts on.
 Result<void> AtaDisk::initialize()
 {
     // Interrupts off while we poll; a drive that never appears must not leave INTRQ pending.
@@ -95,7 +98,6 @@ Result<void> AtaDisk::initialize()
         return r;
     if (m_config.mode == TransferMode::Dma && !m_identity.dma)
         m_config.mode = TransferMode::Pio;
-    m_initialized = true;
     return {};
 }
 
@@ -183,7 +185,7 @@ Result<void> AtaDisk::start(const block::IoRequest& req)
 {
     if (req.op == block::IoOp::Flush)
         return start_flush();
-    if (!m_initialized || req.length == 0 || req.length % kSectorSize || req.length > kMaxTransfer || !req.data)
+    if (req.length == 0 || req.length % kSectorSize || req.length > kMaxTransfer || !req.data)
         return Error::InvalidArgument;
     uint32_t count = req.length / kSectorSize;
     uint64_t lba = req.block * count;
@@ -246,8 +248,6 @@ Result<void> AtaDisk::start(const block::IoRequest& req)
 // [ATA-6 §8.13/§8.14] FLUSH CACHE (EXT): a non-data command ending in one interrupt.
 Result<void> AtaDisk::start_flush()
 {
-    if (!m_initialized)
-        return Error::InvalidArgument;
     TRY(wait_not_busy(m_config.command_timeout));
     write_reg(Reg::Device, uint8_t(kDeviceObsolete | kDeviceLba | (m_config.drive << 4)));
     delay_400ns();

@@ -1,7 +1,7 @@
 // ATA/IDE disk driver core (QEMU -M pc PIIX IDE): IDENTIFY, LBA28/LBA48, PIO and bus-master
 // DMA, interrupt-driven completion, timeouts, a small request queue. Hardware is reached
 // through an injected hw::PortIo and hw::DmaAllocator, so the same code runs against a mock in tests.
-// Lifecycle: probe() -> create() -> initialize() -> submit()/handle_irq()/poll().
+// Lifecycle: probe() -> create() (the drive identified, or why not) -> submit()/handle_irq()/poll().
 #pragma once
 
 #include <stddef.h>
@@ -76,11 +76,16 @@ public:
     // The legacy channel ports (compatibility mode, as QEMU's PIIX3/4 runs) and BAR4's
     // bus-master block (+8 for the secondary channel).
     static ChannelConfig channel_config(const pci::Device& dev, uint8_t channel, uint8_t drive);
+    // An identified drive ready for submit(), or why not: InvalidArgument for DMA mode without
+    // a bus master, NoMemory when the PRD table or the 64 KiB bounce buffer cannot be had below
+    // 4 GiB, NotFound when no drive answers, Unsupported for an ATAPI/SATA signature or a
+    // CHS-only drive, IoError when IDENTIFY fails, Timeout when BSY never clears. IDENTIFY
+    // DEVICE runs polled with interrupts masked, which are on again whatever the outcome; a
+    // drive without DMA is driven by PIO. The disk may be moved: it points only at the
+    // injected objects and its DMA memory (the PIIX finds the PRD table by bus address).
     static Result<AtaDisk> create(const ChannelConfig& config, hw::PortIo& io, hw::DmaAllocator& dma, const Clock& clock,
         CompletionSink& sink);
 
-    // IDENTIFY DEVICE with interrupts masked (polled), then interrupts on.
-    Result<void> initialize();
     const Identity& identity() const { return m_identity; }
     // How many blocks of `block_size` bytes the disk holds.
     uint64_t block_count(uint32_t block_size) const { return m_identity.sectors / (block_size / kSectorSize); }
@@ -103,6 +108,7 @@ private:
 
     AtaDisk(const ChannelConfig& config, hw::PortIo& io, const Clock& clock, CompletionSink& sink, hw::DmaBuffer prd,
         hw::DmaBuffer bounce);
+    Result<void> initialize();
 
     uint8_t read_reg(Reg r) { return m_io->in8(uint16_t(m_config.io_base + uint16_t(r))); }
     void write_reg(Reg r, uint8_t v) { m_io->out8(uint16_t(m_config.io_base + uint16_t(r)), v); }
@@ -136,7 +142,6 @@ private:
     uint32_t m_sectors_left { 0 };
     uint32_t m_sector_index { 0 };
     Nanoseconds m_started { 0 };
-    bool m_initialized { false };
 };
 
 } // namespace oh::ata

@@ -130,11 +130,9 @@ void flusher_main(void*)
 Result<void> try_drive(const pci::Device& dev, uint8_t channel, uint8_t drive)
 {
     ata::ChannelConfig cfg = ata::AtaDisk::channel_config(dev, channel, drive);
+    // create() identifies the drive: on any error s_disk stays empty and the caller tries the
+    // next position (the IRQ below is routed only for the drive that answered).
     s_disk.emplace(TRY(ata::AtaDisk::create(cfg, kernel_port_io(), kernel_dma(), s_clock, s_glue)));
-    if (auto r = s_disk->initialize(); r.is_error()) {
-        s_disk.reset();
-        return r;
-    }
     uint8_t vector = channel ? kVectorSecondary : kVectorPrimary;
     irq_register(vector, disk_irq, nullptr);
     if (!ioapic_route_isa(channel ? 15 : 14, vector, g_cpus[0].apic_id))

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 using namespace oh;
 using namespace oh::ata;
 using namespace oh::ata::test;
@@ -23,12 +25,17 @@ struct Rig {
     explicit Rig(TransferMode mode = TransferMode::Dma, uint64_t sectors = 1 << 20, bool lba48 = true)
         : mock(sectors, lba48)
     {
-        ChannelConfig cfg;
         cfg.bus_master_base = MockIde::kBm;
         cfg.mode = mode;
+    }
+    // create(): the drive identified (in `disk`), or create()'s error and no disk.
+    Result<void> bring_up()
+    {
         auto d = AtaDisk::create(cfg, mock.io, mock, clock, sink);
-        EXPECT_TRUE(d.has_value());
+        if (d.is_error())
+            return d.error_info();
         disk.emplace(d.release_value());
+        return {};
     }
     // Deliver interrupts until the mock stops raising them.
     void run_irqs()
@@ -43,6 +50,7 @@ struct Rig {
     MockIde mock;
     FakeClock clock;
     Recorder sink;
+    ChannelConfig cfg;
     std::optional<AtaDisk> disk;
 };
 
@@ -73,7 +81,7 @@ TEST(Ata, ProbeAndChannelConfig)
 TEST(Ata, IdentifyReadsGeometryAndModelWithInterruptsMasked)
 {
     Rig r;
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     EXPECT_EQ(r.disk->identity().sectors, 1u << 20);
     EXPECT_TRUE(r.disk->identity().lba48);
     EXPECT_TRUE(r.disk->identity().dma);
@@ -94,23 +102,37 @@ TEST(Ata, IdentifyFailures)
 {
     Rig absent;
     absent.mock.absent = true;
-    EXPECT_EQ(absent.disk->initialize().error(), Error::NotFound);
+    EXPECT_EQ(absent.bring_up().error(), Error::NotFound);
     Rig atapi;
     atapi.mock.signature_mid = 0x14;
     atapi.mock.signature_high = 0xeb;
-    EXPECT_EQ(atapi.disk->initialize().error(), Error::Unsupported);
+    EXPECT_EQ(atapi.bring_up().error(), Error::Unsupported);
     Rig hung;
     hung.mock.hang = true;
-    EXPECT_EQ(hung.disk->initialize().error(), Error::Timeout);
+    EXPECT_EQ(hung.bring_up().error(), Error::Timeout);
     Rig err;
     err.mock.fail_status = status::kError;
-    EXPECT_EQ(err.disk->initialize().error(), Error::IoError);
+    EXPECT_EQ(err.bring_up().error(), Error::IoError);
+    for (Rig* r : { &absent, &atapi, &hung, &err }) {
+        EXPECT_FALSE(r->disk.has_value()); // no disk to submit to
+        EXPECT_FALSE(r->mock.irq);         // and no interrupt left pending
+        EXPECT_EQ(r->mock.io.writes().back().port, MockIde::kCtl);
+        EXPECT_EQ(r->mock.io.writes().back().value, 0u); // nIEN cleared again
+    }
+}
+
+TEST(Ata, CreateRefusesDmaWithoutABusMasterBeforeTouchingThePorts)
+{
+    Rig r(TransferMode::Dma);
+    r.cfg.bus_master_base = 0;
+    EXPECT_EQ(r.bring_up().error(), Error::InvalidArgument);
+    EXPECT_TRUE(r.mock.io.log.empty());
 }
 
 TEST(Ata, PioReadLba28)
 {
     Rig r(TransferMode::Pio);
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     std::vector<uint8_t> buf(2048);
     for (int i = 0; i < 4; i++)
         r.mock.sector(40 + i).assign(512, uint8_t(0x10 + i));
@@ -142,7 +164,7 @@ TEST(Ata, PioReadLba28)
 TEST(Ata, PioWriteSendsFirstSectorWithoutInterrupt)
 {
     Rig r(TransferMode::Pio);
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     std::vector<uint8_t> buf(1024);
     for (size_t i = 0; i < buf.size(); i++)
         buf[i] = uint8_t(i * 3);
@@ -160,7 +182,7 @@ TEST(Ata, Lba48ForHighBlocksWritesHighOrderBytesFirst)
 {
     uint64_t sectors = (1ull << 33);
     Rig r(TransferMode::Pio, sectors);
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     EXPECT_EQ(r.disk->identity().sectors, sectors);
     std::vector<uint8_t> buf(512);
     uint64_t lba = 0x1'2345'6789ull;
@@ -184,7 +206,7 @@ TEST(Ata, Lba48ForHighBlocksWritesHighOrderBytesFirst)
     EXPECT_EQ(buf[100], 0x5c);
 
     Rig old(TransferMode::Pio, sectors, false); // no LBA48: the high block is refused
-    ASSERT_TRUE(old.disk->initialize().has_value());
+    ASSERT_TRUE(old.bring_up().has_value());
     ASSERT_TRUE(old.disk->submit(old.req(IoOp::Read, 1ull << 28, buf)).has_value());
     ASSERT_EQ(old.sink.done.size(), 1u);
     EXPECT_EQ(old.sink.done[0].second, IoStatus::IoError);
@@ -193,7 +215,7 @@ TEST(Ata, Lba48ForHighBlocksWritesHighOrderBytesFirst)
 TEST(Ata, DmaReadAndWriteThroughPrdTable)
 {
     Rig r(TransferMode::Dma);
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     std::vector<uint8_t> out(4096);
     for (size_t i = 0; i < out.size(); i++)
         out[i] = uint8_t(i ^ 0xa5);
@@ -238,7 +260,7 @@ TEST(Ata, DmaReadAndWriteThroughPrdTable)
 TEST(Ata, CountsDmaTransfersAndPioSectorsApart)
 {
     Rig r(TransferMode::Dma);
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     std::vector<uint8_t> buf(4096, 0x5a);
     ASSERT_TRUE(r.disk->submit(r.req(IoOp::Write, 1, buf)).has_value());
     r.run_irqs();
@@ -256,7 +278,7 @@ TEST(Ata, CountsDmaTransfersAndPioSectorsApart)
     EXPECT_EQ(r.disk->stats().dma_transfers, 2u);
 
     Rig p(TransferMode::Pio);
-    ASSERT_TRUE(p.disk->initialize().has_value());
+    ASSERT_TRUE(p.bring_up().has_value());
     ASSERT_TRUE(p.disk->submit(p.req(IoOp::Write, 1, buf)).has_value());
     p.run_irqs();
     ASSERT_TRUE(p.disk->submit(p.req(IoOp::Read, 1, buf)).has_value());
@@ -269,7 +291,7 @@ TEST(Ata, ErrorStatusIsReportedAndTheQueueMovesOn)
 {
     for (TransferMode mode : { TransferMode::Pio, TransferMode::Dma }) {
         Rig r(mode);
-        ASSERT_TRUE(r.disk->initialize().has_value());
+        ASSERT_TRUE(r.bring_up().has_value());
         std::vector<uint8_t> a(1024), b(512), c(512);
         r.mock.fail_status = status::kError;
         r.mock.fail_error = error_bits::kUncorrectable;
@@ -294,7 +316,7 @@ TEST(Ata, ErrorStatusIsReportedAndTheQueueMovesOn)
 TEST(Ata, DmaBusErrorIsAnIoError)
 {
     Rig r;
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     std::vector<uint8_t> a(512);
     r.mock.dma_bus_error = true;
     ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, 0, a)).has_value());
@@ -306,7 +328,7 @@ TEST(Ata, DmaBusErrorIsAnIoError)
 TEST(Ata, TimeoutResetsTheChannelAndRunsTheNextRequest)
 {
     Rig r;
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     std::vector<uint8_t> a(512), b(512);
     r.mock.hang = true;
     ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, 1, a, 1)).has_value());
@@ -333,7 +355,7 @@ TEST(Ata, TimeoutResetsTheChannelAndRunsTheNextRequest)
 TEST(Ata, QueueHoldsEightAndRunsThemInOrder)
 {
     Rig r(TransferMode::Pio);
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     std::vector<std::vector<uint8_t>> bufs(9, std::vector<uint8_t>(512));
     for (uint32_t i = 0; i < 8; i++)
         ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, 100 + i, bufs[i], i)).has_value());
@@ -351,7 +373,7 @@ TEST(Ata, FlushCacheIsANonDataCommand)
 {
     for (bool lba48 : { true, false }) {
         Rig r(TransferMode::Dma, 1 << 20, lba48);
-        ASSERT_TRUE(r.disk->initialize().has_value());
+        ASSERT_TRUE(r.bring_up().has_value());
         IoRequest flush { IoOp::Flush, 0, 0, nullptr, 0, 5 };
         ASSERT_TRUE(r.disk->submit(flush).has_value());
         EXPECT_EQ(r.mock.last_command, lba48 ? cmd::kFlushCacheExt : cmd::kFlushCache);
@@ -371,7 +393,7 @@ TEST(Ata, FlushCacheIsANonDataCommand)
 TEST(Ata, BadRequestsFailWithoutTouchingTheDrive)
 {
     Rig r(TransferMode::Pio, 1000);
-    ASSERT_TRUE(r.disk->initialize().has_value());
+    ASSERT_TRUE(r.bring_up().has_value());
     std::vector<uint8_t> odd(100), ok(512);
     uint8_t before = r.mock.last_command;
     ASSERT_TRUE(r.disk->submit(r.req(IoOp::Read, 0, odd)).has_value());
@@ -382,6 +404,33 @@ TEST(Ata, BadRequestsFailWithoutTouchingTheDrive)
     EXPECT_EQ(r.sink.done[1].second, IoStatus::IoError);
     EXPECT_FALSE(r.disk->handle_irq().ours()); // nothing active: counted as spurious, not ours
     EXPECT_EQ(r.disk->stats().spurious_irqs, 1u);
+}
+
+// The kernel moves the disk out of create()'s Result into its optional. Where it was is then
+// scribbled over: anything the controller or the driver kept pointing into the old object
+// (the PRD table, the queue) would read garbage.
+TEST(Ata, ServesRequestsAfterBeingMoved)
+{
+    for (TransferMode mode : { TransferMode::Pio, TransferMode::Dma }) {
+        Rig r(mode);
+        ASSERT_TRUE(r.bring_up().has_value());
+        void* old = &*r.disk;
+        AtaDisk disk(std::move(*r.disk));
+        r.disk.reset();
+        std::memset(old, 0xa5, sizeof(AtaDisk));
+        std::vector<uint8_t> out(1024, 0x3c), in(1024);
+        ASSERT_TRUE(disk.submit(r.req(IoOp::Write, 2, out, 1)).has_value()); // LBA 4..5
+        ASSERT_TRUE(disk.submit(r.req(IoOp::Read, 2, in, 2)).has_value());   // queued behind it
+        for (int i = 0; i < 10000 && r.mock.irq; i++)
+            disk.handle_irq();
+        ASSERT_EQ(r.sink.done.size(), 2u);
+        EXPECT_EQ(r.sink.done[0].first.tag, 1u);
+        EXPECT_EQ(r.sink.done[0].second, IoStatus::Ok);
+        EXPECT_EQ(r.sink.done[1].second, IoStatus::Ok);
+        EXPECT_EQ(r.mock.sector(5), std::vector<uint8_t>(512, 0x3c));
+        EXPECT_EQ(in, out);
+        EXPECT_EQ(disk.stats().dma_transfers, mode == TransferMode::Dma ? 2u : 0u);
+    }
 }
 
 // The driver under the real cache: the kernel's shape, with IRQs delivered by the glue.
@@ -402,7 +451,6 @@ TEST(Ata, ServesTheBlockCache)
         auto d = AtaDisk::create(cfg, mock.io, mock, clock, sink);
         ASSERT_TRUE(d.has_value());
         AtaDisk disk = d.release_value();
-        ASSERT_TRUE(disk.initialize().has_value());
         block::test::TestCache tc(16, 4096);
         sink.cache = &tc.cache;
         ASSERT_TRUE(tc.cache.attach(0, disk, disk.block_count(4096), 4).has_value());
