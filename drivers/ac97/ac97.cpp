@@ -36,7 +36,7 @@ Result<Ac97> Ac97::create(const PciFunction& pci, hw::PortIo& io, hw::DmaAllocat
         return Error::NotFound;
     Ac97 dev(io, delay, uint16_t(pci.bar[0] & kBarIoMask), uint16_t(pci.bar[1] & kBarIoMask));
     // One block: two descriptor lists (8-byte aligned, 256 B each) then the buffers, sized
-    // for the 48 kHz fallback so initialize() can pick either rate.
+    // for the 48 kHz fallback so set_rates() can pick either rate.
     size_t lists = 2 * bd::kEntries * bd::kSize;
     size_t data = 2 * kBuffers * kMaxBufferBytes;
     hw::DmaBuffer block = TRY(dma.allocate(lists + data, 4096, hw::kBusLimit32));
@@ -52,6 +52,7 @@ Result<Ac97> Ac97::create(const PciFunction& pci, hw::PortIo& io, hw::DmaAllocat
         c.data = base + lists + size_t(i) * kBuffers * kMaxBufferBytes;
         c.data_phys = uint32_t(block.bus) + uint32_t(lists + size_t(i) * kBuffers * kMaxBufferBytes);
     }
+    TRY(dev.initialize());
     return dev;
 }
 
@@ -65,7 +66,6 @@ Result<void> Ac97::initialize()
     setup_mixer();
     setup_bdl(m_out, true);
     setup_bdl(m_in, false);
-    m_initialized = true;
     return {};
 }
 

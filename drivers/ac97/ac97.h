@@ -40,13 +40,20 @@ struct Ac97Stats {
 };
 
 // The kernel serialises handle_irq() against the other calls (an IRQ-safe lock in its glue);
-// nothing here sleeps except initialize(), which polls with the injected hw::Delay.
+// nothing here sleeps except create(), which polls with the injected hw::Delay.
+// An Ac97 may be moved: it holds the I/O and delay by reference and points only into the
+// DMA block (which the descriptor lists and BDBAR name by bus address), never into itself.
 class Ac97 {
 public:
     static bool probe(const PciFunction& pci);
+    // A codec up, mixer set, both descriptor lists programmed and the engines stopped, or why
+    // not: NotFound when probe() fails (no register touched), NoMemory when the DMA block is
+    // short or above 4 GiB, Timeout when the codec never reports ready, its power-down bits
+    // never come up or a bus master box reset never clears, Unsupported when the codec runs
+    // neither 8 kHz nor 48 kHz. Bring-up: one DMA block (two 32-entry lists, the buffers),
+    // cold reset, codec reset, box resets, VRA rates read back (else 48 kHz), mixer.
     static Result<Ac97> create(const PciFunction& pci, hw::PortIo& io, hw::DmaAllocator& dma, hw::Delay& delay);
 
-    Result<void> initialize();
     Result<void> start();
     Result<void> stop();
     // Ours, PlaybackSpace (write_frame() has room), CaptureReady (read_frame() has data).
@@ -77,6 +84,7 @@ private:
     };
 
     Ac97(hw::PortIo& io, hw::Delay& delay, uint16_t nam, uint16_t nabm) : m_io(io), m_delay(delay), m_nam(nam), m_nabm(nabm) { }
+    Result<void> initialize();
 
     uint16_t nam_read(Nam r) { return m_io.in16(uint16_t(m_nam + uint16_t(r))); }
     void nam_write(Nam r, uint16_t v) { m_io.out16(uint16_t(m_nam + uint16_t(r)), v); }
@@ -102,7 +110,6 @@ private:
     Channel m_out {};
     Channel m_in {};
     RateMode m_mode { RateMode::Native8k };
-    bool m_initialized { false };
     bool m_running { false };
     Upsampler m_up {};
     Downsampler m_down {};

@@ -13,8 +13,6 @@ constexpr uint8_t distance(uint8_t from, uint8_t to) { return uint8_t((to - from
 // Playback starts with kPlaybackPrefill silent buffers queued; capture gets every buffer.
 Result<void> Ac97::start()
 {
-    if (!m_initialized)
-        return Error::InvalidArgument;
     if (m_running)
         return {};
     m_out.head = m_out.read = 0;

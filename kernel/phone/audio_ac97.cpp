@@ -149,12 +149,12 @@ AudioDevice* open()
     pci::enable(pci_config(), *dev, true);
     auto created = ac97::Ac97::create(f, kernel_port_io(), kernel_dma(), kernel_delay());
     if (created.is_error()) {
-        printk("ac97: %s\n", created.error_info().text());
+        printk("ac97: codec bring-up failed: %s\n", created.error_info().text());
         return nullptr;
     }
     s_audio.m_dev = new ac97::Ac97(created.release_value());
-    if (auto r = s_audio.m_dev->initialize(); r.is_error()) {
-        printk("ac97: codec initialization failed: %s\n", r.error_info().text());
+    if (!s_audio.m_dev) {
+        printk("ac97: no memory for the driver\n");
         return nullptr;
     }
     s_audio.m_dev->set_output_volume(0, ac97::Mute::Off);

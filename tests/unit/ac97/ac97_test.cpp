@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <optional>
 
 #include "tests/unit/ac97/mock_ac97.h"
@@ -19,13 +20,14 @@ struct Rig {
     MockAc97 hw;
     std::optional<a::Ac97> dev;
 
+    // create(): the codec up, or its error (and no device).
     oh::Result<void> bring_up()
     {
         auto created = a::Ac97::create(qemu_ac97(), hw.io, hw, hw);
         if (created.is_error())
             return created.error();
         dev.emplace(created.release_value());
-        return dev->initialize();
+        return {};
     }
 
     uint16_t nam(uint16_t reg) { return uint16_t(hw.nam(reg)); }
@@ -310,6 +312,39 @@ TEST(Ac97, ForeignInterruptsAndConfusedHardware)
     EXPECT_FALSE(r.hw.box(a::Box::PcmOut).cr & a::cr::kRun);
     ASSERT_TRUE(r.dev->start().has_value());
     EXPECT_EQ(r.hw.box(a::Box::PcmOut).civ, 0);
+}
+
+// The kernel moves the device out of create()'s Result onto the heap. Where it was is then
+// scribbled over: anything the hardware or the driver kept pointing into the old object
+// would read garbage.
+TEST(Ac97, StreamsAfterBeingMoved)
+{
+    Rig r;
+    ASSERT_TRUE(r.bring_up().has_value());
+    void* old = &*r.dev;
+    a::Ac97 dev(std::move(*r.dev));
+    r.dev.reset();
+    std::memset(old, 0xa5, sizeof(a::Ac97));
+    for (int i = 0; i < 320 * 4; ++i)
+        r.hw.mic.push_back(int16_t(i / 2));
+    ASSERT_TRUE(dev.start().has_value());
+    int16_t frame[160];
+    std::fill(frame, frame + 160, int16_t(777));
+    ASSERT_TRUE(dev.write_frame(std::span<const int16_t, 160>(frame, 160)).has_value());
+    for (int t = 0; t < 3; ++t) {
+        r.hw.run(a::Box::PcmOut, 320);
+        r.hw.run(a::Box::PcmIn, 320);
+        ASSERT_TRUE(r.hw.irq_line());
+        EXPECT_TRUE(dev.handle_irq().ours());
+    }
+    EXPECT_EQ(dev.stats().playback_buffers, 3u);
+    EXPECT_EQ(dev.stats().capture_buffers, 3u);
+    ASSERT_GE(r.hw.played.size(), 960u);
+    EXPECT_EQ(r.hw.played[639], 0);   // the prefill's silence
+    EXPECT_EQ(r.hw.played[640], 777); // then our frame
+    ASSERT_TRUE(dev.read_frame(std::span<int16_t, 160>(frame, 160)).has_value());
+    EXPECT_EQ(frame[0], 0);
+    EXPECT_EQ(frame[159], 159);
 }
 
 TEST(Ac97, NotStartedRefusesIo)
