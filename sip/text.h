@@ -86,14 +86,16 @@ constexpr StopTable make_param_stops()
 inline constexpr StopTable kParamStops = make_param_stops();
 
 // What a URI scan has to note: 0 for a character a URI may hold anywhere, else one of these.
-enum UriStop : uint8_t { kUriAt = 1, kUriQuestion = 2, kUriBad = 3 };
+enum UriStop : uint8_t { kUriColon = 1, kUriAt, kUriQuestion, kUriSemi, kUriBad };
 constexpr CharTable make_uri_stops()
 {
     CharTable t {};
     for (int i = 0; i < 256; i++)
         t.v[i] = (char_class_of(char(i)) & kClassUri) ? 0 : kUriBad;
+    t.v[uint8_t(':')] = kUriColon;
     t.v[uint8_t('@')] = kUriAt;
     t.v[uint8_t('?')] = kUriQuestion;
+    t.v[uint8_t(';')] = kUriSemi;
     return t;
 }
 inline constexpr CharTable kUriStops = make_uri_stops();

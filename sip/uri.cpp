@@ -87,22 +87,44 @@ Result<Uri> parse_uri(Str text)
 {
     Uri u;
     u.text = text;
-    size_t colon = find_char(text, ':');
+    // One pass checks every character and notes where the parts are: the scheme's ':', a
+    // second ':' before the '@' (a password), the first '@', and the first '?' and ';' after
+    // that '@' (the user part may hold both: user-unreserved, RFC 3261 §25.1) or after the
+    // scheme when there is none; a ';' after the '?' belongs to the headers.
+    size_t colon = kNpos, pw = kNpos, at = kNpos, q = kNpos, semi = kNpos;
+    bool bad = false;
+    for (size_t i = 0; i < text.size() && !bad; i++) {
+        switch (kUriStops.v[uint8_t(text[i])]) {
+        case 0: break;
+        case kUriColon:
+            if (colon == kNpos)
+                colon = i;
+            else if (pw == kNpos && at == kNpos)
+                pw = i;
+            break;
+        case kUriAt:
+            if (at == kNpos) {
+                at = i;
+                q = semi = kNpos;
+            }
+            break;
+        case kUriQuestion:
+            if (q == kNpos)
+                q = i;
+            break;
+        case kUriSemi:
+            if (semi == kNpos && q == kNpos)
+                semi = i;
+            break;
+        default: bad = true; break;
+        }
+    }
+    if (bad)
+        colon = find_char(text, ':'); // the loop may have stopped before it
     if (colon == kNpos || colon == 0 || !is_alpha(text[0]))
         return Result<Uri>(Error::Malformed, "Bad URI scheme");
-    // One pass: check every character and note the first '@' and '?'.
-    size_t at = kNpos, q = kNpos;
-    for (size_t i = 0; i < text.size(); i++) {
-        uint8_t stop = kUriStops.v[uint8_t(text[i])];
-        if (stop == 0)
-            continue;
-        if (stop == kUriBad)
-            return Result<Uri>(Error::Malformed, "Bad URI character");
-        if (stop == kUriAt && at == kNpos)
-            at = i;
-        else if (stop == kUriQuestion && q == kNpos)
-            q = i;
-    }
+    if (bad)
+        return Result<Uri>(Error::Malformed, "Bad URI character");
     Str scheme = text.substr(0, colon);
     if (ieq(scheme, "sip"))
         u.scheme = UriScheme::Sip;
@@ -114,41 +136,30 @@ Result<Uri> parse_uri(Str text)
             return Result<Uri>(Error::Malformed, "Empty URI");
         return u;
     }
-    size_t base = colon + 1;
-    Str rest = text.substr(base);
+    size_t host = colon + 1;
     if (at != kNpos) {
-        // The user part may hold '?' and ';' (user-unreserved): look again after the '@'.
-        at -= base;
-        q = find_char(rest, '?', at + 1);
-        Str userinfo = rest.substr(0, at);
-        size_t pw = find_char(userinfo, ':');
-        u.user = userinfo.substr(0, pw);
+        u.user = text.substr(host, (pw == kNpos ? at : pw) - host);
         if (pw != kNpos)
-            u.password = userinfo.substr(pw + 1);
+            u.password = text.substr(pw + 1, at - pw - 1);
         if (u.user.empty() || !valid_part(u.user, Part::User) || !valid_part(u.password, Part::Password))
             return Result<Uri>(Error::Malformed, "Bad URI user");
-        rest = rest.substr(at + 1);
-        base += at + 1;
-        if (q != kNpos)
-            q -= at + 1;
-    } else if (q != kNpos) {
-        q -= base;
+        host = at + 1;
     }
+    size_t end = text.size();
     if (q != kNpos) {
-        u.headers = rest.substr(q + 1);
-        rest = rest.substr(0, q);
+        u.headers = text.substr(q + 1);
+        end = q;
         if (u.headers.empty() || !valid_part(u.headers, Part::Header))
             return Result<Uri>(Error::Malformed, "Bad URI headers");
     }
     // The host never contains ';' (an IPv6 reference neither), so the first one starts params.
-    size_t semi = find_char(rest, ';');
     if (semi != kNpos) {
-        u.params = rest.substr(semi);
-        rest = rest.substr(0, semi);
+        u.params = text.substr(semi, end - semi);
+        end = semi;
         if (!valid_part(u.params, Part::Param))
             return Result<Uri>(Error::Malformed, "Bad URI parameter");
     }
-    TRY(parse_hostport(rest, u.host, u.port));
+    TRY(parse_hostport(text.substr(host, end - host), u.host, u.port));
     return u;
 }
 
