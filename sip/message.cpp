@@ -152,7 +152,8 @@ Result<void> parse_cseq(Str value, Message& m)
         return Result<void>(Error::Malformed, "Bad CSeq");
     m.cseq = *n;
     m.cseq_method_text = method;
-    m.cseq_method = method_from_name(method);
+    // In a request it names the request's own method (checked by validate_message).
+    m.cseq_method = m.is_request && method == m.method_text ? m.method : method_from_name(method);
     return {};
 }
 

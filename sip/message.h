@@ -56,6 +56,7 @@ struct Via {
 enum class Framing : uint8_t { Datagram, Stream };
 
 struct Message {
+    Message() { } // everything but the header array (see there) has its initializer
     bool is_request { false };
     // Request line.
     Method method { Method::Unknown };
@@ -65,7 +66,12 @@ struct Message {
     uint16_t status { 0 };
     Str reason;
 
-    Header headers[kMaxHeaders];
+    // Filled by the parser up to header_count and never read past it, so it is left
+    // unconstructed: building kMaxHeaders empty headers for each datagram cost ~360 of the
+    // ~9,400 instructions a parse takes (callgrind, tools/bench/sip_parse_bench).
+    union {
+        Header headers[kMaxHeaders];
+    };
     uint8_t header_count { 0 };
     Str body;
     size_t total_length { 0 }; // bytes the message occupies in the input (stream framing)

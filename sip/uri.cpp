@@ -126,12 +126,13 @@ Result<Uri> parse_uri(Str text)
     if (bad)
         return Result<Uri>(Error::Malformed, "Bad URI character");
     Str scheme = text.substr(0, colon);
-    if (ieq(scheme, "sip"))
+    // token_is folds case exactly for names of letters only: only 'S' and 's' fold onto 's'.
+    if (token_is(scheme, "sip"))
         u.scheme = UriScheme::Sip;
-    else if (ieq(scheme, "sips"))
+    else if (token_is(scheme, "sips"))
         u.scheme = UriScheme::Sips;
     else {
-        u.scheme = ieq(scheme, "tel") ? UriScheme::Tel : UriScheme::Other;
+        u.scheme = token_is(scheme, "tel") ? UriScheme::Tel : UriScheme::Other;
         if (colon + 1 == text.size())
             return Result<Uri>(Error::Malformed, "Empty URI");
         return u;
