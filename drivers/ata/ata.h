@@ -87,6 +87,8 @@ public:
         CompletionSink& sink);
 
     const Identity& identity() const { return m_identity; }
+    // What transfers use: the configured mode, or PIO for a drive without DMA.
+    TransferMode mode() const { return m_config.mode; }
     // How many blocks of `block_size` bytes the disk holds.
     uint64_t block_count(uint32_t block_size) const { return m_identity.sectors / (block_size / kSectorSize); }
 

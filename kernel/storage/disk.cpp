@@ -139,7 +139,7 @@ Result<void> try_drive(const pci::Device& dev, uint8_t channel, uint8_t drive)
         printk("disk: could not route IRQ %u\n", channel ? 15u : 14u);
     printk("disk: ata%u.%u \"%s\" %llu sectors (%llu MiB), %s, %s\n", channel, drive, s_disk->identity().model,
         (unsigned long long)s_disk->identity().sectors, (unsigned long long)(s_disk->identity().sectors >> 11),
-        s_disk->identity().lba48 ? "LBA48" : "LBA28", cfg.mode == ata::TransferMode::Dma ? "DMA" : "PIO");
+        s_disk->identity().lba48 ? "LBA48" : "LBA28", s_disk->mode() == ata::TransferMode::Dma ? "DMA" : "PIO");
     return {};
 }
 

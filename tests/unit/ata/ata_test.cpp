@@ -22,8 +22,8 @@ struct Recorder final : CompletionSink {
 };
 
 struct Rig {
-    explicit Rig(TransferMode mode = TransferMode::Dma, uint64_t sectors = 1 << 20, bool lba48 = true)
-        : mock(sectors, lba48)
+    explicit Rig(TransferMode mode = TransferMode::Dma, uint64_t sectors = 1 << 20, bool lba48 = true, bool dma = true)
+        : mock(sectors, lba48, dma)
     {
         cfg.bus_master_base = MockIde::kBm;
         cfg.mode = mode;
@@ -76,6 +76,25 @@ TEST(Ata, ProbeAndChannelConfig)
     EXPECT_EQ(s.drive, 1);
     ide.prog_if = 0;
     EXPECT_EQ(AtaDisk::channel_config(ide, 0, 0).mode, TransferMode::Pio);
+}
+
+// ATA-6 §8.15.15: IDENTIFY word 49 bit 8 says the drive does DMA; one that does not is driven
+// by PIO even on a channel with a bus master, and mode() says so (the boot line prints it).
+TEST(Ata, ADriveWithoutDmaIsDrivenByPio)
+{
+    Rig dma;
+    ASSERT_TRUE(dma.bring_up().has_value());
+    EXPECT_EQ(dma.disk->mode(), TransferMode::Dma);
+    Rig pio(TransferMode::Dma, 1 << 20, true, false);
+    ASSERT_TRUE(pio.bring_up().has_value());
+    EXPECT_FALSE(pio.disk->identity().dma);
+    EXPECT_EQ(pio.disk->mode(), TransferMode::Pio);
+    std::vector<uint8_t> buf(512);
+    ASSERT_TRUE(pio.disk->submit(pio.req(IoOp::Read, 5, buf)).has_value());
+    pio.run_irqs();
+    ASSERT_EQ(pio.sink.done.size(), 1u);
+    EXPECT_EQ(pio.sink.done[0].second, IoStatus::Ok);
+    EXPECT_EQ(pio.disk->stats().dma_transfers, 0u);
 }
 
 TEST(Ata, IdentifyReadsGeometryAndModelWithInterruptsMasked)
