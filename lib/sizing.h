@@ -83,7 +83,7 @@ struct Compact : Full {
     static constexpr size_t kMaxTransactions = 4;
     // Received: what Asterisk (chan_pjsip) sends an endpoint, an INVITE with its SDP, is
     // 1-1.5 KiB. Longer requests are answered 513 Message Too Large from their first 2048
-    // bytes (RFC 3261 §21.5.14); the x86 phone takes up to 65,507.
+    // bytes (RFC 3261 §21.5.7); the x86 phone takes up to 65,507.
     static constexpr size_t kMaxMessageSize = 2048;
     static constexpr size_t kMaxHeaders = 40; // what an Asterisk INVITE carries is about 20
     // What Asterisk and Kamailio put in a dialog's identifiers is far shorter: Call-IDs of a

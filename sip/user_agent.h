@@ -149,7 +149,7 @@ public:
     // A datagram from the network.
     void receive(std::span<const uint8_t> datagram, const Endpoint& source);
     // A datagram longer than the caller's receive buffer, `head` its first bytes: a request
-    // is answered 513 Message Too Large (RFC 3261 §21.5.14) from what the head carries.
+    // is answered 513 Message Too Large (RFC 3261 §21.5.7) from what the head carries.
     void receive_oversized(std::span<const uint8_t> head, const Endpoint& source);
     // Run timers; call at least by next_wakeup().
     void poll();

@@ -684,7 +684,7 @@ TEST_F(CallTest, MalformedRequestsGet400WithReason)
 }
 
 // A request longer than the receive buffer (the transport hands over its head only) is not
-// dropped silently: 513 Message Too Large (RFC 3261 §21.5.14), to its Via, with its CSeq.
+// dropped silently: 513 Message Too Large (RFC 3261 §21.5.7), to its Via, with its CSeq.
 TEST_F(CallTest, OversizedRequestGets513FromItsHead)
 {
     make();
