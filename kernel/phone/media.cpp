@@ -136,6 +136,7 @@ void drain_into_ring(net::Stack& stack)
             pkt.length = uint16_t(got->length);
             pkt.rtcp = pass == 1;
             pkt.from = got->from;
+            pkt.arrival_ns = monotonic_ns();
             SpinLockIrqGuard g(sh.rx_lock);
             if (sh.rx.is_full()) { // keep the newest: old audio is useless to a phone
                 MediaPacket old;
@@ -160,10 +161,11 @@ void take_packets(media::MediaSession& session)
         if (!session.running())
             continue;
         std::span<const uint8_t> data { pkt.data, pkt.length };
+        // Stamped as it came in, not now: the wait for this tick is not network jitter.
         if (pkt.rtcp)
-            session.on_rtcp_packet(data, pkt.from, monotonic_ns());
+            session.on_rtcp_packet(data, pkt.from, pkt.arrival_ns);
         else
-            session.on_rtp_packet(data, pkt.from, monotonic_ns());
+            session.on_rtp_packet(data, pkt.from, pkt.arrival_ns);
     }
 }
 

@@ -31,6 +31,7 @@ struct MediaPacket {
     uint16_t length { 0 };
     bool rtcp { false };
     Endpoint from {};
+    uint64_t arrival_ns { 0 }; // when the network thread took it in: the jitter buffer's arrival
     uint8_t data[320];   // 20 ms of G.711 + RTP header, or an RTCP compound
 };
 

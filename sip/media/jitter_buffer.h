@@ -36,7 +36,12 @@ class JitterBuffer {
 public:
     static constexpr uint32_t kFrame = 160;          // 20 ms at 8 kHz
     static constexpr uint32_t kCapacity = sizing::Target::kJitterCapacity; // samples, a power of two
-    static constexpr uint32_t kMinDelay = 160;       // 20 ms
+    // The least delay above the slowest packet's transit. Packets that each hold whole frames of
+    // the playout grid (20 ms, 40 ms, ...) are playable the moment they arrive, so the margin is
+    // enough; packets that leave a frame to be completed by the next one (10 or 30 ms ptime)
+    // need up to a frame more (the next packet comes one packet time later).
+    static constexpr uint32_t kMinDelay = 40;        // 5 ms: whole frames per packet
+    static constexpr uint32_t kMinDelaySplit = 160;  // 20 ms: frames split across packets
     static constexpr uint32_t kMaxDelay = sizing::Target::kJitterMaxDelay; // 200 ms (x86), 80 ms (ARM)
     static_assert((kCapacity & (kCapacity - 1)) == 0 && kMaxDelay + 2 * kFrame < kCapacity);
     static constexpr uint32_t kInitialDelay = 320;   // 40 ms until the jitter is known
@@ -75,6 +80,7 @@ private:
     G711Law m_law;
     bool m_started { false };
     bool m_aligned { false };
+    bool m_split_frames { false };    // a packet seen that does not hold whole playout frames
     uint32_t m_ssrc { 0 };
     uint32_t m_first_ts { 0 };
     uint32_t m_playout_ts { 0 };      // RTP timestamp of the next frame to play

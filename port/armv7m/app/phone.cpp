@@ -216,6 +216,7 @@ void Phone::drain(net::SocketId socket, int kind)
             d.length = uint16_t(r->length);
             d.rtcp = kind == kRtcp;
             d.peer = r->from;
+            d.arrival_ns32 = uint32_t(m_clock.now_ns());
             copy_bytes(d.data, m_rx.data(), r->length);
         });
     }
@@ -288,10 +289,13 @@ void Phone::on_audio_frame()
             d = &m_received.front();
         }
         if (m_media.running()) {
+            // Stamped as it came in, not now: the wait for this tick is not network jitter.
+            Nanoseconds now = m_clock.now_ns();
+            Nanoseconds arrival = now - Nanoseconds(uint32_t(uint32_t(now) - d->arrival_ns32));
             if (d->rtcp)
-                m_media.on_rtcp_packet({ d->data, d->length }, d->peer, m_clock.now_ns());
+                m_media.on_rtcp_packet({ d->data, d->length }, d->peer, arrival);
             else
-                m_media.on_rtp_packet({ d->data, d->length }, d->peer, m_clock.now_ns());
+                m_media.on_rtp_packet({ d->data, d->length }, d->peer, arrival);
         }
         IrqGuard guard;
         m_received.drop_front();

@@ -94,6 +94,9 @@ private:
         uint16_t length { 0 };
         bool rtcp { false };
         Endpoint peer {}; // where from (received) or where to (to send)
+        // Received: the clock's low 32 bits of nanoseconds when the network thread took it
+        // in (the media loop reads it within 4.29 s, so the wrap is unambiguous).
+        uint32_t arrival_ns32 { 0 };
         uint8_t data[256]; // RTCP compounds longer than this are dropped (ours are < 120 B)
     };
     void post(const MediaCommand& c);
