@@ -30,9 +30,9 @@ void JitterBuffer::restart(uint32_t ssrc, uint32_t timestamp, Nanoseconds arriva
 }
 
 // Delay needed to play every packet of the window on time: the spread between the fastest and
-// the slowest transit, plus a margin, clamped to kMinDelay (kMinDelaySplit)..200 ms. The
-// transit is arrival - timestamp, so this needs arrival times taken when packets reach the
-// host, not when the media loop gets to them (a tick's wait would count as jitter).
+// the slowest transit, plus a margin, clamped to 20..200 ms. The transit is arrival -
+// timestamp, so this needs arrival times taken when packets reach the host, not when the
+// media loop gets to them (the wait for a tick would count as jitter).
 uint32_t JitterBuffer::target_delay() const
 {
     if (!m_started)
@@ -45,7 +45,7 @@ uint32_t JitterBuffer::target_delay() const
     uint32_t spread = uint32_t(hi - lo) + kMargin;
     if (!m_have_prev && m_bucket_count < 10)
         spread = std::max(spread, kInitialDelay);
-    return std::clamp(spread, m_split_frames ? kMinDelaySplit : kMinDelay, kMaxDelay);
+    return std::clamp(spread, kMinDelay, kMaxDelay);
 }
 
 void JitterBuffer::note_transit(int32_t t)
@@ -106,8 +106,6 @@ JitterBuffer::PutResult JitterBuffer::put(uint32_t ssrc, uint32_t ts, std::span<
         m_stats.duplicates++;
         return PutResult::Duplicate;
     }
-    if ((ts - m_first_ts) % kFrame != 0 || len % kFrame != 0)
-        m_split_frames = true;
     note_transit(int32_t(arrival_s - ts - m_transit_ref));
     store(ts, payload);
     m_last_arrival = arrival_s;

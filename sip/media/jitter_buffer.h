@@ -36,12 +36,12 @@ class JitterBuffer {
 public:
     static constexpr uint32_t kFrame = 160;          // 20 ms at 8 kHz
     static constexpr uint32_t kCapacity = sizing::Target::kJitterCapacity; // samples, a power of two
-    // The least delay above the slowest packet's transit. Packets that each hold whole frames of
-    // the playout grid (20 ms, 40 ms, ...) are playable the moment they arrive, so the margin is
-    // enough; packets that leave a frame to be completed by the next one (10 or 30 ms ptime)
-    // need up to a frame more (the next packet comes one packet time later).
-    static constexpr uint32_t kMinDelay = 40;        // 5 ms: whole frames per packet
-    static constexpr uint32_t kMinDelaySplit = 160;  // 20 ms: frames split across packets
+    // The least delay, 20 ms. Packets that hold whole frames of the playout grid would be
+    // playable as they arrive, but packets that split a frame (10 or 30 ms ptime) need up to a
+    // frame more (its second part comes one packet time later), and arrival stamps carry the
+    // host's wake-up lateness: with 5 ms an emulated phone had two late packets in 30 s
+    // (tools/bench/latency.py, outliers of 10-16 ms every few seconds under QEMU TCG).
+    static constexpr uint32_t kMinDelay = 160;
     static constexpr uint32_t kMaxDelay = sizing::Target::kJitterMaxDelay; // 200 ms (x86), 80 ms (ARM)
     static_assert((kCapacity & (kCapacity - 1)) == 0 && kMaxDelay + 2 * kFrame < kCapacity);
     static constexpr uint32_t kInitialDelay = 320;   // 40 ms until the jitter is known
@@ -80,7 +80,6 @@ private:
     G711Law m_law;
     bool m_started { false };
     bool m_aligned { false };
-    bool m_split_frames { false };    // a packet seen that does not hold whole playout frames
     uint32_t m_ssrc { 0 };
     uint32_t m_first_ts { 0 };
     uint32_t m_playout_ts { 0 };      // RTP timestamp of the next frame to play
