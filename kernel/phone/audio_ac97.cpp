@@ -13,6 +13,7 @@
 #include "kernel/time/time.h"
 #include "lib/bytes.h"
 #include "sip/media/capture_reserve.h"
+#include "sip/media/output_cushion.h"
 
 namespace oh::kernel {
 
@@ -20,9 +21,9 @@ namespace {
 
 constexpr uint64_t kPeriodNs = 20'000'000;
 static_assert(kAudioFrame == media::kReserveFrame);
-// 100 ms queued: the cushion against late wake-ups. 40 ms let the ring run dry once in a 65 s
-// call under TCG (a click at the speaker that tests/e2e/test_playout.py caught).
-constexpr size_t kTargetQueued = 5;
+// The playback ring's depth is steered by sip/media/output_cushion.h: 100 ms (5 frames) from
+// boot, then what the media thread's lateness over the last minute needs (a fixed 40 ms let the
+// ring run dry once in a 65 s call under TCG, a click tests/e2e/test_playout.py caught).
 // Capture is live while a PCM-in buffer completed within the last 200 ms. Judged per period,
 // a 20 ms period that a burst skipped counted as "not live" and the media path sent silence
 // with captured audio waiting (tests/e2e/test_capture.py: 0.5 % of frames, 7 % with QEMU's
@@ -38,12 +39,20 @@ public:
     int wait_frame() override
     {
         uint64_t now = monotonic_ns();
-        if (!m_next)
+        if (!m_next) {
+            // The media thread's first call: how late it came after the device started is
+            // its start-up, not a service's lateness. Forget the completions of that time and
+            // top the ring up, so that the cushion measures from here.
             m_next = now;
+            while (m_tick.try_down()) {
+            }
+            prime(m_cushion.frames() - 1);
+        }
         m_next += kPeriodNs;
         // The codec's clock paces the media path: a completed playback buffer is the tick.
         // The deadline only catches a device that stopped interrupting.
-        if (!m_tick.down_timeout(m_next + kPeriodNs)) {
+        bool ticked = m_tick.down_timeout(m_next + kPeriodNs);
+        if (!ticked) {
             m_counters.late_wakeups++;
             m_next = monotonic_ns();
         }
@@ -68,10 +77,18 @@ public:
         m_counters.overruns = m_dev->stats().overruns;
         // Completions can arrive two at a time (one interrupt, one tick): refill to the
         // target depth rather than trusting one tick per buffer.
-        size_t queued = m_dev->playback_queued();
-        m_counters.queued_frames = uint32_t(queued);
+        uint32_t queued = uint32_t(m_dev->playback_queued());
+        uint64_t irq_at = __atomic_load_n(&m_irq_at, __ATOMIC_RELAXED);
+        uint64_t now_ns = monotonic_ns();
+        uint32_t due = m_cushion.on_service(queued, ticked && now_ns > irq_at ? now_ns - irq_at : 0);
+        media::OutputCushionCounters cc = m_cushion.counters();
+        m_counters.cushion_frames = cc.frames;
+        m_counters.cushion_changes = uint16_t(cc.grown + cc.shrunk);
+        m_counters.cushion_worst_deficit_us = cc.worst_deficit_us;
+        m_counters.queued_frames = queued;
         m_counters.played_frames = m_dev->stats().playback_buffers;
-        return queued >= kTargetQueued ? 1 : int(kTargetQueued - queued);
+        // Without a completion (the device stopped interrupting) keep the 20 ms rhythm anyway.
+        return due ? int(due) : ticked ? 0 : 1;
     }
 
     // Never a frame of zeros for want of a buffer: the reserve conceals instead (and counts).
@@ -95,11 +112,23 @@ public:
 
     void write_frame(std::span<const int16_t, kAudioFrame> in) override
     {
+        media::OutputCushion::Write w = m_cushion.on_write(media::frame_is_quiet(in.data(), in.size()));
         SpinLockIrqGuard g(m_lock);
-        // A full ring means the device plays slower than our clock: drop this frame (a
-        // 20 ms skip) rather than block the media path.
-        if (m_dev->playback_queued() >= ac97::kBuffers || m_dev->write_frame(in).is_error())
-            m_counters.overruns++;
+        for (int n = w == media::OutputCushion::Write::Twice ? 2 : w == media::OutputCushion::Write::Skip ? 0 : 1; n > 0; n--) {
+            // A full ring means the device plays slower than our clock: drop this frame (a
+            // 20 ms skip) rather than block the media path.
+            if (m_dev->playback_queued() >= ac97::kBuffers || m_dev->write_frame(in).is_error())
+                m_counters.overruns++;
+        }
+    }
+
+    // The ring topped up with silence to `frames`.
+    void prime(uint32_t frames)
+    {
+        int16_t silence[kAudioFrame] = {};
+        SpinLockIrqGuard g(m_lock);
+        while (m_dev->playback_queued() < frames && m_dev->write_frame(silence).has_value()) {
+        }
     }
 
     AudioCounters counters() const override { return m_counters; }
@@ -111,14 +140,18 @@ public:
             SpinLockIrqGuard g(m_lock);
             r = m_dev->handle_irq();
         }
-        if (r.has(hw::IrqEvent::PlaybackSpace))
+        if (r.has(hw::IrqEvent::PlaybackSpace)) {
+            __atomic_store_n(&m_irq_at, monotonic_ns(), __ATOMIC_RELAXED);
             m_tick.up();
+        }
     }
 
     ac97::Ac97* m_dev { nullptr };
     SpinLock m_lock;
     Semaphore m_tick { 0 };
     uint64_t m_next { 0 };
+    uint64_t m_irq_at { 0 };              // the last playback completion's interrupt
+    media::OutputCushion m_cushion;       // media thread only
     uint32_t m_last_captured { 0 };
     uint32_t m_capture_quiet { kCaptureQuietPeriods };
     bool m_capture_live { false };
@@ -165,15 +198,14 @@ AudioDevice* open()
     s_audio.m_dev->set_input_gain(8, ac97::Mute::Off, false);
     if (!pci_attach_irq(*dev, irq_handler, nullptr))
         printk("ac97: no interrupt line; timer pacing only\n");
-    // Prime playback with silence up to the target depth: the cushion against late wake-ups.
-    int16_t silence[kAudioFrame] = {};
-    for (size_t i = 0; i < kTargetQueued; i++)
-        s_audio.write_frame(silence);
+    // The driver starts with its own silent buffers queued; prime() tops them up to the
+    // cushion's starting depth (write_frame() takes frames only once the device runs).
     uint64_t started = monotonic_ns();
     if (auto r = s_audio.m_dev->start(); r.is_error()) {
         printk("ac97: start failed: %s\n", r.error_info().text());
         return nullptr;
     }
+    s_audio.prime(media::OutputCushion::kStartFrames);
     // The start time places every later sample on the codec's clock (sample k plays at
     // start + k / rate): benchmarks use it to time what reaches the speaker.
     printk("ac97: codec up at %s, irq %u, playback started at %lu us\n",

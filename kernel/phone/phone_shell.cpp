@@ -33,12 +33,14 @@ void cmd_stats(int, const char* const*)
            "rtcp_sent=%u rtcp_received=%u rtt_ms=%u dtmf_sent=%u dtmf_received=%u "
            "dropped_wrong_source=%u dropped_bad_header=%u audio_frames=%lu audio_underruns=%lu "
            "jb_depth_ms=%u jb_target_ms=%u audio_queued_frames=%u audio_played_frames=%lu capture_underruns=%u "
-           "capture_discarded=%u capture_depth=%u capture_max_depth=%u at_us=%lu\n",
+           "capture_discarded=%u capture_depth=%u capture_max_depth=%u audio_cushion_frames=%u "
+           "audio_cushion_changes=%u audio_worst_deficit_us=%u at_us=%lu\n",
            m.packets_sent, m.packets_received, m.lost, m.jitter_ms, m.playout.late, m.playout.frames_lost,
            m.playout.underruns, m.rtcp_sent, m.rtcp_received, m.rtt_ms, m.dtmf_sent, m.dtmf_received,
            m.dropped_wrong_source, m.dropped_bad_header, a.frames, a.underruns, m.playout.depth_ms,
            m.playout.target_ms, a.queued_frames, a.played_frames, a.capture_underruns, a.capture_discarded,
-           a.capture_depth, a.capture_max_depth, monotonic_ns() / 1000);
+           a.capture_depth, a.capture_max_depth, a.cushion_frames, a.cushion_changes, a.cushion_worst_deficit_us,
+           monotonic_ns() / 1000);
     uint32_t wrong_peer;
     uint16_t port;
     {

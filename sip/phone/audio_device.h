@@ -23,6 +23,9 @@ struct AudioCounters {
     uint64_t overruns { 0 };  // capture was not read in time
     uint64_t late_wakeups { 0 };
     uint32_t queued_frames { 0 }; // playback frames written and not yet played
+    uint16_t cushion_frames { 0 };  // the playback ring depth steered to (0: fixed by the device)
+    uint16_t cushion_changes { 0 }; // times it grew or shrank
+    uint32_t cushion_worst_deficit_us { 0 }; // the most of the ring a late service used up
     uint64_t played_frames { 0 }; // playback frames the device has fetched (DMA completions)
     uint32_t capture_underruns { 0 }; // the capture reserve ran dry: a frame was concealed
     uint32_t capture_discarded { 0 }; // captured frames dropped to bound the capture latency
