@@ -6,6 +6,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/interrupts.h"
 #include "kernel/console/console.h"
+#include "kernel/console/shell.h"
 #include "kernel/dev/platform.h"
 #include "kernel/phone/audio.h"
 #include "kernel/sched/sched.h"
@@ -29,6 +30,19 @@ static_assert(kAudioFrame == media::kReserveFrame);
 // with captured audio waiting (tests/e2e/test_capture.py: 0.5 % of frames, 7 % with QEMU's
 // default ALSA buffers).
 constexpr uint32_t kCaptureQuietPeriods = 10;
+
+// Where sound begins after silence (a burst's first frame): when the media thread wrote it,
+// and when the codec's DMA began to fetch it (the completion of the frame before it). The
+// latency benchmark (tools/bench/latency.py) times the phone's own receive path with these,
+// without modelling how far the emulated codec reads ahead of its speaker.
+struct Onset {
+    uint64_t written_ns { 0 };
+    uint64_t fetched_ns { 0 };
+    uint32_t frame { 0 };    // frame number since the device started
+    uint16_t sample { 0 };   // the first loud sample in the frame
+};
+constexpr size_t kOnsets = 64;
+constexpr int16_t kOnsetLevel = 1638; // 0.05 of full scale, the benchmark's burst threshold
 
 class Ac97Audio final : public AudioDevice, public media::CaptureSource {
 public:
@@ -114,12 +128,70 @@ public:
     {
         media::OutputCushion::Write w = m_cushion.on_write(media::frame_is_quiet(in.data(), in.size()));
         SpinLockIrqGuard g(m_lock);
+        note_onset(in, w);
         for (int n = w == media::OutputCushion::Write::Twice ? 2 : w == media::OutputCushion::Write::Skip ? 0 : 1; n > 0; n--) {
             // A full ring means the device plays slower than our clock: drop this frame (a
             // 20 ms skip) rather than block the media path.
             if (m_dev->playback_queued() >= ac97::kBuffers || m_dev->write_frame(in).is_error())
                 m_counters.overruns++;
         }
+    }
+
+    // m_lock held.
+    void note_onset(std::span<const int16_t, kAudioFrame> in, media::OutputCushion::Write w)
+    {
+        size_t first = kAudioFrame;
+        for (size_t i = 0; i < kAudioFrame && first == kAudioFrame; i++) {
+            if (in[i] >= kOnsetLevel || in[i] <= -kOnsetLevel)
+                first = i;
+        }
+        bool loud = first < kAudioFrame;
+        if (loud && !m_was_loud && w != media::OutputCushion::Write::Skip) {
+            Onset& o = m_onsets[m_onset_count % kOnsets];
+            o = {};
+            o.written_ns = monotonic_ns();
+            // Frames before it: those completed, and those queued (the one playing included).
+            o.frame = m_dev->stats().playback_buffers + uint32_t(m_dev->playback_queued());
+            o.sample = uint16_t(first);
+            m_onset_count++;
+        }
+        m_was_loud = loud;
+    }
+
+    // Interrupt, m_lock held: an onset's DMA begins once every frame before it has completed.
+    void note_fetches()
+    {
+        uint32_t done = m_dev->stats().playback_buffers;
+        for (uint32_t i = m_onset_fetched; i < m_onset_count; i++) {
+            Onset& o = m_onsets[i % kOnsets];
+            if (i + kOnsets < m_onset_count) // overwritten before it was fetched
+                continue;
+            if (int32_t(done - o.frame) < 0)
+                break;
+            o.fetched_ns = monotonic_ns();
+            m_onset_fetched = i + 1;
+        }
+    }
+
+public:
+    void print_onsets()
+    {
+        Onset copy[kOnsets];
+        uint32_t count;
+        {
+            SpinLockIrqGuard g(m_lock);
+            count = m_onset_count;
+            for (size_t i = 0; i < kOnsets; i++)
+                copy[i] = m_onsets[i];
+        }
+        uint32_t from = count > kOnsets ? count - uint32_t(kOnsets) : 0;
+        for (uint32_t i = from; i < count; i++) {
+            const Onset& o = copy[i % kOnsets];
+            if (o.fetched_ns)
+                printk("onset: frame %u sample %u written %lu us fetched %lu us\n", o.frame, o.sample,
+                       o.written_ns / 1000, o.fetched_ns / 1000);
+        }
+        printk("onsets: %u\n", count);
     }
 
     // The ring topped up with silence to `frames`.
@@ -139,6 +211,8 @@ public:
         {
             SpinLockIrqGuard g(m_lock);
             r = m_dev->handle_irq();
+            if (r.has(hw::IrqEvent::PlaybackSpace))
+                note_fetches();
         }
         if (r.has(hw::IrqEvent::PlaybackSpace)) {
             __atomic_store_n(&m_irq_at, monotonic_ns(), __ATOMIC_RELAXED);
@@ -152,6 +226,9 @@ public:
     uint64_t m_next { 0 };
     uint64_t m_irq_at { 0 };              // the last playback completion's interrupt
     media::OutputCushion m_cushion;       // media thread only
+    Onset m_onsets[kOnsets];              // m_lock
+    uint32_t m_onset_count { 0 }, m_onset_fetched { 0 };
+    bool m_was_loud { false };
     uint32_t m_last_captured { 0 };
     uint32_t m_capture_quiet { kCaptureQuietPeriods };
     bool m_capture_live { false };
@@ -164,6 +241,8 @@ constinit bool s_tried = false;
 constinit AudioDevice* s_result = nullptr;
 
 void irq_handler(void*) { s_audio.irq(); }
+
+void cmd_onsets(int, const char* const*) { s_audio.print_onsets(); }
 
 AudioDevice* open()
 {
@@ -206,6 +285,7 @@ AudioDevice* open()
         return nullptr;
     }
     s_audio.prime(media::OutputCushion::kStartFrames);
+    shell_register("onsets", "when sound after silence was written to the codec and fetched by its DMA", cmd_onsets);
     // The start time places every later sample on the codec's clock (sample k plays at
     // start + k / rate): benchmarks use it to time what reaches the speaker.
     printk("ac97: codec up at %s, irq %u, playback started at %lu us\n",

@@ -147,12 +147,19 @@ def latency(seconds):
         return
     lat = out["latency_ms"]
     med = statistics.median(lat)
-    lead = out.get("qemu_lead_ms")
+    own = out.get("own_ms") or []
     row("latency", "receive: RTP arrival to played by the codec (marker, median / max)",
-        f"{med:.1f} / {max(lat):.1f} ms", f"QEMU's AC97 + wav model fetches {lead:.0f} ms ahead" if lead else "")
-    if lead is not None:
-        row("latency", "receive: the phone's own part (arrival to DMA fetch, median)", f"{med - lead:.1f} ms",
+        f"{med:.1f} / {max(lat):.1f} ms",
+        f"of which QEMU's AC97 + wav model after the DMA fetch {med - statistics.median(own):.0f} ms" if own else "")
+    if own:
+        ring = out.get("ring_ms") or []
+        r = statistics.median(ring) if ring else 0.0
+        row("latency", "receive: the phone's own part (arrival to DMA fetch, its onset records, median)",
+            f"{statistics.median(own):.1f} ms ({statistics.median(own) - r:.1f} to the ring + {r:.1f} in it)",
             "goal: <= 40 ms with the send side")
+    s = out.get("stats") or {}
+    row("latency", "receive: playback cushion at the call / worst service lateness since boot",
+        f"{s.get('audio_cushion_frames')} frames / {(s.get('audio_worst_deficit_us') or 0) / 1000:.1f} ms")
     w = out.get("pacer_wait_ms") or []
     if w:
         row("latency", "send: media loop to wire (pacer queue, median / p95), plus 20 ms of capture",

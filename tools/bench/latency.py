@@ -118,6 +118,17 @@ def run(seconds, settle=70):
             if m:
                 stats = {kk: int(v) for kk, v in re.findall(r"(\w+)=(-?\d+)", m.group(0))}
             pacer, records = rtp_rhythm.read_pacer(lab)
+            mo = lab.mark()
+            lab.send("onsets")
+            lab.wait_for(r"onsets: \d+", timeout=10, start=mo)
+            with lab.console_lock:
+                lines = lab.console[mo:]
+            fetches = []  # (guest time the DMA began the burst's first sample, us), from the phone
+            for line in lines:
+                om = re.search(r"onset: frame \d+ sample (\d+) written (\d+) us fetched (\d+) us", line)
+                if om:
+                    fetches.append((int(om.group(3)) / 1e6 + int(om.group(1)) / RATE,
+                                    int(om.group(2)) / 1e6 + int(om.group(1)) / RATE))
             lab.send("hangup")
             lab.wait_for(r"phone: call ended", timeout=20, start=mark)
             ts.send_signal(signal.SIGINT)
@@ -154,6 +165,16 @@ def run(seconds, settle=70):
                 if before:
                     arrival, _ = before[-1]
                     lat.append((t_play - arrival) * 1000)
+            # The phone's own part, from its own records: the codec's DMA beginning the frame
+            # with the burst (on the guest clock, turned into host time by the fit above), plus
+            # the burst's offset in that frame, against the arrival of the packet carrying it.
+            own, ring = [], []
+            for g, w in fetches:
+                t_fetch = g + my + slope * (g - mx)
+                before = [a for a in arrivals if a[0] < t_fetch and t_fetch - a[0] < 0.8]
+                if before:
+                    own.append((t_fetch - before[-1][0]) * 1000)
+                    ring.append((g - w) * 1000)
             # How far QEMU's AC97 model fetches ahead of the codec clock: frames its DMA had
             # completed by the stats line's time, against the frames the clock had played.
             # (A dry ring stops the DMA while the clock runs: that makes this smaller, and the
@@ -162,7 +183,7 @@ def run(seconds, settle=70):
             if stats.get("at_us") and stats.get("audio_played_frames"):
                 lead_ms = (stats["audio_played_frames"] * 0.020 - (stats["at_us"] / 1e6 - t0)) * 1000
             waits = sorted((r["sent"] - r["queued"]) / 1000 for r in records)
-            return {"latency_ms": lat, "qemu_lead_ms": lead_ms, "pacer_wait_ms": waits, "bursts_sent": len(arrivals), "bursts_heard": len(played), "stats": stats,
+            return {"latency_ms": lat, "own_ms": own, "ring_ms": ring, "qemu_lead_ms": lead_ms, "pacer_wait_ms": waits, "bursts_sent": len(arrivals), "bursts_heard": len(played), "stats": stats,
                     "clock_fit_spread_ms": (max(diffs) - min(diffs)) * 1000, "pacer": pacer,
                     "clock_slope_ppm": slope * 1e6}
         finally:
@@ -185,10 +206,20 @@ def main():
     print(f"receive: RTP arrival -> played by the codec, {len(lat)} bursts "
           f"(of {out['bursts_sent']} on the wire, {out['bursts_heard']} heard): "
           f"median {statistics.median(lat):.1f} ms, min {lat[0]:.1f}, max {lat[-1]:.1f}")
+    own = sorted(out.get("own_ms") or [])
+    if own:
+        print(f"the phone's own part (RTP arrival -> the codec's DMA fetching that sample, from the phone's "
+              f"onset records), {len(own)} bursts: median {statistics.median(own):.1f} ms, min {own[0]:.1f}, "
+              f"max {own[-1]:.1f}; QEMU's AC97 + wav model after the fetch: median "
+              f"{statistics.median(lat) - statistics.median(own):.1f} ms")
+        ring = out.get("ring_ms") or []
+        if ring:
+            r = statistics.median(ring)
+            print(f"  of the phone's part: arrival -> written to the codec's ring (network thread, media tick, "
+                  f"jitter buffer) median {statistics.median(own) - r:.1f} ms; in the ring (the cushion) median {r:.1f} ms")
     if out.get("qemu_lead_ms") is not None:
-        lead = out["qemu_lead_ms"]
-        print(f"of which QEMU's AC97 + wav model fetched ahead of the codec clock: {lead:.1f} ms; "
-              f"the phone's own part (arrival -> DMA fetch): median {statistics.median(lat) - lead:.1f} ms")
+        print(f"(cross-check, valid only if the ring never ran dry since boot: DMA completions ahead of the "
+              f"codec clock {out['qemu_lead_ms']:.1f} ms)")
     w = out.get("pacer_wait_ms") or []
     if w:
         print(f"send: media loop -> wire (the pacer's queue) median {statistics.median(w):.1f} ms, "
