@@ -69,7 +69,7 @@ def run_call(out, talk_seconds=TALK_SECONDS, poll_seconds=POLL_SECONDS):
         path = os.path.join(out, f)
         if os.path.isfile(path):
             os.remove(path)
-    subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf"], check=True)
+    subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf", "userland"], check=True)
     summary = {"talk_seconds": talk_seconds, "poll_seconds": poll_seconds}
     with netlab.Lab() as lab:
         lab.start_dnsmasq()

@@ -24,7 +24,7 @@ def result(name, ok, detail=""):
 
 
 def main():
-    r = subprocess.run(["make", "-C", qemu.ROOT, "--no-print-directory", "build/kernel.elf"],
+    r = subprocess.run(["make", "-C", qemu.ROOT, "--no-print-directory", "build/kernel.elf", "userland"],
                        capture_output=True, text=True)
     if r.returncode != 0:
         result("build", False, "kernel build failed")

@@ -76,7 +76,7 @@ def boot_once(lab, img, tag):
 
 
 def main():
-    r = subprocess.run(["make", "-C", os.path.join(HERE, "..", ".."), "--no-print-directory", "build/kernel.elf"],
+    r = subprocess.run(["make", "-C", os.path.join(HERE, "..", ".."), "--no-print-directory", "build/kernel.elf", "userland"],
                        capture_output=True, text=True)
     if r.returncode != 0:
         result("build", False, "kernel build failed: " + r.stderr[-300:])

@@ -50,7 +50,7 @@ def main():
     if gone:
         result("phone", False, gone)
         return 0
-    subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "build/kernel.elf"], check=True,
+    subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "build/kernel.elf", "userland"], check=True,
                    capture_output=True)
     with netlab.Lab() as lab:
         b = s = cap = None

@@ -64,7 +64,7 @@ def dns_queries(lab):
 
 
 def main():
-    r = subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "build/kernel.elf"],
+    r = subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "build/kernel.elf", "userland"],
                        capture_output=True, text=True)
     if r.returncode != 0:
         print(r.stdout[-2000:] + r.stderr[-2000:])

@@ -177,7 +177,7 @@ def calls():
 
 
 def main():
-    r = subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "build/kernel.elf"],
+    r = subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "build/kernel.elf", "userland"],
                        capture_output=True, text=True)
     if r.returncode != 0:
         result("build", False, "kernel build failed")

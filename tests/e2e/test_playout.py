@@ -38,7 +38,7 @@ def stats(lab):
 
 
 def main():
-    r = subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf"], capture_output=True, text=True)
+    r = subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf", "userland"], capture_output=True, text=True)
     if r.returncode:
         result("build", False, r.stderr[-500:])
         return 0

@@ -96,7 +96,7 @@ def judge(lab, name, bound_ms, cmdline, boots, disk=None):
 
 
 def main():
-    r = subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf"], capture_output=True, text=True)
+    r = subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf", "userland"], capture_output=True, text=True)
     if r.returncode != 0:
         result("build", False, "kernel build failed: " + r.stderr[-300:])
         return 0

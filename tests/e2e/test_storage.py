@@ -428,7 +428,7 @@ def test_bad_disks(tmp):
 
 
 def main():
-    r = subprocess.run(["make", "-C", qemu.ROOT, "--no-print-directory", "build/kernel.elf"],
+    r = subprocess.run(["make", "-C", qemu.ROOT, "--no-print-directory", "build/kernel.elf", "userland"],
                        capture_output=True, text=True)
     if r.returncode != 0:
         result("build", False, "kernel build failed")

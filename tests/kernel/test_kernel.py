@@ -18,7 +18,7 @@ ROOT = qemu.ROOT
 
 
 def main():
-    r = subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf"],
+    r = subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf", "userland"],
                        capture_output=True, text=True)
     if r.returncode != 0:
         print(r.stdout[-3000:] + r.stderr[-3000:])

@@ -20,7 +20,7 @@ PEER = os.path.join(HERE, "..", "..", "tests", "e2e", "labpeer.py")
 def main():
     pings = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     seconds = sys.argv[2] if len(sys.argv) > 2 else "10"
-    subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "build/kernel.elf"], check=True,
+    subprocess.run(["make", "-C", netlab.ROOT, "--no-print-directory", "build/kernel.elf", "userland"], check=True,
                    capture_output=True)
     with netlab.Lab() as lab:
         lab.start_dnsmasq()

@@ -444,7 +444,7 @@ def fmt(s):
 
 
 def run(seconds, report=print, user_spinners=False):
-    subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf"], check=True,
+    subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf", "userland"], check=True,
                    capture_output=True)
     out = {}
     with netlab.Lab() as lab:
