@@ -47,7 +47,9 @@ Result<void> Ac97::stop()
 }
 
 // The entry the engine is working on is CIV; when it halted on the last valid entry with
-// that one finished (DCH and CELV), everything up to and including CIV is done.
+// that one finished (DCH and CELV), everything up to and including CIV is done. Whoever sees
+// the head move counts the completions (the interrupt, or a thread asking how much is queued
+// just before it), so no completion goes uncounted.
 void Ac97::update_head(Channel& c)
 {
     uint8_t civ = uint8_t(m_io.in8(box_port(c, BoxReg::Civ)) & kIndexMask);
@@ -61,6 +63,7 @@ void Ac97::update_head(Channel& c)
         return;
     }
     c.head = next;
+    (c.box == Box::PcmOut ? m_stats.playback_buffers : m_stats.capture_buffers) += advance;
 }
 
 void Ac97::service(Channel& c, bool playback, hw::IrqEvents& r)
@@ -75,16 +78,16 @@ void Ac97::service(Channel& c, bool playback, hw::IrqEvents& r)
     r |= hw::IrqEvent::Ours;
     uint8_t before = c.head;
     update_head(c);
-    uint8_t done = distance(before, c.head);
+    // A completion is reported even when a thread's update_head() saw the head move first:
+    // the engine's BCIS says a buffer finished (ICH §11.2.4).
+    bool done = distance(before, c.head) > 0 || (pending & sr::kBufferDone);
     if (playback) {
-        m_stats.playback_buffers += done;
-        if (done > 0)
+        if (done)
             r |= hw::IrqEvent::PlaybackSpace;
         if (pending & sr::kLastBufferDone)
             m_stats.underruns++;
     } else {
-        m_stats.capture_buffers += done;
-        if (done > 0)
+        if (done)
             r |= hw::IrqEvent::CaptureReady;
         if (pending & sr::kLastBufferDone)
             m_stats.overruns++;
