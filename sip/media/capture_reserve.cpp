@@ -2,6 +2,7 @@
 #include "sip/media/capture_reserve.h"
 
 #include "lib/bytes.h"
+#include "sip/media/g711.h"
 
 namespace oh::media {
 
@@ -10,6 +11,25 @@ void CaptureReserve::reset()
     m_plc.reset();
     m_primed = false;
     m_dry_run = 0;
+    m_window_pulls = 0;
+    m_window_min_spare = SIZE_MAX;
+    m_surplus = false;
+}
+
+// One primed pull that found `ready` frames: what it leaves queued after taking one (none
+// when it found none) is the window's evidence.
+void CaptureReserve::observe(size_t ready)
+{
+    size_t spare = ready > 0 ? ready - 1 : 0;
+    if (ready == 0)
+        m_surplus = false; // needed now: no trim on older evidence
+    if (spare < m_window_min_spare)
+        m_window_min_spare = spare;
+    if (++m_window_pulls >= kTrimWindow) {
+        m_surplus = m_window_min_spare >= 1;
+        m_window_pulls = 0;
+        m_window_min_spare = SIZE_MAX;
+    }
 }
 
 void CaptureReserve::conceal(std::span<int16_t, kReserveFrame> out)
@@ -36,6 +56,8 @@ CaptureFill CaptureReserve::pull(CaptureSource& source, std::span<int16_t, kRese
         m_primed = true;
         m_dry_run = 0;
     }
+    if (m_primed)
+        observe(ready);
     if (!m_primed || ready == 0) {
         conceal(out);
         return CaptureFill::Concealed;
@@ -52,6 +74,16 @@ CaptureFill CaptureReserve::pull(CaptureSource& source, std::span<int16_t, kRese
     if (!source.take_frame(out)) {
         conceal(out);
         return CaptureFill::Concealed;
+    }
+    // A minute never needed the cushion frame: drop it where it is silence (the splice is
+    // between two quiet frames, or from one into the start of a sound), then start a new minute.
+    if (m_surplus && ready >= 2 && frame_is_quiet(out.data(), out.size())) {
+        if (source.take_frame(out)) {
+            m_counters.trimmed++;
+            m_surplus = false;
+            m_window_pulls = 0;
+            m_window_min_spare = SIZE_MAX;
+        }
     }
     m_dry_run = 0;
     m_counters.delivered++;

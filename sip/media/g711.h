@@ -10,6 +10,21 @@
 
 namespace oh::media {
 
+// A quiet frame's largest 16-bit sample: 36 dB below full scale, about -33 dBm0 (G.711 puts
+// µ-law's overload, a sine of peak 8159 of 8192, at +3.17 dBm0). Where a frame may be dropped
+// or played twice unheard: the jitter buffer shrinking, the playback cushion steering, the
+// capture reserve trimming.
+constexpr int16_t kQuietPeak = 512;
+
+constexpr bool frame_is_quiet(const int16_t* pcm, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        if (pcm[i] > kQuietPeak || pcm[i] < -kQuietPeak)
+            return false;
+    }
+    return true;
+}
+
 // µ-law: the 14-bit magnitude of G.711 Table 2a is taken from the top of a 16-bit sample, so
 // the bias 33 becomes 33 << 2 = 0x84. Negative inputs use their true magnitude (not the
 // ones' complement), which is what spandsp and most telephony stacks do; on 16-bit input

@@ -148,7 +148,7 @@ void JitterBuffer::clear(uint32_t ts, uint32_t n)
     }
 }
 
-// Silence is the cheapest place to drop a frame: peak below about -36 dBm0.
+// Silence is the cheapest place to drop a frame (kQuietPeak).
 bool JitterBuffer::frame_is_quiet(uint32_t ts) const
 {
     for (uint32_t i = 0; i < kFrame; ++i) {
@@ -156,7 +156,7 @@ bool JitterBuffer::frame_is_quiet(uint32_t ts) const
             continue;
         uint8_t b = m_samples[(ts + i) & (kCapacity - 1)];
         int16_t v = m_law == G711Law::Ulaw ? ulaw_to_linear(b) : alaw_to_linear(b);
-        if (v > 512 || v < -512)
+        if (v > kQuietPeak || v < -kQuietPeak)
             return false;
     }
     return true;

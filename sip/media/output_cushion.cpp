@@ -67,13 +67,4 @@ OutputCushionCounters OutputCushion::counters() const
     return c;
 }
 
-bool frame_is_quiet(const int16_t* pcm, size_t n)
-{
-    for (size_t i = 0; i < n; ++i) {
-        if (pcm[i] > 512 || pcm[i] < -512)
-            return false;
-    }
-    return true;
-}
-
 } // namespace oh::media

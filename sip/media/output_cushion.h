@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sip/media/g711.h" // frame_is_quiet
+
 namespace oh::media {
 
 struct OutputCushionCounters {
@@ -54,8 +56,5 @@ private:
     uint32_t m_bucket_max_us[kBuckets] {};
     OutputCushionCounters m_counters;
 };
-
-// A frame whose peak is below about -36 dBm0 (the jitter buffer's test for a frame to drop).
-bool frame_is_quiet(const int16_t* pcm, size_t n);
 
 } // namespace oh::media

@@ -28,7 +28,8 @@ struct AudioCounters {
     uint32_t cushion_worst_deficit_us { 0 }; // the most of the ring a late service used up
     uint64_t played_frames { 0 }; // playback frames the device has fetched (DMA completions)
     uint32_t capture_underruns { 0 }; // the capture reserve ran dry: a frame was concealed
-    uint32_t capture_discarded { 0 }; // captured frames dropped to bound the capture latency
+    uint32_t capture_discarded { 0 }; // captured frames dropped to bound the capture latency (a
+                                      // reserve too deep, or a quiet frame a minute never needed)
     uint32_t capture_depth { 0 };     // captured frames queued at the last read (the reserve)
     uint32_t capture_max_depth { 0 };
 };

@@ -20,13 +20,14 @@ class BurstySource final : public m::CaptureSource {
 public:
     std::deque<Frame> ready;
     size_t produced { 0 };
+    double level { 8000 }; // the tone's peak; 100 is a quiet room (below media::kQuietPeak)
 
     void arrive(size_t frames)
     {
         for (size_t f = 0; f < frames; ++f, ++produced) {
             Frame fr(kN);
             for (size_t i = 0; i < kN; ++i) // 700 Hz, as tests/e2e/test_capture.py feeds
-                fr[i] = int16_t(8000 * std::sin(2 * M_PI * 700 * double(produced * kN + i) / 8000));
+                fr[i] = int16_t(level * std::sin(2 * M_PI * 700 * double(produced * kN + i) / 8000));
             ready.push_back(fr);
         }
     }
@@ -170,6 +171,82 @@ TEST(CaptureReserve, AStalledDevicePrimesAgain)
     reserve.pull(src, f); // one frame is not yet the start depth
     EXPECT_EQ(src.ready.size(), 1u);
     EXPECT_EQ(reserve.counters().underruns, m::CaptureReserve::kStallFrames);
+}
+
+// A device that completes one frame per tick, just before the tick, never needs the second
+// frame the reserve starts with: after a minute of that evidence it is dropped in silence, and
+// capture runs 20 ms earlier for the rest of the call, with nothing concealed.
+TEST(CaptureReserve, TrimsACushionFrameAQuietMinuteNeverNeeded)
+{
+    BurstySource src;
+    src.level = 100;
+    m::CaptureReserve reserve;
+    int16_t f[kN];
+    src.arrive(1);
+    for (uint32_t t = 0; t + 1 < m::CaptureReserve::kTrimWindow; ++t) {
+        src.arrive(1);
+        reserve.pull(src, f);
+        ASSERT_EQ(src.ready.size(), 1u) << t; // the cushion frame waits
+    }
+    EXPECT_EQ(reserve.counters().trimmed, 0u); // not before a whole minute
+    src.arrive(1);
+    reserve.pull(src, f);
+    EXPECT_EQ(reserve.counters().trimmed, 1u);
+    EXPECT_EQ(src.ready.size(), 0u);
+    // Hand to mouth from here: never below it, never concealing, never trimming again.
+    for (uint32_t t = 0; t < 3 * m::CaptureReserve::kTrimWindow; ++t) {
+        src.arrive(1);
+        reserve.pull(src, f);
+        ASSERT_EQ(src.ready.size(), 0u) << t;
+    }
+    EXPECT_EQ(reserve.counters().trimmed, 1u);
+    EXPECT_EQ(reserve.counters().underruns, 0u);
+}
+
+TEST(CaptureReserve, TrimsOnlyInSilence)
+{
+    BurstySource src; // a steady tone: no frame may be dropped from it
+    m::CaptureReserve reserve;
+    int16_t f[kN];
+    src.arrive(1);
+    for (uint32_t t = 0; t < 2 * m::CaptureReserve::kTrimWindow; ++t) {
+        src.arrive(1);
+        reserve.pull(src, f);
+    }
+    EXPECT_EQ(reserve.counters().trimmed, 0u);
+    EXPECT_EQ(src.ready.size(), 1u);
+    src.level = 100; // the talker pauses: the first quiet frame at the head goes
+    src.arrive(1);
+    reserve.pull(src, f); // the head is still the tone's last frame
+    EXPECT_EQ(reserve.counters().trimmed, 0u);
+    src.arrive(1);
+    reserve.pull(src, f);
+    EXPECT_EQ(reserve.counters().trimmed, 1u);
+    EXPECT_EQ(src.ready.size(), 0u);
+}
+
+TEST(CaptureReserve, AMinuteThatOnceNeededTheCushionKeepsIt)
+{
+    BurstySource src;
+    src.level = 100;
+    m::CaptureReserve reserve;
+    int16_t f[kN];
+    src.arrive(1);
+    for (uint32_t t = 0; t < m::CaptureReserve::kTrimWindow; ++t) {
+        // Once in the minute a completion comes a tick late: that pull had only one frame.
+        src.arrive(t == 1000 ? 0 : t == 1001 ? 2 : 1);
+        reserve.pull(src, f);
+    }
+    EXPECT_EQ(reserve.counters().trimmed, 0u);
+    EXPECT_EQ(reserve.counters().underruns, 0u);
+    EXPECT_EQ(src.ready.size(), 1u);
+    // A clean minute after it is evidence again.
+    for (uint32_t t = 0; t < m::CaptureReserve::kTrimWindow; ++t) {
+        src.arrive(1);
+        reserve.pull(src, f);
+    }
+    EXPECT_EQ(reserve.counters().trimmed, 1u);
+    EXPECT_EQ(src.ready.size(), 0u);
 }
 
 } // namespace
