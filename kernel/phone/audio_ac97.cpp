@@ -41,6 +41,14 @@ struct Onset {
     uint32_t frame { 0 };    // frame number since the device started
     uint16_t sample { 0 };   // the first loud sample in the frame
 };
+// The same for capture, where the burst reaches the phone: when the codec's DMA completed the
+// frame holding it and when the media thread took that frame (tools/bench/latency_send.py).
+struct CaptureOnset {
+    uint64_t completed_ns { 0 };
+    uint64_t taken_ns { 0 };
+    uint32_t frame { 0 };   // capture frame number since the device started
+    uint16_t sample { 0 };
+};
 constexpr size_t kOnsets = 64;
 constexpr int16_t kOnsetLevel = 1638; // 0.05 of full scale, the benchmark's burst threshold
 
@@ -84,7 +92,7 @@ public:
         m_last_captured = captured;
         const media::CaptureReserveCounters& rc = m_reserve.counters();
         m_counters.capture_underruns = rc.underruns;
-        m_counters.capture_discarded = rc.discarded;
+        m_counters.capture_discarded = rc.discarded + rc.trimmed;
         m_counters.capture_depth = rc.depth;
         m_counters.capture_max_depth = rc.max_depth;
         m_counters.underruns = m_dev->stats().underruns;
@@ -115,20 +123,49 @@ public:
     size_t frames_ready() override
     {
         SpinLockIrqGuard g(m_lock);
-        return m_dev->capture_available();
+        size_t n = m_dev->capture_available();
+        stamp_captures();
+        return n;
     }
 
     bool take_frame(std::span<int16_t, media::kReserveFrame> out) override
     {
-        SpinLockIrqGuard g(m_lock);
-        return m_dev->read_frame(out).has_value();
+        uint64_t completed;
+        uint32_t frame;
+        {
+            SpinLockIrqGuard g(m_lock);
+            if (m_dev->read_frame(out).is_error())
+                return false;
+            stamp_captures();
+            frame = m_cap_taken++;
+            completed = m_cap_done_ns[frame % ac97::kBuffers];
+        }
+        size_t first = first_loud(out);
+        bool loud = first < out.size();
+        if (loud && !m_cap_was_loud) {
+            CaptureOnset o { completed, monotonic_ns(), frame, uint16_t(first) };
+            SpinLockIrqGuard g(m_lock);
+            m_cap_onsets[m_cap_onset_count++ % kOnsets] = o;
+        }
+        m_cap_was_loud = loud;
+        return true;
+    }
+
+    static size_t first_loud(std::span<const int16_t> pcm)
+    {
+        for (size_t i = 0; i < pcm.size(); i++) {
+            if (pcm[i] >= kOnsetLevel || pcm[i] <= -kOnsetLevel)
+                return i;
+        }
+        return pcm.size();
     }
 
     void write_frame(std::span<const int16_t, kAudioFrame> in) override
     {
         media::OutputCushion::Write w = m_cushion.on_write(media::frame_is_quiet(in.data(), in.size()));
+        size_t first = first_loud(in); // scanned before the interrupts are masked
         SpinLockIrqGuard g(m_lock);
-        note_onset(in, w);
+        note_onset(first, w);
         for (int n = w == media::OutputCushion::Write::Twice ? 2 : w == media::OutputCushion::Write::Skip ? 0 : 1; n > 0; n--) {
             // A full ring means the device plays slower than our clock: drop this frame (a
             // 20 ms skip) rather than block the media path.
@@ -137,14 +174,9 @@ public:
         }
     }
 
-    // m_lock held.
-    void note_onset(std::span<const int16_t, kAudioFrame> in, media::OutputCushion::Write w)
+    // m_lock held; `first` is the frame's first loud sample (kAudioFrame: none).
+    void note_onset(size_t first, media::OutputCushion::Write w)
     {
-        size_t first = kAudioFrame;
-        for (size_t i = 0; i < kAudioFrame && first == kAudioFrame; i++) {
-            if (in[i] >= kOnsetLevel || in[i] <= -kOnsetLevel)
-                first = i;
-        }
         bool loud = first < kAudioFrame;
         if (loud && !m_was_loud && w != media::OutputCushion::Write::Skip) {
             Onset& o = m_onsets[m_onset_count % kOnsets];
@@ -156,6 +188,14 @@ public:
             m_onset_count++;
         }
         m_was_loud = loud;
+    }
+
+    // m_lock held: every capture frame completed since the last look, stamped now (the
+    // interrupt, or a read that saw the completion first).
+    void stamp_captures()
+    {
+        for (uint32_t done = m_dev->stats().capture_buffers; m_cap_completed != done; m_cap_completed++)
+            m_cap_done_ns[m_cap_completed % ac97::kBuffers] = monotonic_ns();
     }
 
     // Interrupt, m_lock held: an onset's DMA begins once every frame before it has completed.
@@ -191,7 +231,20 @@ public:
                 printk("onset: frame %u sample %u written %lu us fetched %lu us\n", o.frame, o.sample,
                        o.written_ns / 1000, o.fetched_ns / 1000);
         }
-        printk("onsets: %u\n", count);
+        CaptureOnset cap[kOnsets];
+        uint32_t cap_count;
+        {
+            SpinLockIrqGuard g(m_lock);
+            cap_count = m_cap_onset_count;
+            for (size_t i = 0; i < kOnsets; i++)
+                cap[i] = m_cap_onsets[i];
+        }
+        for (uint32_t i = cap_count > kOnsets ? cap_count - uint32_t(kOnsets) : 0; i < cap_count; i++) {
+            const CaptureOnset& o = cap[i % kOnsets];
+            printk("capture onset: frame %u sample %u completed %lu us taken %lu us\n", o.frame, o.sample,
+                   o.completed_ns / 1000, o.taken_ns / 1000);
+        }
+        printk("onsets: %u capture %u\n", count, cap_count);
     }
 
     // The ring topped up with silence to `frames`.
@@ -213,6 +266,7 @@ public:
             r = m_dev->handle_irq();
             if (r.has(hw::IrqEvent::PlaybackSpace))
                 note_fetches();
+            stamp_captures();
         }
         if (r.has(hw::IrqEvent::PlaybackSpace)) {
             __atomic_store_n(&m_irq_at, monotonic_ns(), __ATOMIC_RELAXED);
@@ -229,6 +283,12 @@ public:
     Onset m_onsets[kOnsets];              // m_lock
     uint32_t m_onset_count { 0 }, m_onset_fetched { 0 };
     bool m_was_loud { false };
+    uint64_t m_cap_done_ns[ac97::kBuffers] {}; // m_lock: completion time of capture frame n % kBuffers
+    uint32_t m_cap_completed { 0 };            // m_lock: frames stamped
+    uint32_t m_cap_taken { 0 };                // m_lock: frames read
+    CaptureOnset m_cap_onsets[kOnsets];        // m_lock
+    uint32_t m_cap_onset_count { 0 };          // m_lock
+    bool m_cap_was_loud { false };             // media thread only
     uint32_t m_last_captured { 0 };
     uint32_t m_capture_quiet { kCaptureQuietPeriods };
     bool m_capture_live { false };
@@ -285,7 +345,7 @@ AudioDevice* open()
         return nullptr;
     }
     s_audio.prime(media::OutputCushion::kStartFrames);
-    shell_register("onsets", "when sound after silence was written to the codec and fetched by its DMA", cmd_onsets);
+    shell_register("onsets", "sound after silence: played (written, fetched by the DMA) and captured (completed, taken)", cmd_onsets);
     // The start time places every later sample on the codec's clock (sample k plays at
     // start + k / rate): benchmarks use it to time what reaches the speaker.
     printk("ac97: codec up at %s, irq %u, playback started at %lu us\n",

@@ -29,9 +29,7 @@ Prints PASS/FAIL lines (prefix capture/) and exits 0. CAPTURE_SECONDS sets the c
 CAPTURE_ALSA_DEFAULT_BUFFERS=1 leaves QEMU's ALSA buffer and period sizes at their defaults.
 """
 import array
-import glob
 import os
-import re
 import shutil
 import signal
 import statistics
@@ -44,7 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import netlab  # noqa: E402
-from peers import audio, baresip, kamailio, proc  # noqa: E402
+from peers import audio, baresip, kamailio, mic, proc  # noqa: E402
 
 PHONE_IP = "192.0.2.10"
 PHONE_RTP_PORT = 4000
@@ -58,10 +56,9 @@ FREQ_TOLERANCE = 1.0 / WINDOW_S
 LEVEL_BELOW, LEVEL_ABOVE = 12, 3  # dB around the level fed in
 MIN_SINAD_DB = 30.0
 MIN_PRESENT = 0.95
-BYTES_PER_S = 8000 * 2  # the raw tone: 8 kHz, mono, 16-bit
+BYTES_PER_S = mic.BYTES_PER_S  # the raw tone: 8 kHz, mono, 16-bit
 TOOLS = {"qemu-system-x86_64": "qemu-system-x86", "sox": "sox", "tshark": "tshark", "baresip": "baresip",
          "kamailio": "kamailio", "pulseaudio": "pulseaudio"}
-ALSA_PULSE = "/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so"
 
 
 def result(name, ok, detail=""):
@@ -70,43 +67,7 @@ def result(name, ok, detail=""):
 
 def missing_tools():
     gone = [f"{t} (package {p})" for t, p in TOOLS.items() if not shutil.which(t)]
-    if not os.path.exists(ALSA_PULSE):
-        gone.append("ALSA's pulse plugin (package libasound2-plugins)")
-    return gone
-
-
-def file_position(pid, path):
-    """Where process `pid` is in its open file `path` (bytes), or None when it has none."""
-    for fd in glob.glob(f"/proc/{pid}/fd/*"):
-        try:
-            if os.readlink(fd) == path:
-                info = open(f"/proc/{pid}/fdinfo/{os.path.basename(fd)}").read()
-                return int(re.search(r"^pos:\s+(\d+)", info, re.M).group(1))
-        except (OSError, AttributeError):
-            continue
-    return None
-
-
-def start_pulse(lab, home):
-    """PulseAudio with one null sink (a clock without a sound card), on a private socket."""
-    sock = os.path.join(home, "pulse.sock")
-    env = dict(os.environ, HOME=home, XDG_RUNTIME_DIR=home, PULSE_RUNTIME_PATH=home, PULSE_STATE_PATH=home)
-    log = os.path.join(home, "pulse.log")
-    p = proc.spawn(lab.name, ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-                              "--realtime=no", "--high-priority=no", "--log-target=stderr", "--log-level=info",
-                              "-L", "module-null-sink sink_name=offhook_spk rate=8000 channels=1",
-                              "-L", f"module-native-protocol-unix socket={sock} auth-anonymous=1"],
-                   log, env=env)
-    ready = proc.wait_log(log, r"Daemon startup complete", timeout=20, proc=p)
-    return p, sock, ready is not None, log
-
-
-def write_asoundrc(home, sock, raw):
-    with open(os.path.join(home, ".asoundrc"), "w") as f:
-        f.write(f"""pcm.offhook_spk {{ type pulse server "unix:{sock}" device "offhook_spk" }}
-pcm.offhook_clock {{ type pulse server "unix:{sock}" device "offhook_spk.monitor" }}
-pcm.offhook_mic {{ type file slave.pcm "offhook_clock" file "/dev/null" infile "{raw}" format "raw" }}
-""")
+    return gone + mic.missing()
 
 
 def wait_wav_closed(b, timeout):
@@ -170,7 +131,7 @@ def main():
     if gone:
         result("tools", False, "missing " + ", ".join(gone) + ": run `make deps` (tools/deps.sh installs them)")
         return 0
-    r = subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf"], capture_output=True, text=True)
+    r = subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf", "userland"], capture_output=True, text=True)
     if r.returncode:
         result("build", False, r.stderr[-500:])
         return 0
@@ -190,21 +151,14 @@ def main():
                             raw, "synth", str(90 + SECONDS + 60), "sine", f"{FEED_HZ:g}", "vol", str(FEED_VOL)],
                            check=True)
             feed_dbfs = raw_dbfs(raw)
-            pulse, sock, ok, plog = start_pulse(lab, home)
+            pulse, sock, ok, plog = mic.start_pulse(lab.name, home)
             if not ok:
                 result("pulseaudio", False, proc.read(plog)[-600:])
                 return 0
-            write_asoundrc(home, sock, raw)
-            # A 40 ms ALSA buffer in 10 ms periods: with QEMU's default buffer the capture
-            # reached the guest in bursts that left a 20 ms hole every 0.3 s (7% of blocks).
-            alsa = ("alsa,id=snd,in.dev=offhook_mic,out.dev=offhook_spk,"
-                    "in.frequency=8000,in.channels=1,in.format=s16,out.frequency=8000,out.channels=1,out.format=s16,"
-                    "in.buffer-length=40000,out.buffer-length=40000,in.period-length=10000,out.period-length=10000")
-            if ALSA_DEFAULT_BUFFERS:
-                alsa = alsa[:alsa.index(",in.buffer-length")]
+            mic.write_asoundrc(home, sock, raw)
             lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 rtp.ports=4000-4001 "
                      "phone.tone=0", smp=2, env=dict(os.environ, HOME=home),
-                     extra=["-device", "AC97,audiodev=snd", "-audiodev", alsa])
+                     extra=["-device", "AC97,audiodev=snd", "-audiodev", mic.audiodev(ALSA_DEFAULT_BUFFERS)])
             if not lab.wait_for(r"phone: registered", timeout=90):
                 result("registered", False, lab.console_text()[-500:])
                 return 0
@@ -222,9 +176,9 @@ def main():
             if not lab.wait_for(r"phone: call answered", timeout=30, start=mark) or not est:
                 result("call", False, lab.console_text()[-500:])
                 return 0
-            t0, pos0 = time.time(), file_position(lab.qemu.pid, raw)
+            t0, pos0 = time.time(), mic.file_position(lab.qemu.pid, raw)
             time.sleep(SECONDS)  # the call's length: what is judged is what it carried
-            t1, pos1 = time.time(), file_position(lab.qemu.pid, raw)
+            t1, pos1 = time.time(), mic.file_position(lab.qemu.pid, raw)
             smark = lab.mark()
             lab.send("stats")
             stats = lab.wait_for(r"stats: rtp_sent=.*", timeout=10, start=smark)

@@ -16,6 +16,8 @@ Also printed: the phone's jitter-buffer depth and the AC97 ring depth it keeps, 
 send direction adds inside the guest (the pacer's queue).
 
 Usage: tools/bench/latency.py [SECONDS [SETTLE]]   (defaults 30, and 70 s idle after boot before the call)
+AUDIO_TIMER_US=N sets QEMU's audio timer period (default 10 ms, in whose steps the emulated
+codec's DMA moves; a real codec's DMA moves continuously).
 """
 import os
 import re
@@ -69,8 +71,25 @@ def wire_bursts(pcap, lab):
     return [(stream[i][0], stream[i][1] / RATE) for i in idx]
 
 
+def clock_fit(records, wire):
+    """Guest clock -> host clock from the pacer's records (guest send times) and the wire's
+    times of the same RTP sequence numbers: a line through (guest time, wire - guest), a
+    constant offset plus the guest's TSC calibration error. Returns (guest seconds -> host
+    seconds, the residuals' spread in ms, the slope), or None with fewer than 50 points."""
+    pts = [((r["deadline"] + r["sent"]) / 1e6, wire[r["seq"]]) for r in records if r["seq"] in wire]
+    if len(pts) < 50:
+        return None
+    gx = [g for g, _ in pts]
+    dy = [w - g for g, w in pts]
+    mx, my = statistics.mean(gx), statistics.median(dy)
+    sxx = sum((g - mx) ** 2 for g in gx) or 1.0
+    slope = sum((g - mx) * (d - my) for g, d in zip(gx, dy)) / sxx
+    diffs = [d - (my + slope * (g - mx)) for g, d in zip(gx, dy)]
+    return (lambda g: g + my + slope * (g - mx)), (max(diffs) - min(diffs)) * 1000, slope
+
+
 def run(seconds, settle=70):
-    subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf"], check=True,
+    subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf", "userland"], check=True,
                    capture_output=True)
     with netlab.Lab() as lab:
         lab.start_dnsmasq()
@@ -89,7 +108,8 @@ def run(seconds, settle=70):
             lab.boot(f"net={PHONE_IP}/24,gw=192.0.2.1 sip.server=192.0.2.1 sip.user=1000 sip.password=secret1000 rtp.ports=4000-4001 "
                      "phone.tone=0", smp=2,
                      extra=["-device", "AC97,audiodev=snd", "-audiodev",
-                            f"wav,id=snd,path={speaker},out.frequency=8000,out.channels=1"])
+                            f"wav,id=snd,path={speaker},out.frequency=8000,out.channels=1"
+                            + (f",timer-period={os.environ['AUDIO_TIMER_US']}" if os.environ.get("AUDIO_TIMER_US") else "")])
             started = lab.wait_for(r"ac97: codec up.*playback started at (\d+) us", timeout=60)
             booted = time.time()
             if not lab.wait_for(r"phone: registered", timeout=90) or not started:
@@ -136,24 +156,16 @@ def run(seconds, settle=70):
             ts = None
             lab.send("poweroff")
             lab.qemu.wait(timeout=20)
-            # Guest clock -> host clock: wire time - guest send time, per RTP sequence number.
             wire = rtp_rhythm.wire_seq_times(pcap, lab, PHONE_IP, 4000)
-            pts = [((r["deadline"] + r["sent"]) / 1e6, wire[r["seq"]]) for r in records if r["seq"] in wire]
-            if len(pts) < 50:
-                print(f"too few pacer records on the wire ({len(pts)})")
+            fit = clock_fit(records, wire)
+            if not fit:
+                print(f"too few pacer records on the wire ({len(records)} records)")
                 return None
-            # A line through (guest time, wire - guest): a constant offset plus the guest's
-            # TSC calibration error, extrapolated back to when playback started.
-            gx = [g for g, _ in pts]
-            dy = [w - g for g, w in pts]
-            mx, my = statistics.mean(gx), statistics.median(dy)
-            sxx = sum((g - mx) ** 2 for g in gx) or 1.0
-            slope = sum((g - mx) * (d - my) for g, d in zip(gx, dy)) / sxx
+            to_host, spread_ms, slope = fit
             t0 = int(started.group(1)) / 1e6
-            start_host = t0 + my + slope * (t0 - mx)
-            diffs = [d - (my + slope * (g - mx)) for g, d in zip(gx, dy)]
+            start_host = to_host(t0)
             heard = audio.load(speaker).samples
-            last_guest = max(g for g, _ in pts)
+            last_guest = max((r["deadline"] + r["sent"]) / 1e6 for r in records)
             print(f"check: speaker file {len(heard) / RATE:.3f} s; guest time from playback start to the last "
                   f"pacer send {last_guest - t0:.3f} s (the file must be longer: QEMU ran on to the exit)")
             arrivals = wire_bursts(pcap, lab)
@@ -170,7 +182,7 @@ def run(seconds, settle=70):
             # the burst's offset in that frame, against the arrival of the packet carrying it.
             own, ring = [], []
             for g, w in fetches:
-                t_fetch = g + my + slope * (g - mx)
+                t_fetch = to_host(g)
                 before = [a for a in arrivals if a[0] < t_fetch and t_fetch - a[0] < 0.8]
                 if before:
                     own.append((t_fetch - before[-1][0]) * 1000)
@@ -184,7 +196,7 @@ def run(seconds, settle=70):
                 lead_ms = (stats["audio_played_frames"] * 0.020 - (stats["at_us"] / 1e6 - t0)) * 1000
             waits = sorted((r["sent"] - r["queued"]) / 1000 for r in records)
             return {"latency_ms": lat, "own_ms": own, "ring_ms": ring, "qemu_lead_ms": lead_ms, "pacer_wait_ms": waits, "bursts_sent": len(arrivals), "bursts_heard": len(played), "stats": stats,
-                    "clock_fit_spread_ms": (max(diffs) - min(diffs)) * 1000, "pacer": pacer,
+                    "clock_fit_spread_ms": spread_ms, "pacer": pacer,
                     "clock_slope_ppm": slope * 1e6}
         finally:
             if ts:
