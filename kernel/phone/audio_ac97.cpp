@@ -125,6 +125,7 @@ public:
         SpinLockIrqGuard g(m_lock);
         size_t n = m_dev->capture_available();
         stamp_captures();
+        m_ready_hist[n < 3 ? n : 3]++;
         return n;
     }
 
@@ -232,10 +233,12 @@ public:
                        o.written_ns / 1000, o.fetched_ns / 1000);
         }
         CaptureOnset cap[kOnsets];
-        uint32_t cap_count;
+        uint32_t cap_count, reads[4];
         {
             SpinLockIrqGuard g(m_lock);
             cap_count = m_cap_onset_count;
+            for (size_t i = 0; i < 4; i++)
+                reads[i] = m_ready_hist[i];
             for (size_t i = 0; i < kOnsets; i++)
                 cap[i] = m_cap_onsets[i];
         }
@@ -244,6 +247,8 @@ public:
             printk("capture onset: frame %u sample %u completed %lu us taken %lu us\n", o.frame, o.sample,
                    o.completed_ns / 1000, o.taken_ns / 1000);
         }
+        // Why the capture reserve keeps (or trims) its cushion frame: how many frames each read found.
+        printk("capture reads found 0/1/2/more frames: %u %u %u %u\n", reads[0], reads[1], reads[2], reads[3]);
         printk("onsets: %u capture %u\n", count, cap_count);
     }
 
@@ -289,6 +294,7 @@ public:
     CaptureOnset m_cap_onsets[kOnsets];        // m_lock
     uint32_t m_cap_onset_count { 0 };          // m_lock
     bool m_cap_was_loud { false };             // media thread only
+    uint32_t m_ready_hist[4] {};               // m_lock: capture reads by the frames they found
     uint32_t m_last_captured { 0 };
     uint32_t m_capture_quiet { kCaptureQuietPeriods };
     bool m_capture_live { false };

@@ -155,7 +155,11 @@ def run(seconds, settle=10):
             with lab.console_lock:
                 lines = lab.console[mo:]
             captured = []  # (guest time the DMA completed the frame, guest time it was taken, sample)
+            reads = None
             for line in lines:
+                m = re.search(r"capture reads found 0/1/2/more frames: (\d+) (\d+) (\d+) (\d+)", line)
+                if m:
+                    reads = tuple(int(x) for x in m.groups())
                 m = re.search(r"capture onset: frame \d+ sample (\d+) completed (\d+) us taken (\d+) us", line)
                 if m and int(m.group(2)):
                     captured.append((int(m.group(2)) / 1e6, int(m.group(3)) / 1e6, int(m.group(1))))
@@ -199,7 +203,7 @@ def run(seconds, settle=10):
             if m:
                 s = {kk: int(v) for kk, v in re.findall(r"(\w+)=(-?\d+)", m.group(0))}
             return {"total_ms": total, "packetization_ms": packetization, "own_ms": own, "to_media_ms": to_media,
-                    "media_to_wire_ms": media_to_wire, "offsets_agree": offsets_agree,
+                    "media_to_wire_ms": media_to_wire, "offsets_agree": offsets_agree, "capture_reads": reads,
                     "onsets_on_wire": len(onsets_on_wire), "captured_onsets": len(captured), "stats": s,
                     "clock_fit_spread_ms": spread_ms, "clock_slope_ppm": slope * 1e6, "readings": len(readings)}
         finally:
@@ -238,6 +242,10 @@ def main():
         print(f"check: the burst's offset in the frame agrees between the phone's record and the wire in "
               f"{out['offsets_agree']}/{len(own)} bursts")
     s = out["stats"]
+    if out.get("capture_reads"):
+        r = out["capture_reads"]
+        print(f"the capture reserve's reads since boot found 0 / 1 / 2 / more frames: {r[0]} / {r[1]} / {r[2]} / {r[3]} "
+              f"(it trims its cushion frame only after a minute of reads that all found 2 or more)")
     print(f"phone counters: capture reserve depth {s.get('capture_depth')} (max {s.get('capture_max_depth')}), "
           f"capture underruns {s.get('capture_underruns')}, discarded {s.get('capture_discarded')}")
     print(f"guest/wire clock fit: residual spread {out['clock_fit_spread_ms']:.2f} ms, guest clock rate error "
