@@ -21,8 +21,8 @@ void CaptureReserve::reset()
 void CaptureReserve::observe(size_t ready)
 {
     size_t spare = ready > 0 ? ready - 1 : 0;
-    if (ready == 0)
-        m_surplus = false; // needed now: no trim on older evidence
+    if (spare == 0)
+        m_surplus = false; // the cushion frame was needed now: no trim on older evidence
     if (spare < m_window_min_spare)
         m_window_min_spare = spare;
     if (++m_window_pulls >= kTrimWindow) {

@@ -7,6 +7,10 @@ namespace oh::media {
 
 uint32_t OutputCushion::on_service(uint32_t queued, uint64_t late_ns)
 {
+    // Woken for a completion an earlier service already refilled (it saw the completion
+    // before its interrupt came): nothing to write, and no service to judge.
+    if (queued >= m_frames)
+        return 0;
     // Of the cushion, a service on time finds all but the frame that just completed: the one
     // now playing and m_frames - 2 behind it. Every frame fewer, and the time since the
     // completion, is cushion used up while the thread was not there.
@@ -39,7 +43,7 @@ uint32_t OutputCushion::on_service(uint32_t queued, uint64_t late_ns)
     } else {
         m_wanted = m_frames;
     }
-    return queued >= m_frames ? 1 : m_frames - queued;
+    return m_frames - queued;
 }
 
 OutputCushion::Write OutputCushion::on_write(bool quiet)

@@ -36,7 +36,9 @@ public:
 
     // At each period, when the media thread gets to the device: `queued` frames in the ring
     // (the one playing included) and `late_ns` since the completion that woke it. Returns
-    // how many frames the codec has consumed and the media loop owes it (at least 1).
+    // how many frames the codec has consumed and the media loop owes it: none when an earlier
+    // service already refilled the completion that woke this one (it saw the completion before
+    // its interrupt came).
     uint32_t on_service(uint32_t queued, uint64_t late_ns);
     // For each frame the media loop hands over; `quiet` when it is silence or nearly.
     Write on_write(bool quiet);

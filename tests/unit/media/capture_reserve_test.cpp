@@ -225,6 +225,28 @@ TEST(CaptureReserve, TrimsOnlyInSilence)
     EXPECT_EQ(src.ready.size(), 0u);
 }
 
+TEST(CaptureReserve, ANeedAfterTheMinuteCancelsItsEvidence)
+{
+    BurstySource src; // a minute of steady tone: evidence for a trim, but nothing quiet to drop
+    m::CaptureReserve reserve;
+    int16_t f[kN];
+    src.arrive(1);
+    for (uint32_t t = 0; t < m::CaptureReserve::kTrimWindow; ++t) {
+        src.arrive(1);
+        reserve.pull(src, f);
+    }
+    src.arrive(0); // then a completion a tick late: that read found only the cushion frame
+    reserve.pull(src, f);
+    src.arrive(2);
+    src.level = 100; // and the talker pauses
+    for (int t = 0; t < 50; ++t) {
+        reserve.pull(src, f);
+        src.arrive(1);
+    }
+    EXPECT_EQ(reserve.counters().trimmed, 0u);
+    EXPECT_EQ(reserve.counters().underruns, 0u);
+}
+
 TEST(CaptureReserve, AMinuteThatOnceNeededTheCushionKeepsIt)
 {
     BurstySource src;
