@@ -13,7 +13,10 @@ When the burst reached the microphone: the file is read in real time (PulseAudio
 sample k was there at t0 + k / 8000. A poller reads QEMU's position in the file every
 millisecond; every reading (t, pos) bounds t0 <= t - pos / 16000 (QEMU cannot read a sample
 before it exists), and the tightest bound is taken as t0 (the host's audio delivering the
-sample at once). Latency = wire time - (t0 + k / 8000).
+sample at once). Latency = wire time - (t0 + k / 8000). One t0 serves the whole run: were the
+host to stall QEMU long enough for ALSA's capture to overrun, the file would fall behind for
+good and every later burst would carry that as latency (the run is for a quiet host; the
+phone's own part below does not depend on it).
 
 Split of that figure:
 - packetization: the rest of the 20 ms frame after the burst's first sample must be captured
@@ -21,7 +24,9 @@ Split of that figure:
   adds, printed apart;
 - the phone's own part, from its own records (`onsets`: when the codec's DMA completed the
   capture frame with the burst, and when the media thread took it), turned into host time by
-  the guest/wire clock fit of the pacer's records (tools/bench/latency.py): DMA completion ->
+  the guest/wire clock fit of the pacer's records (tools/bench/latency.py; anchored on the
+  pacer's send times, it folds the transmit path's median, well under 1 ms, into the offset
+  instead of the phone's part): DMA completion ->
   wire, split into completion -> taken by the media thread (the capture reserve and the wait
   for the media tick) and taken -> wire (encoding, the pacer's queue, the transmit path);
 - the rest is QEMU's AC97 capture model and ALSA between the microphone and the DMA.
@@ -100,6 +105,9 @@ def wire_onsets(pcap, lab):
 
 
 def run(seconds, settle=10):
+    if mic.missing():
+        print("missing " + ", ".join(mic.missing()) + ": run `make deps` (tools/deps.sh installs them)")
+        return None
     subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf", "userland"], check=True,
                    capture_output=True)
     with netlab.Lab() as lab:
