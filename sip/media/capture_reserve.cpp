@@ -55,6 +55,14 @@ CaptureFill CaptureReserve::pull(CaptureSource& source, std::span<int16_t, kRese
     if (!m_primed && ready >= kStartFrames) {
         m_primed = true;
         m_dry_run = 0;
+        // Capture began before the first read (the device started at boot, or resumed): what
+        // queued up beyond the start depth is delay from the first frame on, and nothing of it
+        // has been sent. Start from the newest frames.
+        for (; ready > kStartFrames; ready--) {
+            if (!source.take_frame(out))
+                break;
+            m_counters.discarded++;
+        }
     }
     if (m_primed)
         observe(ready);

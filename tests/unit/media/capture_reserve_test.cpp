@@ -111,6 +111,23 @@ TEST(CaptureReserve, WaitsForTheStartDepthAndThenDeliversInOrder)
     EXPECT_EQ(src.ready.size(), m::CaptureReserve::kStartFrames - 1); // the cushion stays
 }
 
+TEST(CaptureReserve, FramesQueuedBeforeTheFirstReadAreNotCarriedAsDelay)
+{
+    BurstySource src; // the device ran for 100 ms before the media thread first read it
+    m::CaptureReserve reserve;
+    int16_t f[kN];
+    src.arrive(5);
+    reserve.pull(src, f);
+    EXPECT_TRUE(reserve.primed());
+    EXPECT_EQ(src.ready.size(), m::CaptureReserve::kStartFrames - 1);
+    EXPECT_EQ(reserve.counters().discarded, 3u); // the oldest three; the fourth delivered
+    for (int t = 0; t < 100; ++t) {
+        src.arrive(1);
+        reserve.pull(src, f);
+        ASSERT_EQ(src.ready.size(), m::CaptureReserve::kStartFrames - 1);
+    }
+}
+
 TEST(CaptureReserve, ADryReserveIsConcealedCountedAndDeepensByOneFrame)
 {
     BurstySource src;
