@@ -64,8 +64,13 @@ def main():
     idle = out["idle"].get("attribution")
     ok = idle is not None and idle["records"] >= 200 and idle["own_p95_ms"] <= 1.0 and idle["armed_late"] == 0
     result("rtp_send_kernel_part_idle", ok, rtp_rhythm.fmt_attr(idle))
+    # The guest's send stamps against the wire: a check of the instrument (a wrong stamp is off
+    # by a frame, 20 ms), not of the phone. What lies between is QEMU's e1000 model and the tap,
+    # on QEMU's threads, which the fire starves on the host (rtp_rhythm.py: vCPU 0 waited 437 ms
+    # and the main loop 113 ms per second for a host CPU): p99 0.1-1.1 ms in most runs, 2.07 ms
+    # in one fresh-clone make test of 2026-12-04, over the 2.0 ms this bound was. Hence 3.0 ms.
     w = att and att["wire_minus_guest_p99_ms"]
-    ok = att is not None and att["matched"] >= 0.98 * att["records"] and w is not None and w <= 2.0
+    ok = att is not None and att["matched"] >= 0.98 * att["records"] and w is not None and w <= 3.0
     result("rtp_send_times_match_wire", ok, rtp_rhythm.fmt_attr(att))
     a, z = fire["before"], fire["after"]
     underruns = z.get("audio_underruns", 0) - a.get("audio_underruns", 0)
