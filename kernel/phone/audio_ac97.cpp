@@ -78,7 +78,6 @@ public:
             m_counters.late_wakeups++;
             m_next = monotonic_ns();
         }
-        m_counters.frames++;
         SpinLockIrqGuard g(m_lock);
         uint32_t captured = m_dev->stats().capture_buffers;
         if (captured != m_last_captured)
@@ -110,7 +109,9 @@ public:
         m_counters.queued_frames = queued;
         m_counters.played_frames = m_dev->stats().playback_buffers;
         // Without a completion (the device stopped interrupting) keep the 20 ms rhythm anyway.
-        return due ? int(due) : ticked ? 0 : 1;
+        int frames = due ? int(due) : ticked ? 0 : 1;
+        m_counters.frames += uint64_t(frames); // frames owed, not wake-ups (some owe none)
+        return frames;
     }
 
     // Never a frame of zeros for want of a buffer: the reserve conceals instead (and counts).
