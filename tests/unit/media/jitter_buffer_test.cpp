@@ -85,7 +85,9 @@ void run(const NetProfile& p, uint32_t frames, uint64_t seed, Result& r, uint32_
         r.max_buffer_ms, r.max_delay_ms);
 }
 
-TEST(JitterBuffer, CleanPathAddsAboutOneFrame)
+// A path without jitter, 20 ms packets: nothing to wait for beyond the next tick, so the
+// buffer keeps only its margin (5 ms) above the tick's phase, less than a frame.
+TEST(JitterBuffer, CleanPathAddsLessThanAFrame)
 {
     Result r;
     run({ .base_delay_ms = 30 }, 500, 1, r);
@@ -94,11 +96,26 @@ TEST(JitterBuffer, CleanPathAddsAboutOneFrame)
     EXPECT_LE(s.frames_lost, 4u);
     EXPECT_EQ(s.late, 0u);
     EXPECT_EQ(r.played + s.frames_dropped, 500u);
-    EXPECT_EQ(s.frames_dropped, 1u); // from the 40 ms start-up delay to the 20 ms target
+    EXPECT_LE(s.frames_dropped, 2u); // from the 40 ms start-up delay
     EXPECT_EQ(r.out_of_order, 0u);
-    EXPECT_EQ(s.target_ms, 20);
-    EXPECT_LE(r.max_buffer_ms, 40.0); // 20 ms target + tick phase
-    EXPECT_LE(r.max_delay_ms, 70.0);
+    EXPECT_LE(s.target_ms, 10);
+    EXPECT_LE(r.max_buffer_ms, 20.0); // the tick's phase (13 ms here) + the margin
+    EXPECT_LE(r.max_delay_ms, 50.0);
+}
+
+// Lateness that comes back every few seconds, further apart than the last 2-4 s (a host's
+// wake-ups under an emulator, a Wi-Fi scan): only its first occurrence may find the buffer
+// short; it is remembered between the occurrences instead of being relearned at a loss each
+// time.
+TEST(JitterBuffer, LatenessRecurringEveryFewSecondsStaysInTheTarget)
+{
+    Result r;
+    run({ .base_delay_ms = 20, .jitter_ms = 1, .spike_every_s = 7, .spike_ms = 30, .first_spike_s = 3 }, 3000, 9, r);
+    const auto& s = r.jb.stats();
+    EXPECT_LE(s.late, 2u); // the first spike's
+    EXPECT_LE(s.frames_lost, 2u + 4u); // and the end, when the sender stops
+    EXPECT_GE(s.target_ms, 30);
+    EXPECT_EQ(r.out_of_order, 0u);
 }
 
 // 30 ms packets (ptime 30, as sipp's g711a.pcap sends) split every other 20 ms frame across
