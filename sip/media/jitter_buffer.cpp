@@ -116,7 +116,7 @@ JitterBuffer::PutResult JitterBuffer::put(uint32_t ssrc, uint32_t ts, std::span<
         m_stats.duplicates++;
         return PutResult::Duplicate;
     }
-    if (len % kFrame != 0 || (ts - m_first_ts) % kFrame != 0)
+    if (len % kFrame != 0 || int32_t(ts - m_first_ts) % int32_t(kFrame) != 0) // signed: 2^32 is no multiple of a frame
         m_split = true; // for the rest of the stream: the floor is not worth flapping
     note_transit(int32_t(arrival_s - ts - m_transit_ref));
     store(ts, payload);

@@ -103,6 +103,30 @@ TEST(JitterBuffer, CleanPathAddsLessThanAFrame)
     EXPECT_LE(r.max_delay_ms, 50.0);
 }
 
+// The first packet to arrive need not be the first sent: its predecessor, arriving after it,
+// is still on the frame grid (timestamps wrap at 2^32, which is no multiple of a frame). The
+// reordering was jitter, forgotten once it leaves the memory (20 s); the 20 ms floor of
+// packets that split frames would stay.
+TEST(JitterBuffer, AnOvertakenFirstPacketIsStillOnTheGrid)
+{
+    JB jb;
+    uint8_t payload[160];
+    make_payload(0, payload);
+    uint8_t out[160];
+    const uint32_t ts1 = 160; // the second packet, first to arrive; its predecessor has ts 0
+    jb.put(kSsrc, ts1, payload, 40 * oh::kNsPerMs);
+    jb.put(kSsrc, ts1 - 160, payload, 41 * oh::kNsPerMs);
+    uint32_t n = 2;
+    for (oh::Nanoseconds tick = 47 * oh::kNsPerMs; tick < 30000 * oh::kNsPerMs; tick += 20 * oh::kNsPerMs) {
+        while (oh::Nanoseconds(n) * 20 * oh::kNsPerMs + 20 * oh::kNsPerMs <= tick) {
+            jb.put(kSsrc, n * 160, payload, oh::Nanoseconds(n) * 20 * oh::kNsPerMs + 20 * oh::kNsPerMs);
+            n++;
+        }
+        jb.get(std::span<uint8_t, 160>(out, 160), tick);
+    }
+    EXPECT_LT(jb.stats().target_ms, 20) << "taken for packets that split frames";
+}
+
 // Lateness that comes back every few seconds, further apart than the last 2-4 s (a host's
 // wake-ups under an emulator, a Wi-Fi scan): only its first occurrence may find the buffer
 // short; it is remembered between the occurrences instead of being relearned at a loss each
