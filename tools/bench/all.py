@@ -158,8 +158,9 @@ def latency(seconds):
             f"{statistics.median(own):.1f} ms ({statistics.median(own) - r:.1f} to the ring + {r:.1f} in it)",
             "goal: <= 40 ms with the send side")
     s = out.get("stats") or {}
-    row("latency", "receive: playback cushion at the call / worst service lateness since boot",
-        f"{s.get('audio_cushion_frames')} frames / {(s.get('audio_worst_deficit_us') or 0) / 1000:.1f} ms")
+    row("latency", "receive: jitter-buffer target / playback cushion at the call / worst service lateness since boot",
+        f"{s.get('jb_target_ms')} ms / {s.get('audio_cushion_frames')} frames / {(s.get('audio_worst_deficit_us') or 0) / 1000:.1f} ms",
+        "to the ring: the target + the wait for the next 20 ms tick (5-25 ms, the tick's phase)")
 
 
 def latency_send(seconds):
