@@ -29,9 +29,8 @@ void JitterBuffer::restart(uint32_t ssrc, uint32_t timestamp, Nanoseconds arriva
     m_transit_ref = to_samples(arrival) - timestamp;
 }
 
-// Delay needed to play every packet of the memory on time: the spread between the fastest and
-// the slowest transit over the last 2-4 s, or within any 2 s bucket of the 16 s before, plus a
-// margin, clamped to 5 (20 for packets that split frames)..200 ms. The transit is arrival -
+// Delay needed to play every packet of the window on time: the spread between the fastest and
+// the slowest transit, plus a margin, clamped to 20..200 ms. The transit is arrival -
 // timestamp, so this needs arrival times taken when packets reach the host, not when the
 // media loop gets to them (the wait for a tick would count as jitter).
 uint32_t JitterBuffer::target_delay() const
@@ -43,13 +42,10 @@ uint32_t JitterBuffer::target_delay() const
         lo = std::min(lo, m_prev_min);
         hi = std::max(hi, m_prev_max);
     }
-    uint32_t spread = uint32_t(hi - lo);
-    for (uint32_t i = 0; i < m_old_filled; i++)
-        spread = std::max<uint32_t>(spread, m_old_spread[i]);
-    spread += kMargin;
+    uint32_t spread = uint32_t(hi - lo) + kMargin;
     if (!m_have_prev && m_bucket_count < 10)
         spread = std::max(spread, kInitialDelay);
-    return std::clamp(spread, m_split ? kSplitMinDelay : kMinDelay, kMaxDelay);
+    return std::clamp(spread, kMinDelay, kMaxDelay);
 }
 
 void JitterBuffer::note_transit(int32_t t)
@@ -61,12 +57,6 @@ void JitterBuffer::note_transit(int32_t t)
         m_cur_max = std::max(m_cur_max, t);
     }
     if (++m_bucket_count >= kWindowPackets) {
-        if (m_have_prev) { // the previous bucket leaves the window for the older ones
-            m_old_spread[m_old_next] = uint16_t(std::min<int32_t>(m_prev_max - m_prev_min, 0xffff));
-            m_old_next = uint8_t((m_old_next + 1) % kOldBuckets);
-            if (m_old_filled < kOldBuckets)
-                m_old_filled++;
-        }
         m_prev_min = m_cur_min;
         m_prev_max = m_cur_max;
         m_have_prev = true;
@@ -116,8 +106,6 @@ JitterBuffer::PutResult JitterBuffer::put(uint32_t ssrc, uint32_t ts, std::span<
         m_stats.duplicates++;
         return PutResult::Duplicate;
     }
-    if (len % kFrame != 0 || int32_t(ts - m_first_ts) % int32_t(kFrame) != 0) // signed: 2^32 is no multiple of a frame
-        m_split = true; // for the rest of the stream: the floor is not worth flapping
     note_transit(int32_t(arrival_s - ts - m_transit_ref));
     store(ts, payload);
     m_last_arrival = arrival_s;

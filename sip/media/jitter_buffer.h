@@ -1,5 +1,5 @@
 // Adaptive jitter buffer for 8 kHz G.711 frames: reorders, drops duplicates and late packets,
-// follows network jitter (5-200 ms) and sender clock drift by inserting or dropping frames.
+// follows network jitter (20-200 ms) and sender clock drift by inserting or dropping frames.
 #pragma once
 
 #include <stddef.h>
@@ -36,26 +36,19 @@ class JitterBuffer {
 public:
     static constexpr uint32_t kFrame = 160;          // 20 ms at 8 kHz
     static constexpr uint32_t kCapacity = sizing::Target::kJitterCapacity; // samples, a power of two
-    // The least delay is only the margin for packets that hold whole frames of the playout
-    // grid (20, 40, 60 ms ptime): they are playable as they arrive, and the delay beyond that
-    // is the jitter measured. Packets that split a frame (10 or 30 ms ptime) need up to a
-    // frame more (its second part comes one packet time later): kSplitMinDelay.
-    static constexpr uint32_t kMargin = 40;          // 5 ms above the observed spread
-    static constexpr uint32_t kMinDelay = kMargin;
-    static constexpr uint32_t kSplitMinDelay = 160;
+    // The least delay, 20 ms. Packets that hold whole frames of the playout grid would be
+    // playable as they arrive, but packets that split a frame (10 or 30 ms ptime) need up to a
+    // frame more (its second part comes one packet time later), and arrival stamps carry the
+    // host's wake-up lateness: with 5 ms an emulated phone had two late packets in 30 s
+    // (tools/bench/latency.py, outliers of 10-16 ms every few seconds under QEMU TCG).
+    static constexpr uint32_t kMinDelay = 160;
     static constexpr uint32_t kMaxDelay = sizing::Target::kJitterMaxDelay; // 200 ms (x86), 80 ms (ARM)
     static_assert((kCapacity & (kCapacity - 1)) == 0 && kMaxDelay + 2 * kFrame < kCapacity);
     static constexpr uint32_t kInitialDelay = 320;   // 40 ms until the jitter is known
+    static constexpr uint32_t kMargin = 40;          // 5 ms above the observed spread
     static constexpr uint32_t kJump = 8000;          // a timestamp step over 1 s is a restart
     static constexpr uint32_t kIdleAfter = 1600;     // 200 ms without packets: stream paused
     static constexpr uint32_t kWindowPackets = 100;  // delay statistics bucket (2 s of 20 ms)
-    // Older buckets whose spread (within the bucket, so that clock drift does not count as
-    // jitter) is remembered besides the last two: 16 s more. Lateness that recurs every few
-    // seconds (an emulated phone's host wake-ups: outliers of 10-16 ms every few seconds under
-    // QEMU TCG, tools/bench/latency.py) stays in the target between its occurrences; with a
-    // 2-4 s memory and no 20 ms floor that phone had two late packets in 30 s. A single spike
-    // is forgotten 20 s later.
-    static constexpr uint32_t kOldBuckets = 8;
     static constexpr uint16_t kShrinkPatience = 25;  // ticks of excess delay before any frame goes
 
     enum class PutResult : uint8_t { Stored, Duplicate, Late, Discarded, Resynced };
@@ -93,16 +86,10 @@ private:
     uint32_t m_highest_end { 0 };     // one past the newest sample received
     uint32_t m_last_arrival { 0 };    // local clock in samples
     uint32_t m_transit_ref { 0 };
-    // Transit extremes over the current and previous bucket (relative to m_transit_ref), and
-    // the spreads of the kOldBuckets before those (m_old_filled of them known; m_old_next is
-    // the slot of the oldest).
+    // Transit extremes over the current and previous bucket (relative to m_transit_ref).
     int32_t m_cur_min { 0 }, m_cur_max { 0 }, m_prev_min { 0 }, m_prev_max { 0 };
     uint32_t m_bucket_count { 0 };
     bool m_have_prev { false };
-    uint8_t m_old_filled { 0 };
-    uint8_t m_old_next { 0 };
-    uint16_t m_old_spread[kOldBuckets] {};
-    bool m_split { false };           // a packet that does not hold whole frames of the grid
     uint16_t m_over_ticks { 0 };
     JitterBufferStats m_stats {};
     uint32_t m_present[kCapacity / 32] {};
