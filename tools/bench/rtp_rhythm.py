@@ -11,7 +11,8 @@ Usage: tools/bench/rtp_rhythm.py [SECONDS_PER_PHASE] [--user-spinners]   (defaul
 --user-spinners: the guest's busy work is two ring-3 programs that never yield (bg=spinner,
 spinner, from boot, so in both phases) instead of the kernel's busy threads (`load on`).
 QEMU_NICE=N (e.g. -10): QEMU's threads at host nice N, ahead of the fire (a diagnosis of how
-much of the phone's lateness is the host starving the emulator; make bench does not set it).
+much of the phone's lateness is the host starving the emulator). PEER_NICE=N: baresip's too;
+make bench runs the call a second time with both at -10 (the two phones at one priority).
 """
 import json
 import os
@@ -446,15 +447,25 @@ def fmt(s):
 
 
 # QEMU_NICE=N (e.g. -10): QEMU's threads run at host nice N, ahead of the host's busy threads,
-# as a phone's own CPU would be its own; baresip and the fire stay at 0. Not the default: it
-# shows how much of the phone's lateness is the host starving the emulator.
+# as a phone's own CPU would be its own; the fire stays at 0, and baresip too unless PEER_NICE
+# says otherwise. Not the default: it shows how much of the phone's lateness is the host
+# starving the emulator.
 QEMU_NICE = int(os.environ["QEMU_NICE"]) if os.environ.get("QEMU_NICE") else None
+
+
+# PEER_NICE=N: baresip's threads at host nice N too (with QEMU_NICE=N, the two phones at the
+# same priority, ahead of the fire's).
+PEER_NICE = int(os.environ["PEER_NICE"]) if os.environ.get("PEER_NICE") else None
 
 
 def renice_qemu(lab, nice):
     """Every thread of QEMU at host nice `nice`; how many were set."""
+    return renice_threads(lab.qemu.pid if lab.qemu else None, nice)
+
+
+def renice_threads(pid, nice):
+    """Every thread of process `pid` at host nice `nice`; how many were set."""
     n = 0
-    pid = lab.qemu.pid if lab.qemu else None
     for tid in os.listdir(f"/proc/{pid}/task") if pid and os.path.isdir(f"/proc/{pid}/task") else []:
         try:
             os.setpriority(os.PRIO_PROCESS, int(tid), nice)
@@ -464,7 +475,7 @@ def renice_qemu(lab, nice):
     return n
 
 
-def run(seconds, report=print, user_spinners=False):
+def run(seconds, report=print, user_spinners=False, qemu_nice=QEMU_NICE, peer_nice=PEER_NICE):
     subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/kernel.elf", "userland"], check=True,
                    capture_output=True)
     out = {}
@@ -476,8 +487,10 @@ def run(seconds, report=print, user_spinners=False):
                 report("call did not start: " + lab.console_text()[-800:])
                 return None
             out["registered_ms"] = call.registered_ms
-            if QEMU_NICE is not None:
-                out["qemu_nice"] = renice_qemu(lab, QEMU_NICE)
+            if qemu_nice is not None:
+                out["qemu_nice"] = renice_qemu(lab, qemu_nice)
+            if peer_nice is not None:
+                out["peer_nice"] = renice_threads(call.b.proc.pid if call.b and call.b.proc else None, peer_nice)
             out["idle"] = phase(lab, call, seconds, False)
             out["fire"] = phase(lab, call, seconds, True)
             mark = lab.mark()
@@ -509,6 +522,8 @@ def main():
     print(f"time from kernel entry to registered: {out['registered_ms']} ms")
     if "qemu_nice" in out:
         print(f"QEMU's threads at host nice {QEMU_NICE} ({out['qemu_nice']} threads), ahead of the fire's")
+    if "peer_nice" in out:
+        print(f"baresip's threads at host nice {PEER_NICE} ({out['peer_nice']} threads)")
     for name in ("idle", "fire"):
         print(f"{name}: phone   {fmt(out[name]['phone'])}")
         print(f"{name}: baresip {fmt(out[name]['baresip'])}")
