@@ -170,7 +170,9 @@ class Lab:
             peerproc.stop(p, timeout=5)
         self.ns_cleanup()
         if os.environ.get("OFFHOOK_KEEP_LAB"):
-            print(f"lab files kept in {self.tmp}")
+            with open(os.path.join(self.tmp, "console.log"), "w") as f:
+                f.write(self.console_text() + "\n")
+            print(f"lab files kept in {self.tmp} (the guest's console in console.log)")
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
