@@ -43,7 +43,15 @@ import rtp_rhythm  # noqa: E402
 
 
 def result(name, ok, detail=""):
-    print(f"{'PASS' if ok else 'FAIL'} phone_load/{name}{'' if ok else ': ' + str(detail)[:500]}", flush=True)
+    print(f"{'PASS' if ok else 'FAIL'} phone_load/{name}{'' if ok else ': ' + str(detail)[:800]}", flush=True)
+
+
+def host_wait(phase):
+    """How long QEMU's threads waited for a host CPU while runnable, in ms per second of the
+    phase (/proc schedstat): the host's share of a late send, printed with a failure."""
+    w = phase.get("host_wait_ms_per_s") or {}
+    return "QEMU's threads waited for a host CPU (ms per s): " + (", ".join(
+        f"{k} {v:.0f}" for k, v in sorted(w.items(), key=lambda kv: -kv[1]) if v >= 1) or "none")
 
 
 def main():
@@ -56,11 +64,12 @@ def main():
     ok = phone is not None and 19.0 <= phone["mean_gap"] <= 21.0
     result("rtp_rate_20ms", ok, rtp_rhythm.fmt(phone))
     ok = phone is not None and peer is not None and phone["p99"] <= 2 * peer["p99"] + 10
-    result("rtp_rhythm_vs_baresip", ok, f"phone {rtp_rhythm.fmt(phone)}; baresip {rtp_rhythm.fmt(peer)}")
+    result("rtp_rhythm_vs_baresip", ok, f"phone {rtp_rhythm.fmt(phone)}; baresip {rtp_rhythm.fmt(peer)}; "
+           + host_wait(fire))
     att = fire.get("attribution")
     ok = (att is not None and att["records"] >= 200 and att["armed_late"] == 0 and att["own_p50_ms"] <= 0.5
           and att["timed_by_timer"] >= max(200, 0.9 * (att["records"] - att["late_start"])) and att["not_first"] == 0)
-    result("rtp_send_kernel_part", ok, rtp_rhythm.fmt_attr(att))
+    result("rtp_send_kernel_part", ok, rtp_rhythm.fmt_attr(att) + "; " + host_wait(fire))
     idle = out["idle"].get("attribution")
     ok = idle is not None and idle["records"] >= 200 and idle["own_p95_ms"] <= 1.0 and idle["armed_late"] == 0
     result("rtp_send_kernel_part_idle", ok, rtp_rhythm.fmt_attr(idle))
